@@ -1,0 +1,169 @@
+//! The command-line interface: argument definitions and one module per
+//! command. This is the only part of the crate that prints.
+
+pub mod explain;
+pub mod inputs;
+pub mod rules_cmd;
+pub mod score;
+
+use crate::diag::Severity;
+use crate::rules::{load_default, load_path, LoadError, Loaded};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Level-of-care placement: interactive intake, explainable scoring against
+/// YAML rule files, and rule-set checks for CI.
+///
+/// Exit codes: 0 success; 1 findings (an intake could not be scored, a rule
+/// check found errors, a rule test failed); 2 could not run (bad arguments,
+/// unreadable or invalid rule set, I/O error before any work).
+#[derive(Debug, Parser)]
+#[command(name = "placement", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Rule set to use: a YAML file or a folder of them (default: the
+    /// embedded default rule set).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub rules: Option<PathBuf>,
+
+    /// When to use colour (NO_COLOR is honoured under `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Largest rule file accepted, in bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_rules_bytes: usize,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Interactive intake at a terminal (not built yet).
+    Assess,
+    /// Score saved intake files, folders of them, or `-` (JSON Lines on stdin).
+    Score(score::ScoreArgs),
+    /// The full reasoning for one intake.
+    Explain(explain::ExplainArgs),
+    /// Rule-set commands: check, test, show, schema, diff, fmt.
+    #[command(subcommand)]
+    Rules(rules_cmd::RulesCommand),
+    /// Synthetic, fictional intakes (not built yet).
+    Sample,
+    /// Shell completions (not built yet).
+    Completions,
+}
+
+/// A command's failure, with the exit code it maps to.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::usage(format!("I/O error: {e}"))
+    }
+}
+
+pub type CmdResult = Result<u8, Failure>;
+
+/// Settings every command shares.
+pub struct Globals {
+    pub rules: Option<PathBuf>,
+    pub color_stdout: bool,
+    pub color_stderr: bool,
+    pub max_rules_bytes: usize,
+}
+
+impl Globals {
+    fn new(cli: &Cli) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let pick = |tty: bool| match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Globals {
+            rules: cli.rules.clone(),
+            color_stdout: pick(std::io::stdout().is_terminal()),
+            color_stderr: pick(std::io::stderr().is_terminal()),
+            max_rules_bytes: cli.max_rules_bytes,
+        }
+    }
+
+    /// Loads the rule set for a command that needs a valid one: any error
+    /// is printed and becomes exit 2. Warnings are printed and ignored.
+    pub fn load_rules(&self) -> Result<Loaded, Failure> {
+        let loaded = match &self.rules {
+            Some(p) => load_path(p, self.max_rules_bytes),
+            None => load_default(),
+        };
+        match loaded {
+            Ok(l) => Ok(l),
+            Err(LoadError::Io(m)) => Err(Failure::usage(m)),
+            Err(LoadError::Invalid { sources, diagnostics }) => {
+                let mut msg = String::new();
+                for d in &diagnostics {
+                    msg.push_str(&sources.render(d));
+                }
+                let n = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+                msg.push_str(&format!(
+                    "the rule set is invalid ({n} error(s)); nothing was scored. Run `placement rules check` for details"
+                ));
+                Err(Failure::usage(msg))
+            }
+        }
+    }
+}
+
+/// Runs the command line; returns the exit code.
+pub fn run(cli: Cli) -> u8 {
+    let g = Globals::new(&cli);
+    let result = match cli.command {
+        Command::Assess => not_yet("assess", 4),
+        Command::Score(args) => score::run(&g, args),
+        Command::Explain(args) => explain::run(&g, args),
+        Command::Rules(cmd) => rules_cmd::run(&g, cmd),
+        Command::Sample => not_yet("sample", 5),
+        Command::Completions => not_yet("completions", 6),
+    };
+    match result {
+        Ok(code) => code,
+        Err(f) => {
+            eprintln_safe(&format!("error: {}", f.message));
+            f.code
+        }
+    }
+}
+
+fn not_yet(cmd: &str, issue: u32) -> CmdResult {
+    Err(Failure::usage(format!(
+        "`placement {cmd}` is not available in this version yet (tracked in issue {issue})"
+    )))
+}
+
+/// Writes to stderr, ignoring a closed pipe.
+#[allow(clippy::print_stderr)]
+pub fn eprintln_safe(s: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{s}");
+}

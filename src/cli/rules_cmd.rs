@@ -1,0 +1,303 @@
+//! `placement rules ...`: check, show (and, as they land, test, schema,
+//! diff, fmt).
+
+use super::{CmdResult, Failure, Globals};
+use crate::diag::{Diagnostic, Severity, Sources};
+use crate::rules::model::QuestionKind;
+use crate::rules::{load_default, load_path, LoadError, RuleSet};
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Validate a rule set; findings go to stdout.
+    Check(CheckArgs),
+    /// Run a rule set's test cases (not built yet).
+    Test,
+    /// Print the compiled rule set.
+    Show(ShowArgs),
+    /// JSON Schema for rule files and intake files (not built yet).
+    Schema,
+    /// Which saved intakes would change level between two rule sets (not built yet).
+    Diff,
+    /// Canonical layout of rule files (not built yet).
+    Fmt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The rule set: a YAML file or a folder (default: `--rules`, or the
+    /// embedded default rule set).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Output format (default: `human`, or `github` when GITHUB_ACTIONS=true).
+    #[arg(long, value_enum)]
+    pub format: Option<CheckFormat>,
+
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+}
+
+pub fn run(g: &Globals, cmd: RulesCommand) -> CmdResult {
+    match cmd {
+        RulesCommand::Check(a) => check(g, a),
+        RulesCommand::Show(a) => show(g, a),
+        RulesCommand::Test => not_yet("rules test"),
+        RulesCommand::Schema => not_yet("rules schema"),
+        RulesCommand::Diff => not_yet("rules diff"),
+        RulesCommand::Fmt => not_yet("rules fmt"),
+    }
+}
+
+fn not_yet(cmd: &str) -> CmdResult {
+    Err(Failure::usage(format!(
+        "`placement {cmd}` is not available in this version yet (tracked in issue 6)"
+    )))
+}
+
+fn check(g: &Globals, a: CheckArgs) -> CmdResult {
+    let path = a.path.or_else(|| g.rules.clone());
+    let loaded = match &path {
+        Some(p) => load_path(p, g.max_rules_bytes),
+        None => load_default(),
+    };
+    let (sources, diags, summary) = match loaded {
+        Ok(l) => {
+            let summary = format!(
+                "rule set `{}` {}: {} questions, {} instruments, {} dimensions, {} levels",
+                l.rules.name,
+                l.rules.version,
+                l.rules.questions.len(),
+                l.rules.instruments.len(),
+                l.rules.dimensions.len(),
+                l.rules.levels.len()
+            );
+            (l.rules.sources.clone(), l.warnings, Some(summary))
+        }
+        Err(LoadError::Io(m)) => return Err(Failure::usage(m)),
+        Err(LoadError::Invalid { sources, diagnostics }) => (sources, diagnostics, None),
+    };
+    let format = a.format.unwrap_or_else(|| {
+        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+            CheckFormat::Github
+        } else {
+            CheckFormat::Human
+        }
+    });
+    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diags.len() - errors;
+    let text = match format {
+        CheckFormat::Human => {
+            let mut s = String::new();
+            for d in &diags {
+                s.push_str(&sources.render(d));
+                s.push('\n');
+            }
+            s.push_str(&format!("{errors} error(s), {warnings} warning(s)"));
+            if let Some(sum) = summary {
+                s.push_str(&format!("; {sum}"));
+            }
+            s.push('\n');
+            s
+        }
+        CheckFormat::Json => {
+            let items: Vec<Value> = diags.iter().map(|d| diag_json(&sources, d)).collect();
+            let v = json!({"errors": errors, "warnings": warnings, "findings": items});
+            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+        CheckFormat::Github => {
+            let mut s = String::new();
+            for d in &diags {
+                s.push_str(&github_line(&sources, d));
+                s.push('\n');
+            }
+            s
+        }
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(if errors > 0 || (a.strict && warnings > 0) { 1 } else { 0 })
+}
+
+pub fn diag_json(sources: &Sources, d: &Diagnostic) -> Value {
+    json!({
+        "code": d.code,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "file": sources.path(&d.span),
+        "line": d.span.line,
+        "column": d.span.col,
+        "snippet": sources.line_text(&d.span),
+        "help": d.help,
+    })
+}
+
+fn github_escape(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn github_line(sources: &Sources, d: &Diagnostic) -> String {
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let file = github_escape(sources.path(&d.span)).replace(',', "%2C").replace(':', "%3A");
+    let mut msg = format!("[{}] {}", d.code, d.message);
+    if let Some(h) = &d.help {
+        msg.push_str(&format!(" ({h})"));
+    }
+    format!(
+        "::{kind} file={file},line={},col={},title={}::{}",
+        d.span.line,
+        d.span.col,
+        d.code,
+        github_escape(&msg)
+    )
+}
+
+fn show(g: &Globals, a: ShowArgs) -> CmdResult {
+    let loaded = g.load_rules()?;
+    let rs = &loaded.rules;
+    let text = match a.format {
+        ShowFormat::Json => format!("{}\n", serde_json::to_string_pretty(&show_json(rs)).unwrap_or_default()),
+        ShowFormat::Table => show_table(rs),
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(0)
+}
+
+/// The compiled rule set as JSON (see `product.md`).
+pub fn show_json(rs: &RuleSet) -> Value {
+    let level = |l: usize| rs.levels[l].id.clone();
+    json!({
+        "name": rs.name,
+        "version": rs.version,
+        "description": rs.description,
+        "sha256": rs.sha256,
+        "max_rating": rs.max_rating,
+        "levels": rs.levels.iter().map(|l| l.id.clone()).collect::<Vec<_>>(),
+        "level_details": rs.levels.iter().map(|l| json!({"id": l.id, "name": l.name, "description": l.description})).collect::<Vec<_>>(),
+        "dimensions": rs.dimensions.iter().map(|d| d.id.clone()).collect::<Vec<_>>(),
+        "dimension_details": rs.dimensions.iter().map(|d| json!({
+            "id": d.id,
+            "name": d.name,
+            "minimums": d.minimums.iter().map(|&l| level(l)).collect::<Vec<_>>(),
+            "rules": d.rules.iter().map(|r| json!({"id": r.id, "rating": r.rating, "when": r.when_text, "why": r.why})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "instruments": rs.instruments.iter().map(|i| json!({
+            "id": i.id,
+            "name": i.name,
+            "items": i.items.iter().map(|it| rs.questions[it.question].id.clone()).collect::<Vec<_>>(),
+            "min_total": i.min_total,
+            "max_total": i.max_total,
+            "bands": i.bands.iter().map(|b| json!({"id": b.id, "min": b.min, "max": b.max, "label": b.label})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "sections": rs.sections.iter().map(|s| json!({
+            "id": s.id,
+            "title": s.title,
+            "dimension": s.dimension.map(|d| rs.dimensions[d].id.clone()),
+            "questions": rs.questions[s.questions.clone()].iter().map(|q| q.id.clone()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "questions": rs.questions.iter().map(|q| {
+            let mut m = serde_json::Map::new();
+            m.insert("id".into(), json!(q.id));
+            m.insert("type".into(), json!(q.kind.type_name()));
+            m.insert("text".into(), json!(q.text));
+            m.insert("section".into(), json!(rs.sections[q.section].id));
+            if let Some(h) = &q.help { m.insert("help".into(), json!(h)); }
+            match &q.kind {
+                QuestionKind::SingleChoice(o) | QuestionKind::MultiChoice(o) => {
+                    m.insert("options".into(), json!(o.iter().map(|o| o.id.clone()).collect::<Vec<_>>()));
+                    m.insert("option_labels".into(), json!(o.iter().map(|o| o.label.clone()).collect::<Vec<_>>()));
+                }
+                QuestionKind::Integer { min, max, allowed, .. } => {
+                    m.insert("min".into(), json!(min));
+                    m.insert("max".into(), json!(max));
+                    if let Some(a) = allowed { m.insert("allowed".into(), json!(a)); }
+                }
+                QuestionKind::Number { min, max } => {
+                    m.insert("min".into(), json!(min));
+                    m.insert("max".into(), json!(max));
+                }
+                QuestionKind::Text { max_length } => { m.insert("max_length".into(), json!(max_length)); }
+                QuestionKind::YesNo => {}
+            }
+            if let Some(w) = &q.ask_when_text { m.insert("ask_when".into(), json!(w)); }
+            Value::Object(m)
+        }).collect::<Vec<_>>(),
+        "escalations": rs.escalations.iter().map(|e| json!({"id": e.id, "when": e.when_text, "level": level(e.level), "why": e.why})).collect::<Vec<_>>(),
+        "supports": rs.supports.iter().map(|s| json!({"id": s.id, "label": s.label, "when": s.when_text, "why": s.why})).collect::<Vec<_>>(),
+        "flags": rs.flags.iter().map(|f| json!({"id": f.id, "severity": f.severity.as_str(), "when": f.when_text, "message": f.message})).collect::<Vec<_>>(),
+        "exclusions": rs.exclusions.iter().map(|e| json!({"id": e.id, "when": e.when_text, "message": e.message})).collect::<Vec<_>>(),
+        "override_reasons": rs.override_reasons.iter().map(|o| json!({"id": o.id, "label": o.label, "note_required": o.note_required})).collect::<Vec<_>>(),
+    })
+}
+
+fn show_table(rs: &RuleSet) -> String {
+    use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+    let mut out = format!("Rule set `{}` {} (sha256 {})\n", rs.name, rs.version, rs.sha256);
+    if let Some(d) = &rs.description {
+        out.push_str(d.trim());
+        out.push('\n');
+    }
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).force_no_tty();
+    let mut header = vec!["Dimension".to_string()];
+    header.extend((0..=rs.max_rating).map(|r| format!("rating {r}")));
+    header.push("rules".into());
+    t.set_header(header);
+    for d in &rs.dimensions {
+        let mut row = vec![d.id.clone()];
+        row.extend(d.minimums.iter().map(|&l| rs.levels[l].id.clone()));
+        row.push(d.rules.len().to_string());
+        t.add_row(row);
+    }
+    out.push_str(&format!("\nLevels (most intensive first): {}\n", rs.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")));
+    out.push_str(&format!("Minimum level by rating:\n{t}\n"));
+    for e in &rs.escalations {
+        out.push_str(&format!("Escalation {} -> {}: when {}\n", e.id, rs.levels[e.level].id, e.when_text));
+    }
+    let mut ti = Table::new();
+    ti.load_preset(UTF8_FULL_CONDENSED).force_no_tty();
+    ti.set_header(vec!["Instrument", "Items", "Range", "Bands"]);
+    for i in &rs.instruments {
+        ti.add_row(vec![
+            i.id.clone(),
+            i.items.len().to_string(),
+            format!("{}..{}", i.min_total, i.max_total),
+            i.bands.iter().map(|b| format!("{} {}..{}", b.id, b.min, b.max)).collect::<Vec<_>>().join(", "),
+        ]);
+    }
+    out.push_str(&format!("\n{ti}\n"));
+    out.push_str(&format!(
+        "\n{} questions in {} sections; {} flags; {} supports; {} override reasons\n",
+        rs.questions.len(),
+        rs.sections.len(),
+        rs.flags.len(),
+        rs.supports.len(),
+        rs.override_reasons.len()
+    ));
+    out
+}

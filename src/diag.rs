@@ -1,0 +1,254 @@
+//! Diagnostics: a stable code, a severity, a message and where it happened.
+//!
+//! Every problem the loader, checker or intake reader finds becomes a
+//! [`Diagnostic`]. Rendering with a source snippet needs the text of the
+//! file, which [`Sources`] keeps.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A place in a source file. `line` and `col` count from 1; `col` counts
+/// characters. `offset` and `len` are bytes into the file's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Span {
+    pub file: u32,
+    pub offset: u32,
+    pub len: u32,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Span {
+    pub const UNKNOWN: Span = Span {
+        file: 0,
+        offset: 0,
+        len: 0,
+        line: 0,
+        col: 0,
+    };
+
+    pub fn is_known(&self) -> bool {
+        self.line > 0
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    /// A hint on how to fix it ("did you mean ...").
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, span, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+}
+
+/// A source file that diagnostics point into.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user gave it (or as it is shown for embedded files).
+    pub path: String,
+    /// The path relative to the rule set's root, used for the fingerprint.
+    pub rel_path: String,
+    pub text: String,
+}
+
+/// The files of one rule set or one intake.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn path(&self, span: &Span) -> &str {
+        self.files
+            .get(span.file as usize)
+            .map(|f| f.path.as_str())
+            .unwrap_or("<unknown>")
+    }
+
+    /// The text of the line `span` starts on, without its line ending.
+    pub fn line_text(&self, span: &Span) -> Option<&str> {
+        let file = self.files.get(span.file as usize)?;
+        if !span.is_known() {
+            return None;
+        }
+        file.text
+            .split('\n')
+            .nth(span.line as usize - 1)
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+
+    /// `file:line:col` for a span.
+    pub fn location(&self, span: &Span) -> String {
+        if span.is_known() {
+            format!("{}:{}:{}", self.path(span), span.line, span.col)
+        } else {
+            self.path(span).to_string()
+        }
+    }
+
+    /// Renders one diagnostic in the style of rustc: header, location,
+    /// the source line and a caret under the offending text.
+    pub fn render(&self, d: &Diagnostic) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message);
+        let _ = writeln!(out, "  --> {}", self.location(&d.span));
+        if let Some(line) = self.line_text(&d.span) {
+            let num = d.span.line.to_string();
+            let pad = " ".repeat(num.len());
+            let shown: String = line.chars().take(200).collect();
+            let col = (d.span.col as usize).saturating_sub(1);
+            let width = if d.span.len == 0 {
+                1
+            } else {
+                // Underline the span's characters on this line only.
+                let start = line
+                    .char_indices()
+                    .nth(col)
+                    .map(|(i, _)| i)
+                    .unwrap_or(line.len());
+                let rest = &line[start..];
+                let bytes = (d.span.len as usize).min(rest.len());
+                let end = (0..=bytes)
+                    .rev()
+                    .find(|&b| rest.is_char_boundary(b))
+                    .unwrap_or(0);
+                rest[..end].chars().count().max(1)
+            };
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{num} | {shown}");
+            let _ = writeln!(
+                out,
+                "{pad} | {}{}",
+                " ".repeat(col.min(200)),
+                "^".repeat(width.min(200 - col.min(199)))
+            );
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out
+    }
+}
+
+/// The closest candidate to `name` by edit distance, if it is close enough
+/// to be a likely typo.
+pub fn did_you_mean<'a, I>(name: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(name, c);
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    let (d, c) = best?;
+    let limit = (name.chars().count().max(c.chars().count()) / 3).max(1);
+    (d <= limit).then(|| format!("did you mean `{c}`?"))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(
+            did_you_mean("phq9_10", ["phq9_1", "gad7_1"]),
+            Some("did you mean `phq9_1`?".to_string())
+        );
+        assert_eq!(did_you_mean("zzz", ["phq9_1", "gad7_1"]), None);
+    }
+
+    #[test]
+    fn renders_snippet_with_caret() {
+        let sources = Sources {
+            files: vec![SourceFile {
+                path: "r.yaml".into(),
+                rel_path: "r.yaml".into(),
+                text: "a: 1\nwhen: phq9_10 > 0\n".into(),
+            }],
+        };
+        let d = Diagnostic::error(
+            "unknown-reference",
+            Span {
+                file: 0,
+                offset: 11,
+                len: 7,
+                line: 2,
+                col: 7,
+            },
+            "unknown question `phq9_10`",
+        )
+        .with_help("did you mean `phq9_1`?");
+        assert_eq!(
+            sources.render(&d),
+            "error[unknown-reference]: unknown question `phq9_10`\n  --> r.yaml:2:7\n  |\n2 | when: phq9_10 > 0\n  |       ^^^^^^^\n  = help: did you mean `phq9_1`?\n"
+        );
+    }
+}

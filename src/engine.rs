@@ -1,0 +1,603 @@
+//! Evaluation: answers in, an [`Assessment`] out, with its whole trace.
+//!
+//! The engine knows questions, instruments, bands, ratings, levels and
+//! conditions; everything clinical comes from the rule set. Missing answers
+//! are handled in three-valued logic (see [`crate::cond`]): `level` counts
+//! what holds for certain, `max_level` what could hold, and `could_raise`
+//! names the missing answers that can lift the level.
+
+use crate::cond::{Env, Multi, Operand, Tri, Val};
+use crate::intake::{Intake, Slot};
+use crate::rules::model::{QuestionKind, RuleSet};
+
+/// The result of scoring one intake.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// Recommended level (index into `RuleSet::levels`; 0 is the most
+    /// intensive).
+    pub level: usize,
+    /// The level if every missing answer took its most severe value.
+    pub max_level: usize,
+    /// Missing questions that can lift the level above `level`.
+    pub could_raise: Vec<usize>,
+    pub dimensions: Vec<DimensionResult>,
+    pub escalations: Vec<Tri>,
+    /// Supports whose condition holds.
+    pub supports: Vec<usize>,
+    /// Raised flags, critical first.
+    pub flags: Vec<usize>,
+    /// Flags that could be raised once missing answers are known.
+    pub possible_flags: Vec<usize>,
+    pub instruments: Vec<InstrumentResult>,
+    /// Per question.
+    pub questions: Vec<QuestionState>,
+    /// Missing questions (applicable or possibly applicable, no answer).
+    pub missing: Vec<usize>,
+    /// Exclusions that hold.
+    pub excluded: Vec<usize>,
+    /// Exclusions that could hold once missing answers are known.
+    pub possibly_excluded: Vec<usize>,
+    pub warnings: Vec<String>,
+}
+
+impl Assessment {
+    pub fn complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DimensionResult {
+    pub rating: u8,
+    /// The rating if every missing answer took its most severe value.
+    pub max_rating: u8,
+    pub min_level: usize,
+    /// Per rule of the dimension, in rule order.
+    pub rules: Vec<Tri>,
+}
+
+impl DimensionResult {
+    /// Indexes of the rules that hold and set the rating (the rules with
+    /// the highest rating among those that hold).
+    pub fn deciding_rules(&self, dim: &crate::rules::model::Dimension) -> Vec<usize> {
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| **t == Tri::True && dim.rules[*i].rating == self.rating)
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstrumentResult {
+    /// `None` when an item is missing or the instrument does not apply.
+    pub total: Option<i64>,
+    pub band: Option<usize>,
+    /// Least and most the total could be.
+    pub range: Option<(i64, i64)>,
+    pub missing: Vec<usize>,
+    /// False when none of its items were asked.
+    pub applicable: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QuestionState {
+    /// Whether the question is asked, given the answers before it.
+    pub applicable: Tri,
+    /// The answer is used (answered and applicable or possibly so).
+    pub used: bool,
+}
+
+/// What one evaluation pass found; the trace is only kept when asked.
+struct Pass {
+    level: usize,
+    max_level: usize,
+    ratings: Vec<(u8, u8)>,
+    min_levels: Vec<usize>,
+    rule_results: Vec<Vec<Tri>>,
+    escalations: Vec<Tri>,
+    applicable: Vec<Tri>,
+    instruments: Vec<Val>,
+}
+
+struct State<'a> {
+    rs: &'a RuleSet,
+    slots: &'a [Slot],
+    applicable: Vec<Tri>,
+    /// Per instrument once computed: total interval (or Na).
+    totals: Vec<Option<Val>>,
+    ratings: Vec<Val>,
+    level: Val,
+}
+
+impl State<'_> {
+    fn question_value(&self, q: usize) -> Val {
+        let app = self.applicable.get(q).copied().unwrap_or(Tri::Unknown);
+        if app == Tri::False {
+            return Val::Na;
+        }
+        match self.slots[q] {
+            Slot::Num(x) => Val::Range(x, x),
+            _ => match self.rs.questions[q].kind.range() {
+                Some((lo, hi)) => Val::Range(lo, hi),
+                None => Val::Na,
+            },
+        }
+    }
+
+    fn total(&self, i: usize) -> Val {
+        if let Some(Some(v)) = self.totals.get(i) {
+            return *v;
+        }
+        instrument_total(self.rs, i, self.slots, &self.applicable).0
+    }
+}
+
+/// The interval of an instrument's total and its missing items.
+fn instrument_total(rs: &RuleSet, i: usize, slots: &[Slot], applicable: &[Tri]) -> (Val, Vec<usize>) {
+    let inst = &rs.instruments[i];
+    let (mut lo, mut hi) = (0i64, 0i64);
+    let mut any_applies = false;
+    let mut missing = Vec::new();
+    for item in &inst.items {
+        let q = item.question;
+        let app = applicable.get(q).copied().unwrap_or(Tri::Unknown);
+        let (pmin, pmax) = item_points_range(rs, item);
+        if app == Tri::False {
+            lo += pmin;
+            hi += pmin;
+            continue;
+        }
+        any_applies = true;
+        match slots[q] {
+            Slot::Num(x) => {
+                let p = item.values.points(x);
+                lo += p;
+                hi += p;
+            }
+            _ => {
+                missing.push(q);
+                lo += pmin;
+                hi += pmax;
+            }
+        }
+    }
+    if any_applies {
+        (Val::Range(lo as f64, hi as f64), missing)
+    } else {
+        (Val::Na, missing)
+    }
+}
+
+fn item_points_range(rs: &RuleSet, item: &crate::rules::model::Item) -> (i64, i64) {
+    use crate::rules::model::ValueMap;
+    let q = &rs.questions[item.question];
+    match (&item.values, &q.kind) {
+        (ValueMap::Identity, QuestionKind::Integer { min, max, allowed, .. }) => match allowed {
+            Some(a) => (
+                a.iter().copied().min().unwrap_or(*min),
+                a.iter().copied().max().unwrap_or(*max),
+            ),
+            None => (*min, *max),
+        },
+        (ValueMap::YesNo { no, yes }, _) => (*no.min(yes), *no.max(yes)),
+        (ValueMap::Options(p), _) => (
+            p.iter().copied().min().unwrap_or(0),
+            p.iter().copied().max().unwrap_or(0),
+        ),
+        (ValueMap::Integers(pairs), _) => (
+            pairs.iter().map(|(_, p)| *p).min().unwrap_or(0),
+            pairs.iter().map(|(_, p)| *p).max().unwrap_or(0),
+        ),
+        _ => (0, 0),
+    }
+}
+
+impl Env for State<'_> {
+    fn value(&self, operand: Operand) -> Val {
+        match operand {
+            Operand::Answer(q) => self.question_value(q as usize),
+            Operand::Total(i) => self.total(i as usize),
+            Operand::Band(i) => match self.total(i as usize) {
+                Val::Na => Val::Na,
+                Val::Range(lo, hi) => {
+                    let inst = &self.rs.instruments[i as usize];
+                    let b = |t: f64| inst.band_of(t as i64).unwrap_or(0) as f64;
+                    Val::Range(b(lo), b(hi))
+                }
+            },
+            Operand::Rating(d) => self.ratings.get(d as usize).copied().unwrap_or(Val::Range(0.0, self.rs.max_rating as f64)),
+            Operand::Level => self.level,
+        }
+    }
+
+    fn multi(&self, q: u32) -> Multi {
+        let q = q as usize;
+        if self.applicable.get(q).copied() == Some(Tri::False) {
+            return Multi::Na;
+        }
+        match self.slots[q] {
+            Slot::Multi(m) => Multi::Set(m),
+            _ => Multi::Unknown,
+        }
+    }
+
+    fn answered(&self, q: u32) -> Tri {
+        let q = q as usize;
+        if self.applicable.get(q).copied() == Some(Tri::False) {
+            return Tri::False;
+        }
+        Tri::from_bool(self.slots[q].is_answer())
+    }
+
+    fn missing(&self, q: u32) -> Tri {
+        let q = q as usize;
+        let app = self.applicable.get(q).copied().unwrap_or(Tri::Unknown);
+        if app == Tri::False || self.slots[q].is_answer() {
+            Tri::False
+        } else {
+            app
+        }
+    }
+}
+
+/// Applicability of every question, in order (skip logic reads only
+/// earlier questions).
+fn applicability(rs: &RuleSet, slots: &[Slot]) -> Vec<Tri> {
+    let mut st = State {
+        rs,
+        slots,
+        applicable: Vec::with_capacity(rs.questions.len()),
+        totals: Vec::new(),
+        ratings: Vec::new(),
+        level: Val::Na,
+    };
+    for q in &rs.questions {
+        let t = match &q.ask_when {
+            None => Tri::True,
+            Some(c) => c.eval(&st),
+        };
+        st.applicable.push(t);
+    }
+    st.applicable
+}
+
+fn most_intensive(a: usize, b: usize) -> usize {
+    a.min(b)
+}
+
+fn pass(rs: &RuleSet, slots: &[Slot], trace: bool) -> Pass {
+    let applicable = applicability(rs, slots);
+    let totals: Vec<Option<Val>> = (0..rs.instruments.len())
+        .map(|i| Some(instrument_total(rs, i, slots, &applicable).0))
+        .collect();
+    let mut st = State {
+        rs,
+        slots,
+        applicable,
+        totals,
+        ratings: vec![Val::Range(0.0, rs.max_rating as f64); rs.dimensions.len()],
+        level: Val::Na,
+    };
+    let n = rs.dimensions.len();
+    let mut ratings = vec![(0u8, 0u8); n];
+    let mut min_levels = vec![rs.levels.len() - 1; n];
+    let mut max_min_levels = vec![rs.levels.len() - 1; n];
+    let mut rule_results = vec![Vec::new(); n];
+    for &d in &rs.dimension_order {
+        let dim = &rs.dimensions[d];
+        let (mut def, mut max) = (0u8, 0u8);
+        let mut results = Vec::with_capacity(if trace { dim.rules.len() } else { 0 });
+        for r in &dim.rules {
+            let t = r.when.eval(&st);
+            if t == Tri::True {
+                def = def.max(r.rating);
+            }
+            if t.possible() {
+                max = max.max(r.rating);
+            }
+            if trace {
+                results.push(t);
+            }
+        }
+        ratings[d] = (def, max);
+        st.ratings[d] = Val::Range(def as f64, max as f64);
+        min_levels[d] = dim.minimums[def as usize];
+        max_min_levels[d] = (def..=max).map(|r| dim.minimums[r as usize]).min().unwrap_or(min_levels[d]);
+        rule_results[d] = results;
+    }
+    let mut level = rs.levels.len() - 1;
+    let mut max_level = level;
+    for d in 0..n {
+        level = most_intensive(level, min_levels[d]);
+        max_level = most_intensive(max_level, max_min_levels[d]);
+    }
+    let mut escalations = Vec::with_capacity(rs.escalations.len());
+    for e in &rs.escalations {
+        let t = e.when.eval(&st);
+        if t == Tri::True {
+            level = most_intensive(level, e.level);
+        }
+        if t.possible() {
+            max_level = most_intensive(max_level, e.level);
+        }
+        escalations.push(t);
+    }
+    Pass {
+        level,
+        max_level,
+        ratings,
+        min_levels,
+        rule_results,
+        escalations,
+        applicable: st.applicable,
+        instruments: st.totals.into_iter().map(|t| t.unwrap_or(Val::Na)).collect(),
+    }
+}
+
+/// Scores an intake.
+pub fn score(rs: &RuleSet, intake: &Intake) -> Assessment {
+    score_slots(rs, &intake.slots)
+}
+
+/// Scores answers given as slots (one per question).
+pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
+    let p = pass(rs, slots, true);
+    let mut st = State {
+        rs,
+        slots,
+        applicable: p.applicable.clone(),
+        totals: p.instruments.iter().map(|v| Some(*v)).collect(),
+        ratings: p.ratings.iter().map(|(a, b)| Val::Range(*a as f64, *b as f64)).collect(),
+        level: Val::Na,
+    };
+    st.level = Val::Range(rs.intensity(p.level) as f64, rs.intensity(p.max_level) as f64);
+
+    let mut supports = Vec::new();
+    for (i, s) in rs.supports.iter().enumerate() {
+        if s.when.eval(&st) == Tri::True {
+            supports.push(i);
+        }
+    }
+    let mut flags = Vec::new();
+    let mut possible_flags = Vec::new();
+    for (i, f) in rs.flags.iter().enumerate() {
+        match f.when.eval(&st) {
+            Tri::True => flags.push(i),
+            Tri::Unknown => possible_flags.push(i),
+            Tri::False => {}
+        }
+    }
+    flags.sort_by_key(|&i| rs.flags[i].severity);
+    possible_flags.sort_by_key(|&i| rs.flags[i].severity);
+    let mut excluded = Vec::new();
+    let mut possibly_excluded = Vec::new();
+    for (i, e) in rs.exclusions.iter().enumerate() {
+        match e.when.eval(&st) {
+            Tri::True => excluded.push(i),
+            Tri::Unknown => possibly_excluded.push(i),
+            Tri::False => {}
+        }
+    }
+
+    let mut questions = Vec::with_capacity(rs.questions.len());
+    let mut missing = Vec::new();
+    let mut warnings = Vec::new();
+    for (q, app) in p.applicable.iter().enumerate() {
+        let answered = slots[q].is_answer();
+        if *app == Tri::False && answered {
+            warnings.push(format!(
+                "`{}` is answered but not asked given the other answers (skip logic); its answer is kept and not used",
+                rs.questions[q].id
+            ));
+        }
+        if *app != Tri::False && !answered {
+            missing.push(q);
+        }
+        questions.push(QuestionState {
+            applicable: *app,
+            used: answered && *app != Tri::False,
+        });
+    }
+    for &i in &possible_flags {
+        warnings.push(format!(
+            "flag `{}` ({}) cannot be ruled out until the missing answers are known",
+            rs.flags[i].id,
+            rs.flags[i].severity.as_str()
+        ));
+    }
+    for &i in &possibly_excluded {
+        warnings.push(format!(
+            "exclusion `{}` cannot be ruled out until the missing answers are known",
+            rs.exclusions[i].id
+        ));
+    }
+
+    let instruments = rs
+        .instruments
+        .iter()
+        .enumerate()
+        .map(|(i, inst)| {
+            let (val, item_missing) = instrument_total(rs, i, slots, &p.applicable);
+            match val {
+                Val::Na => InstrumentResult {
+                    total: None,
+                    band: None,
+                    range: None,
+                    missing: Vec::new(),
+                    applicable: false,
+                },
+                Val::Range(lo, hi) => {
+                    let complete = item_missing.is_empty();
+                    let total = complete.then_some(lo as i64);
+                    InstrumentResult {
+                        total,
+                        band: total.and_then(|t| inst.band_of(t)),
+                        range: Some((lo as i64, hi as i64)),
+                        missing: item_missing,
+                        applicable: true,
+                    }
+                }
+            }
+        })
+        .collect();
+
+    let could_raise = if p.max_level < p.level {
+        could_raise(rs, slots, &missing, p.level, p.max_level)
+    } else {
+        Vec::new()
+    };
+
+    Assessment {
+        level: p.level,
+        max_level: p.max_level,
+        could_raise,
+        dimensions: (0..rs.dimensions.len())
+            .map(|d| DimensionResult {
+                rating: p.ratings[d].0,
+                max_rating: p.ratings[d].1,
+                min_level: p.min_levels[d],
+                rules: p.rule_results[d].clone(),
+            })
+            .collect(),
+        escalations: p.escalations,
+        supports,
+        flags,
+        possible_flags,
+        instruments,
+        questions,
+        missing,
+        excluded,
+        possibly_excluded,
+        warnings,
+    }
+}
+
+/// Values worth trying for a missing answer: every value where the domain
+/// is small, otherwise its ends and the values around every constant a
+/// condition compares it with.
+pub fn candidates(rs: &RuleSet, q: usize) -> Vec<Slot> {
+    match &rs.questions[q].kind {
+        QuestionKind::YesNo => vec![Slot::Num(0.0), Slot::Num(1.0)],
+        QuestionKind::SingleChoice(o) => (0..o.len()).map(|i| Slot::Num(i as f64)).collect(),
+        QuestionKind::MultiChoice(o) => {
+            let full = if o.len() >= 64 { u64::MAX } else { (1u64 << o.len()) - 1 };
+            let mut v = vec![Slot::Multi(0), Slot::Multi(full)];
+            v.extend((0..o.len()).map(|i| Slot::Multi(1 << i)));
+            v
+        }
+        QuestionKind::Integer { min, max, allowed, .. } => match allowed {
+            Some(a) => a.iter().map(|x| Slot::Num(*x as f64)).collect(),
+            None if max - min <= 200 => (*min..=*max).map(|x| Slot::Num(x as f64)).collect(),
+            None => {
+                let mut xs = vec![*min as f64, *max as f64];
+                for c in constants(rs, q) {
+                    for d in [-1.0, 0.0, 1.0] {
+                        let x = c.round() + d;
+                        if x >= *min as f64 && x <= *max as f64 {
+                            xs.push(x);
+                        }
+                    }
+                }
+                xs.sort_by(f64::total_cmp);
+                xs.dedup();
+                xs.into_iter().map(Slot::Num).collect()
+            }
+        },
+        QuestionKind::Number { min, max } => {
+            let mut xs = vec![*min, *max];
+            for c in constants(rs, q) {
+                let eps = (c.abs() * 1e-9).max(1e-9);
+                for x in [c - eps, c, c + eps] {
+                    if x >= *min && x <= *max {
+                        xs.push(x);
+                    }
+                }
+            }
+            xs.sort_by(f64::total_cmp);
+            xs.dedup();
+            xs.into_iter().map(Slot::Num).collect()
+        }
+        QuestionKind::Text { .. } => vec![Slot::Text],
+    }
+}
+
+/// Every constant a condition compares question `q`'s answer with.
+fn constants(rs: &RuleSet, q: usize) -> Vec<f64> {
+    use crate::cond::Cond;
+    fn walk(c: &Cond, q: u32, out: &mut Vec<f64>) {
+        match c {
+            Cond::And(v) | Cond::Or(v) | Cond::AtLeast(_, v) => v.iter().for_each(|c| walk(c, q, out)),
+            Cond::Not(c) => walk(c, q, out),
+            Cond::Cmp { operand: Operand::Answer(x), value, .. } if *x == q => out.push(*value),
+            Cond::In { operand: Operand::Answer(x), values } if *x == q => out.extend(values),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for_each_condition(rs, |c| walk(c, q as u32, &mut out));
+    out
+}
+
+/// Calls `f` with every condition of the rule set.
+pub fn for_each_condition(rs: &RuleSet, mut f: impl FnMut(&crate::cond::Cond)) {
+    for q in &rs.questions {
+        if let Some(c) = &q.ask_when {
+            f(c);
+        }
+    }
+    for d in &rs.dimensions {
+        for r in &d.rules {
+            f(&r.when);
+        }
+    }
+    for e in &rs.escalations {
+        f(&e.when);
+    }
+    for s in &rs.supports {
+        f(&s.when);
+    }
+    for fl in &rs.flags {
+        f(&fl.when);
+    }
+    for e in &rs.exclusions {
+        f(&e.when);
+    }
+}
+
+/// Missing questions that can lift the level: first each on its own, by
+/// trying its possible values with every other missing answer still
+/// missing; where none does alone but together they can (two missing items
+/// of one total), the ones without which the most severe case is lower.
+fn could_raise(rs: &RuleSet, slots: &[Slot], missing: &[usize], level: usize, max_level: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut trial = slots.to_vec();
+    for &q in missing {
+        let saved = trial[q].clone();
+        for v in candidates(rs, q) {
+            trial[q] = v;
+            if pass(rs, &trial, false).level < level {
+                out.push(q);
+                break;
+            }
+        }
+        trial[q] = saved;
+    }
+    if out.is_empty() {
+        // A value of `q` that lowers the most severe case shows that `q`
+        // takes part in reaching it.
+        for &q in missing {
+            let saved = trial[q].clone();
+            let takes_part = candidates(rs, q).into_iter().any(|v| {
+                trial[q] = v;
+                pass(rs, &trial, false).max_level > max_level
+            });
+            if takes_part {
+                out.push(q);
+            }
+            trial[q] = saved;
+        }
+    }
+    out
+}

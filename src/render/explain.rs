@@ -1,0 +1,177 @@
+//! `placement explain`: the whole trace of one assessment, answer by
+//! answer and rule by rule, and what would have to differ for a less
+//! intensive level.
+
+use super::Scored;
+use crate::cond::Tri;
+use crate::intake::Slot;
+use crate::rules::model::QuestionKind;
+use crate::rules::RuleSet;
+use std::fmt::Write as _;
+
+fn answer_text(rs: &RuleSet, s: &Scored, q: usize) -> String {
+    let question = &rs.questions[q];
+    match &s.intake.slots[q] {
+        Slot::Absent => "(no answer)".into(),
+        Slot::Declined => "(declined / unknown)".into(),
+        Slot::Text => "(text answer)".into(),
+        Slot::Multi(m) => {
+            let opts = question.kind.options().unwrap_or(&[]);
+            let chosen: Vec<&str> = opts
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| m & (1 << i) != 0)
+                .map(|(_, o)| o.id.as_str())
+                .collect();
+            if chosen.is_empty() {
+                "(none)".into()
+            } else {
+                chosen.join(", ")
+            }
+        }
+        Slot::Num(x) => match &question.kind {
+            QuestionKind::YesNo => if *x != 0.0 { "yes" } else { "no" }.into(),
+            QuestionKind::SingleChoice(o) => o.get(*x as usize).map(|o| o.id.clone()).unwrap_or_default(),
+            _ => format!("{x}"),
+        },
+    }
+}
+
+fn tri_word(t: Tri) -> &'static str {
+    match t {
+        Tri::True => "holds",
+        Tri::False => "does not hold",
+        Tri::Unknown => "unknown (missing answers)",
+    }
+}
+
+pub fn explain(rs: &RuleSet, s: &Scored) -> String {
+    let a = &s.assessment;
+    let mut out = String::new();
+    let _ = writeln!(out, "Explanation for {}", s.source);
+    if let Some(id) = &s.intake.id {
+        let _ = writeln!(out, "Intake id: {id}");
+    }
+    let _ = writeln!(out, "Rule set: {} {} (sha256 {})\n", rs.name, rs.version, rs.sha256);
+
+    let _ = writeln!(out, "== Answers ==");
+    for sec in &rs.sections {
+        let _ = writeln!(out, "[{}]", sec.title);
+        for q in sec.questions.clone() {
+            let st = a.questions[q];
+            let status = match st.applicable {
+                Tri::True => "",
+                Tri::False => "  (not asked: skip logic)",
+                Tri::Unknown => "  (may apply: depends on missing answers)",
+            };
+            let _ = writeln!(out, "  {:<24} {}{}", rs.questions[q].id, answer_text(rs, s, q), status);
+        }
+    }
+
+    let _ = writeln!(out, "\n== Instruments ==");
+    for (inst, r) in rs.instruments.iter().zip(&a.instruments) {
+        if !r.applicable {
+            let _ = writeln!(out, "  {:<10} not applicable (no item was asked)", inst.id);
+        } else if let (Some(t), Some(b)) = (r.total, r.band) {
+            let band = &inst.bands[b];
+            let _ = writeln!(out, "  {:<10} total {t}, band {} ({}..{})", inst.id, band.id, band.min, band.max);
+        } else {
+            let (lo, hi) = r.range.unwrap_or((0, 0));
+            let missing: Vec<&str> = r.missing.iter().map(|&q| rs.questions[q].id.as_str()).collect();
+            let _ = writeln!(out, "  {:<10} incomplete: total between {lo} and {hi}; missing {}", inst.id, missing.join(", "));
+        }
+    }
+
+    let _ = writeln!(out, "\n== Dimensions ==");
+    for (d, dr) in rs.dimensions.iter().zip(&a.dimensions) {
+        let _ = writeln!(
+            out,
+            "{} ({}): rating {}{} -> minimum level {}",
+            d.name,
+            d.id,
+            dr.rating,
+            if dr.max_rating > dr.rating { format!(" (up to {} with missing answers)", dr.max_rating) } else { String::new() },
+            rs.levels[dr.min_level].id
+        );
+        let deciding = dr.deciding_rules(d);
+        for (i, (rule, t)) in d.rules.iter().zip(&dr.rules).enumerate() {
+            let mark = if deciding.contains(&i) { "=>" } else { "  " };
+            let _ = writeln!(out, "  {mark} [{}] rating {} when {}: {}", rule.id, rule.rating, rule.when_text, tri_word(*t));
+            if *t != Tri::False {
+                let _ = writeln!(out, "       because: {}", rule.why);
+            }
+        }
+        if deciding.is_empty() {
+            let _ = writeln!(out, "  => no rule holds: rating 0");
+        } else {
+            let _ = writeln!(out, "  rating set by {}: {}", d.rules[deciding[0]].id, d.rules[deciding[0]].why);
+        }
+    }
+
+    let _ = writeln!(out, "\n== Escalations ==");
+    if rs.escalations.is_empty() {
+        let _ = writeln!(out, "  (none in this rule set)");
+    }
+    for (e, t) in rs.escalations.iter().zip(&a.escalations) {
+        let _ = writeln!(out, "  [{}] -> {} when {}: {}", e.id, e.level_id(rs), e.when_text, tri_word(*t));
+    }
+
+    let level = &rs.levels[a.level];
+    let _ = writeln!(out, "\n== Recommendation ==");
+    let _ = writeln!(out, "Level: {} ({}), the most intensive of the dimensions' minimums and the escalations that hold.", level.name, level.id);
+    if a.max_level != a.level {
+        let could: Vec<&str> = a.could_raise.iter().map(|&q| rs.questions[q].id.as_str()).collect();
+        let _ = writeln!(out, "With the missing answers it could be {} ({}); could raise it: {}.", rs.levels[a.max_level].name, rs.levels[a.max_level].id, could.join(", "));
+    }
+    for &i in &a.supports {
+        let sp = &rs.supports[i];
+        let _ = writeln!(out, "Support {}: {}", sp.id, sp.why);
+    }
+    for &i in &a.flags {
+        let f = &rs.flags[i];
+        let _ = writeln!(out, "{} flag {}: {}", f.severity.as_str().to_uppercase(), f.id, f.message);
+    }
+    for w in &a.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+
+    let _ = writeln!(out, "\n== For a less intensive level ==");
+    if a.level + 1 >= rs.levels.len() {
+        let _ = writeln!(out, "{} is already the least intensive level.", level.name);
+    } else {
+        let target = a.level + 1;
+        let _ = writeln!(out, "For {} ({}) or less, all of this would have to be different:", rs.levels[target].name, rs.levels[target].id);
+        for (d, dr) in rs.dimensions.iter().zip(&a.dimensions) {
+            if dr.min_level >= target {
+                continue;
+            }
+            // The highest rating whose minimum is no more intensive than the target.
+            let allowed = (0..=rs.max_rating).rev().find(|&r| d.minimums[r as usize] >= target);
+            match allowed {
+                Some(r) => {
+                    let _ = writeln!(out, "- {}: rating {} would have to be at most {r}; now these hold:", d.id, dr.rating);
+                    for (rule, t) in d.rules.iter().zip(&dr.rules) {
+                        if *t == Tri::True && rule.rating > r {
+                            let _ = writeln!(out, "    [{}] {} ({})", rule.id, rule.when_text, rule.why);
+                        }
+                    }
+                }
+                None => {
+                    let _ = writeln!(out, "- {}: no rating of this dimension allows it", d.id);
+                }
+            }
+        }
+        for (e, t) in rs.escalations.iter().zip(&a.escalations) {
+            if *t == Tri::True && e.level < target {
+                let _ = writeln!(out, "- escalation {} would have to not hold: {} ({})", e.id, e.when_text, e.why);
+            }
+        }
+    }
+    out
+}
+
+impl crate::rules::model::Escalation {
+    pub fn level_id<'a>(&self, rs: &'a RuleSet) -> &'a str {
+        &rs.levels[self.level].id
+    }
+}

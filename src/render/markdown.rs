@@ -1,0 +1,78 @@
+//! A printable placement summary in Markdown.
+
+use super::{rating_bar, Record};
+use crate::rules::RuleSet;
+use std::fmt::Write as _;
+
+pub fn record(rs: &RuleSet, r: &Record) -> String {
+    let mut out = String::new();
+    match r {
+        Record::Failed(f) => {
+            let _ = writeln!(out, "## {}\n\n**Could not be scored** (`{}`): {}\n", md(&f.source), f.code, md(&f.message));
+        }
+        Record::Scored(s) => {
+            let a = &s.assessment;
+            let _ = writeln!(out, "## Placement summary: {}\n", md(s.intake.id.as_deref().unwrap_or(&s.source)));
+            for &i in &a.flags {
+                let f = &rs.flags[i];
+                let _ = writeln!(out, "> **{}** ({}): {}\n", f.severity.as_str().to_uppercase(), f.id, md(&f.message));
+            }
+            let level = &rs.levels[a.level];
+            let _ = writeln!(out, "**Recommended level:** {} (`{}`)\n", md(&level.name), level.id);
+            if a.max_level != a.level {
+                let _ = writeln!(
+                    out,
+                    "**Incomplete:** could be as high as {} with the missing answers ({}).\n",
+                    md(&rs.levels[a.max_level].name),
+                    a.could_raise.iter().map(|&q| format!("`{}`", rs.questions[q].id)).collect::<Vec<_>>().join(", ")
+                );
+            }
+            let _ = writeln!(out, "| Dimension | Rating | Minimum level | Reason |\n|---|---|---|---|");
+            for (d, dr) in rs.dimensions.iter().zip(&a.dimensions) {
+                let reason = dr.deciding_rules(d).first().map(|&i| d.rules[i].why.clone()).unwrap_or_else(|| "No rule holds.".into());
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    md(&d.name),
+                    rating_bar(dr.rating, rs.max_rating),
+                    md(&rs.levels[dr.min_level].name),
+                    md(&reason)
+                );
+            }
+            out.push('\n');
+            if !a.supports.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "**Supports:** {}\n",
+                    a.supports.iter().map(|&i| md(rs.supports[i].label.as_deref().unwrap_or(&rs.supports[i].id))).collect::<Vec<_>>().join(", ")
+                );
+            }
+            if let Some(p) = &s.intake.placement {
+                let _ = writeln!(
+                    out,
+                    "**Placement made:** {}{}\n",
+                    md(&rs.levels[p.level].name),
+                    p.reason.map(|r| format!(" (override: {})", md(&rs.override_reasons[r].label))).unwrap_or_default()
+                );
+            }
+            let _ = writeln!(out, "_Rule set {} {} (sha256 {}). Decision support: the professional decides._\n", md(&rs.name), md(&rs.version), &rs.sha256[..12.min(rs.sha256.len())]);
+        }
+    }
+    out
+}
+
+/// Escapes Markdown table and emphasis characters.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        if c == '\n' {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

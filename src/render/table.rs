@@ -1,0 +1,149 @@
+//! The recommendation table for a terminal.
+
+use super::{rating_bar, Failure, Scored};
+use crate::render::Record;
+use crate::rules::model::FlagSeverity;
+use crate::rules::RuleSet;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Color, ContentArrangement, Table};
+use std::fmt::Write as _;
+
+/// Options for terminal output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+pub fn record(rs: &RuleSet, r: &Record, style: Style) -> String {
+    match r {
+        Record::Scored(s) => scored(rs, s, style),
+        Record::Failed(f) => failure(f),
+    }
+}
+
+pub fn failure(f: &Failure) -> String {
+    let place = match (f.line, f.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", f.source),
+        _ => f.source.clone(),
+    };
+    format!("{place}: error[{}]: {}\n", f.code, f.message)
+}
+
+pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
+    let a = &s.assessment;
+    let mut out = String::new();
+    let title = match &s.intake.id {
+        Some(id) => format!("{} (intake {id})", s.source),
+        None => s.source.clone(),
+    };
+    let _ = writeln!(out, "{title}");
+    // Critical flags first, and never only a colour.
+    for &i in &a.flags {
+        let f = &rs.flags[i];
+        let tag = match f.severity {
+            FlagSeverity::Critical => "!! CRITICAL",
+            FlagSeverity::Warning => "!  WARNING",
+            FlagSeverity::Info => "   INFO",
+        };
+        let line = format!("{tag} [{}]: {}", f.id, f.message);
+        if style.color && f.severity == FlagSeverity::Critical {
+            let _ = writeln!(out, "\x1b[1;31m{line}\x1b[0m");
+        } else {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED);
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_width(100);
+    if !style.color {
+        t.force_no_tty();
+    }
+    t.set_header(vec!["Dimension", "Rating", "Minimum level", "Reason"]);
+    for (d, dr) in rs.dimensions.iter().zip(&a.dimensions) {
+        let reason = dr
+            .deciding_rules(d)
+            .first()
+            .map(|&i| d.rules[i].why.clone())
+            .unwrap_or_else(|| {
+                if dr.max_rating > dr.rating {
+                    format!("No rule holds yet; missing answers could make it {}", dr.max_rating)
+                } else {
+                    "No rule holds.".to_string()
+                }
+            });
+        let mut rating = rating_bar(dr.rating, rs.max_rating);
+        if dr.max_rating > dr.rating {
+            let _ = write!(rating, " (up to {})", dr.max_rating);
+        }
+        let level_cell = Cell::new(&rs.levels[dr.min_level].name);
+        let level_cell = if style.color && dr.min_level == a.level && a.level + 1 < rs.levels.len() {
+            level_cell.fg(Color::Yellow)
+        } else {
+            level_cell
+        };
+        t.add_row(vec![
+            Cell::new(&d.name),
+            Cell::new(rating),
+            level_cell,
+            Cell::new(reason),
+        ]);
+    }
+    if let Some(col) = t.column_mut(1) {
+        col.set_cell_alignment(CellAlignment::Left);
+    }
+    let _ = writeln!(out, "{t}");
+    let level = &rs.levels[a.level];
+    let _ = writeln!(out, "Recommended level: {} ({})", level.name, level.id);
+    for (e, r) in rs.escalations.iter().zip(&a.escalations) {
+        if *r == crate::cond::Tri::True {
+            let _ = writeln!(out, "  escalation {}: {} -> {}", e.id, e.why, rs.levels[e.level].name);
+        }
+    }
+    if a.max_level != a.level {
+        let could: Vec<&str> = a.could_raise.iter().map(|&q| rs.questions[q].id.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "Incomplete: with the missing answers it could be as high as {} ({}). Could raise it: {}",
+            rs.levels[a.max_level].name,
+            rs.levels[a.max_level].id,
+            if could.is_empty() { "-".to_string() } else { could.join(", ") }
+        );
+    } else if !a.complete() {
+        let _ = writeln!(out, "Incomplete: {} missing answer(s), none of which can raise the level.", a.missing.len());
+    }
+    if !a.supports.is_empty() {
+        let names: Vec<String> = a
+            .supports
+            .iter()
+            .map(|&i| rs.supports[i].label.clone().unwrap_or_else(|| rs.supports[i].id.clone()))
+            .collect();
+        let _ = writeln!(out, "Supports: {}", names.join(", "));
+    }
+    let instruments: Vec<String> = rs
+        .instruments
+        .iter()
+        .zip(&a.instruments)
+        .filter(|(_, r)| r.applicable)
+        .map(|(i, r)| match (r.total, r.band) {
+            (Some(t), Some(b)) => format!("{} {t} ({})", i.name, i.bands[b].id),
+            _ => format!("{} incomplete ({} missing)", i.name, r.missing.len()),
+        })
+        .collect();
+    if !instruments.is_empty() {
+        let _ = writeln!(out, "Instruments: {}", instruments.join("; "));
+    }
+    if let Some(p) = &s.intake.placement {
+        let reason = p.reason.map(|r| format!(", reason: {}", rs.override_reasons[r].label)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "Placement made: {}{}{}",
+            rs.levels[p.level].name,
+            if s.overridden() { " (override)" } else { "" },
+            reason
+        );
+    }
+    for w in &a.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    out
+}

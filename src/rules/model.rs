@@ -1,0 +1,301 @@
+//! The compiled rule set: ids resolved to indexes, conditions type-checked.
+//! Everything here has passed every check; the engine trusts it.
+
+use crate::cond::Cond;
+use crate::diag::{Sources, Span};
+use std::collections::HashMap;
+
+/// A compiled, valid rule set.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub name: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// SHA-256 over the rule files (see `docs/rules.md`), lower-case hex.
+    pub sha256: String,
+    pub max_rating: u8,
+    /// Most intensive first.
+    pub levels: Vec<Level>,
+    pub sections: Vec<Section>,
+    /// In interview order.
+    pub questions: Vec<Question>,
+    pub instruments: Vec<Instrument>,
+    pub dimensions: Vec<Dimension>,
+    /// Dimension indexes in an order where every dimension comes after the
+    /// dimensions whose ratings its rules read.
+    pub dimension_order: Vec<usize>,
+    pub escalations: Vec<Escalation>,
+    pub supports: Vec<Support>,
+    pub flags: Vec<Flag>,
+    pub exclusions: Vec<Exclusion>,
+    pub override_reasons: Vec<OverrideReason>,
+    pub sources: Sources,
+    pub question_index: HashMap<String, usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Level {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub dimension: Option<usize>,
+    /// Indexes into `RuleSet::questions`.
+    pub questions: std::ops::Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    pub help: Option<String>,
+    pub kind: QuestionKind,
+    pub section: usize,
+    pub ask_when: Option<Cond>,
+    pub ask_when_text: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuestionKind {
+    SingleChoice(Vec<ChoiceOption>),
+    MultiChoice(Vec<ChoiceOption>),
+    YesNo,
+    Integer {
+        min: i64,
+        max: i64,
+        allowed: Option<Vec<i64>>,
+        scale: Vec<(i64, String)>,
+    },
+    Number {
+        min: f64,
+        max: f64,
+    },
+    Text {
+        max_length: usize,
+    },
+}
+
+impl QuestionKind {
+    /// The type name used in rule files and JSON output.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            QuestionKind::SingleChoice(_) => "single_choice",
+            QuestionKind::MultiChoice(_) => "multi_choice",
+            QuestionKind::YesNo => "yes_no",
+            QuestionKind::Integer { .. } => "integer",
+            QuestionKind::Number { .. } => "number",
+            QuestionKind::Text { .. } => "text",
+        }
+    }
+
+    pub fn options(&self) -> Option<&[ChoiceOption]> {
+        match self {
+            QuestionKind::SingleChoice(o) | QuestionKind::MultiChoice(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// The numeric range of an answer as conditions see it, for the types
+    /// that have one.
+    pub fn range(&self) -> Option<(f64, f64)> {
+        match self {
+            QuestionKind::SingleChoice(o) => Some((0.0, o.len().saturating_sub(1) as f64)),
+            QuestionKind::YesNo => Some((0.0, 1.0)),
+            QuestionKind::Integer {
+                min, max, allowed, ..
+            } => match allowed {
+                Some(a) if !a.is_empty() => Some((
+                    *a.iter().min().expect("non-empty") as f64,
+                    *a.iter().max().expect("non-empty") as f64,
+                )),
+                _ => Some((*min as f64, *max as f64)),
+            },
+            QuestionKind::Number { min, max } => Some((*min, *max)),
+            QuestionKind::MultiChoice(_) | QuestionKind::Text { .. } => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Instrument {
+    pub id: String,
+    pub name: String,
+    pub items: Vec<Item>,
+    /// Lowest totals first.
+    pub bands: Vec<Band>,
+    pub min_total: i64,
+    pub max_total: i64,
+    pub span: Span,
+}
+
+impl Instrument {
+    /// The index of the band a total falls in.
+    pub fn band_of(&self, total: i64) -> Option<usize> {
+        self.bands
+            .iter()
+            .position(|b| total >= b.min && total <= b.max)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub question: usize,
+    pub values: ValueMap,
+}
+
+/// How an item's answer becomes points.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueMap {
+    /// An integer answer scores itself.
+    Identity,
+    /// yes/no: points for no, points for yes.
+    YesNo { no: i64, yes: i64 },
+    /// Points per option, by option position.
+    Options(Vec<i64>),
+    /// Points per integer answer; every allowed answer is listed.
+    Integers(Vec<(i64, i64)>),
+}
+
+impl ValueMap {
+    /// Points for an answer given as the numbers conditions use.
+    pub fn points(&self, answer: f64) -> i64 {
+        match self {
+            ValueMap::Identity => answer as i64,
+            ValueMap::YesNo { no, yes } => {
+                if answer != 0.0 {
+                    *yes
+                } else {
+                    *no
+                }
+            }
+            ValueMap::Options(p) => p.get(answer as usize).copied().unwrap_or(0),
+            ValueMap::Integers(pairs) => pairs
+                .iter()
+                .find(|(a, _)| *a as f64 == answer)
+                .map(|(_, p)| *p)
+                .unwrap_or(0),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub id: String,
+    pub label: Option<String>,
+    pub min: i64,
+    pub max: i64,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub id: String,
+    pub name: String,
+    pub rules: Vec<RatingRule>,
+    /// Minimum level index per rating 0..=max_rating.
+    pub minimums: Vec<usize>,
+    pub minimums_span: Span,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct RatingRule {
+    /// `DIMENSION.rN` unless the rule names itself.
+    pub id: String,
+    pub rating: u8,
+    pub when: Cond,
+    pub when_text: String,
+    pub why: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Escalation {
+    pub id: String,
+    pub when: Cond,
+    pub when_text: String,
+    pub level: usize,
+    pub why: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Support {
+    pub id: String,
+    pub label: Option<String>,
+    pub when: Cond,
+    pub when_text: String,
+    pub why: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FlagSeverity {
+    Critical,
+    Warning,
+    Info,
+}
+
+impl FlagSeverity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagSeverity::Critical => "critical",
+            FlagSeverity::Warning => "warning",
+            FlagSeverity::Info => "info",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Flag {
+    pub id: String,
+    pub severity: FlagSeverity,
+    pub when: Cond,
+    pub when_text: String,
+    pub message: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Exclusion {
+    pub id: String,
+    pub when: Cond,
+    pub when_text: String,
+    pub message: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct OverrideReason {
+    pub id: String,
+    pub label: String,
+    pub note_required: bool,
+}
+
+impl RuleSet {
+    pub fn level_index(&self, id: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.id == id)
+    }
+
+    /// Intensity of a level: 0 for the least intensive.
+    pub fn intensity(&self, level: usize) -> usize {
+        self.levels.len() - 1 - level
+    }
+
+    pub fn question(&self, id: &str) -> Option<usize> {
+        self.question_index.get(id).copied()
+    }
+}
