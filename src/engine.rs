@@ -400,7 +400,10 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
             used: answered && *app != Tri::False,
         });
     }
-    for &i in &possible_flags {
+    for &i in possible_flags
+        .iter()
+        .filter(|&&i| rs.flags[i].severity != crate::rules::model::FlagSeverity::Info)
+    {
         warnings.push(format!(
             "flag `{}` ({}) cannot be ruled out until the missing answers are known",
             rs.flags[i].id,
