@@ -15,3 +15,4 @@ pub mod engine;
 pub mod intake;
 pub mod render;
 pub mod cli;
+pub mod fsutil;
