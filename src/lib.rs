@@ -13,6 +13,7 @@ pub mod rules;
 pub mod yaml;
 pub mod engine;
 pub mod intake;
+pub mod intake_fast;
 pub mod render;
 pub mod cli;
 pub mod fsutil;

@@ -8,6 +8,7 @@ use crate::render::{Failure, Record, Scored};
 use crate::rules::RuleSet;
 use crate::yaml::Limits;
 use std::io::BufRead;
+
 use std::path::{Path, PathBuf};
 
 /// One input to score.
@@ -28,34 +29,104 @@ fn is_intake_file(p: &Path) -> bool {
     )
 }
 
-/// Expands the paths into inputs, in order: files as given, folders
-/// recursively in sorted order, `-` as the lines of stdin.
-pub fn expand(paths: &[PathBuf]) -> Vec<Input> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            let stdin = std::io::stdin();
-            for (i, line) in stdin.lock().lines().enumerate() {
-                match line {
-                    Ok(l) if l.trim().is_empty() => {}
-                    Ok(l) => out.push(Input::Line(i + 1, l)),
-                    Err(_) => out.push(Input::Broken(Failure {
-                        source: format!("stdin:{}", i + 1),
-                        code: "intake-encoding".into(),
-                        message: "line is not UTF-8 text".into(),
-                        line: Some(i as u32 + 1),
-                        column: None,
-                    })),
-                }
+/// The inputs of a run, in order: files as given, folders recursively in
+/// sorted order, `-` as the lines of standard input, read as they are
+/// needed so that memory does not grow with their number.
+pub struct InputStream {
+    pending: std::collections::VecDeque<Pending>,
+    stdin: Option<(std::io::BufReader<std::io::Stdin>, usize)>,
+    has_stdin: bool,
+}
+
+enum Pending {
+    Input(Input),
+    Stdin,
+}
+
+impl InputStream {
+    pub fn new(paths: &[PathBuf]) -> Self {
+        let mut pending = std::collections::VecDeque::new();
+        let mut has_stdin = false;
+        for p in paths {
+            if p.as_os_str() == "-" {
+                pending.push_back(Pending::Stdin);
+                has_stdin = true;
+            } else if p.is_dir() {
+                let mut found = Vec::new();
+                walk(p, &mut found, &mut Vec::new());
+                pending.extend(found.into_iter().map(Pending::Input));
+            } else {
+                pending.push_back(Pending::Input(Input::File(p.clone())));
             }
-        } else if p.is_dir() {
-            let mut visited = Vec::new();
-            walk(p, &mut out, &mut visited);
-        } else {
-            out.push(Input::File(p.clone()));
+        }
+        InputStream { pending, stdin: None, has_stdin }
+    }
+
+    /// How many inputs there are, when known in advance (no stdin).
+    pub fn known_total(&self) -> Option<usize> {
+        (!self.has_stdin).then_some(self.pending.len())
+    }
+}
+
+impl Iterator for InputStream {
+    type Item = Input;
+
+    fn next(&mut self) -> Option<Input> {
+        loop {
+            if let Some((reader, line_no)) = &mut self.stdin {
+                let mut buf = Vec::new();
+                match reader.read_until(b'\n', &mut buf) {
+                    Ok(0) => self.stdin = None,
+                    Ok(_) => {
+                        *line_no += 1;
+                        let n = *line_no;
+                        if buf.last() == Some(&b'\n') {
+                            buf.pop();
+                            if buf.last() == Some(&b'\r') {
+                                buf.pop();
+                            }
+                        }
+                        if buf.iter().all(|b| b.is_ascii_whitespace()) {
+                            continue;
+                        }
+                        return Some(match String::from_utf8(buf) {
+                            Ok(text) => Input::Line(n, text),
+                            Err(e) => {
+                                let col = e.utf8_error().valid_up_to() as u32 + 1;
+                                Input::Broken(Failure {
+                                    source: format!("stdin:{n}"),
+                                    code: "intake-encoding".into(),
+                                    message: "line is not UTF-8 text".into(),
+                                    line: Some(n as u32),
+                                    column: Some(col),
+                                })
+                            }
+                        });
+                    }
+                    Err(e) => {
+                        self.stdin = None;
+                        return Some(Input::Broken(Failure {
+                            source: "stdin".into(),
+                            code: "io".into(),
+                            message: format!("cannot read standard input: {}", crate::rules::load::io_reason(&e)),
+                            line: None,
+                            column: None,
+                        }));
+                    }
+                }
+                continue;
+            }
+            match self.pending.pop_front()? {
+                Pending::Input(i) => return Some(i),
+                Pending::Stdin => self.stdin = Some((std::io::BufReader::with_capacity(1 << 16, std::io::stdin()), 0)),
+            }
         }
     }
-    out
+}
+
+/// All inputs at once (for small runs and tests).
+pub fn expand(paths: &[PathBuf]) -> Vec<Input> {
+    InputStream::new(paths).collect()
 }
 
 fn walk(dir: &Path, out: &mut Vec<Input>, visited: &mut Vec<PathBuf>) {
@@ -143,6 +214,12 @@ pub fn score_bytes(rs: &RuleSet, source: String, bytes: &[u8], line_offset: u32)
             return fail("intake-encoding", "file is not UTF-8 text".into(), Some(line + line_offset), Some(col));
         }
     };
+    let looks_json = text.trim_start_matches('\u{feff}').trim_start().starts_with('{');
+    if looks_json {
+        if let Some(intake) = crate::intake_fast::parse(text, rs) {
+            return scored(rs, source, intake);
+        }
+    }
     match intake::parse(text, rs, &Limits::INTAKE) {
         Err(IntakeError { first, count }) => {
             let e = IntakeError { first, count };
@@ -154,16 +231,24 @@ pub fn score_bytes(rs: &RuleSet, source: String, bytes: &[u8], line_offset: u32)
                 known.then_some(e.first.span.col),
             )
         }
-        Ok(intake) => {
-            let assessment = engine::score(rs, &intake);
-            if let Some(&x) = assessment.excluded.first() {
-                return fail("excluded", rs.exclusions[x].message.clone(), None, None);
-            }
-            Record::Scored(Box::new(Scored {
-                source,
-                intake,
-                assessment,
-            }))
-        }
+        Ok(intake) => scored(rs, source, intake),
     }
+}
+
+fn scored(rs: &RuleSet, source: String, intake: intake::Intake) -> Record {
+    let assessment = engine::score(rs, &intake);
+    if let Some(&x) = assessment.excluded.first() {
+        return Record::Failed(Failure {
+            source,
+            code: "excluded".into(),
+            message: rs.exclusions[x].message.clone(),
+            line: None,
+            column: None,
+        });
+    }
+    Record::Scored(Box::new(Scored {
+        source,
+        intake,
+        assessment,
+    }))
 }

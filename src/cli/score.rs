@@ -1,11 +1,19 @@
-//! `placement score`: score saved intakes.
+//! `placement score`: score saved intakes, from one file to millions of
+//! JSON Lines. Inputs are read and scored in parallel batches; results are
+//! written in input order as they come, so memory does not grow with the
+//! number of intakes.
 
-use super::inputs::{expand, score_input};
+use super::inputs::{score_input, Input, InputStream};
 use super::{CmdResult, Failure, Globals};
+use crate::fsutil::AtomicFile;
 use crate::render::{self, table::Style, Record};
+use crate::rules::model::FlagSeverity;
+use crate::rules::RuleSet;
 use clap::{Args, ValueEnum};
+use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -27,66 +35,310 @@ pub struct ScoreArgs {
     #[arg(long, short, value_enum)]
     pub format: Option<Format>,
 
+    /// Write results to FILE (atomically, readable by the owner only)
+    /// instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// Stop at the first input that cannot be scored.
     #[arg(long)]
     pub fail_fast: bool,
+
+    /// Print a summary table on stderr (default: when stderr is a terminal).
+    #[arg(long, overrides_with = "no_summary")]
+    pub summary: bool,
+
+    /// Never print the summary.
+    #[arg(long)]
+    pub no_summary: bool,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
+/// What the summary counts about one record.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    level: Option<usize>,
+    incomplete: bool,
+    critical: bool,
+    override_reason: Option<Option<usize>>,
+    error: bool,
+}
+
+fn tally(rs: &RuleSet, rec: &Record) -> Tally {
+    match rec {
+        Record::Failed(_) => Tally { error: true, ..Tally::default() },
+        Record::Scored(s) => Tally {
+            level: Some(s.assessment.level),
+            incomplete: !s.assessment.complete(),
+            critical: s.assessment.flags.iter().any(|&i| rs.flags[i].severity == FlagSeverity::Critical),
+            override_reason: s.overridden().then(|| s.intake.placement.as_ref().and_then(|p| p.reason)),
+            error: false,
+        },
+    }
+}
+
+/// Renders one record in the chosen format.
+fn render_one(rs: &RuleSet, rec: &Record, format: Format, style: Style, out: &mut Vec<u8>) {
+    match format {
+        Format::Table => {
+            out.extend_from_slice(render::table::record(rs, rec, style).as_bytes());
+            out.push(b'\n');
+        }
+        Format::Jsonl | Format::Json => render::json::write_record(rs, rec, out),
+        Format::Markdown => out.extend_from_slice(render::markdown::record(rs, rec).as_bytes()),
+        Format::Csv => out.extend_from_slice(&render::csv::line(render::csv::row(rs, rec))),
+    }
+}
+
+const BATCH: usize = 1024;
+
 pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
+    let start = Instant::now();
     let loaded = g.load_rules()?;
     let rs = &loaded.rules;
-    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
-        Format::Table
-    } else {
-        Format::Jsonl
-    });
-    let inputs = expand(&args.paths);
-    if inputs.is_empty() {
-        return Err(Failure::usage("no intake files found in the given paths (looked for *.yaml, *.yml, *.json)"));
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let format = args.format.unwrap_or(if to_terminal { Format::Table } else { Format::Jsonl });
+    let style = Style { color: g.color_stdout && args.output.is_none() };
+    let show_summary = !args.no_summary && (args.summary || std::io::stderr().is_terminal());
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start worker threads: {e}")))?;
+
+    let mut sink = match &args.output {
+        Some(p) => Sink::File(
+            AtomicFile::create(p, 0o600)
+                .map_err(|e| Failure::usage(format!("cannot write {}: {}", p.display(), crate::rules::load::io_reason(&e))))?,
+        ),
+        None => Sink::Stdout(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
+    };
+    let mut stream = InputStream::new(&args.paths);
+    let progress = Progress::new(stream.known_total());
+
+    let mut header = Vec::new();
+    match format {
+        Format::Csv => header.extend_from_slice(&render::csv::line(render::csv::header(rs))),
+        Format::Json => header.extend_from_slice(b"["),
+        _ => {}
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let style = Style { color: g.color_stdout };
-    let mut failed = 0usize;
-    let mut json_items = Vec::new();
-    if format == Format::Csv {
-        out.write_all(&render::csv::line(render::csv::header(rs)))?;
-    }
-    for input in &inputs {
-        let rec = score_input(rs, input);
-        if let Record::Failed(f) = &rec {
-            failed += 1;
-            if format != Format::Table {
+    sink.write_all(&header)?;
+
+    let mut counts = Counts::new(rs);
+    let mut total = 0usize;
+    let mut stopped = false;
+    let mut batch: Vec<Input> = Vec::with_capacity(BATCH);
+    loop {
+        batch.clear();
+        while batch.len() < BATCH {
+            match stream.next() {
+                Some(i) => batch.push(i),
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let results: Vec<(Vec<u8>, Tally, Option<String>)> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|input| {
+                    let rec = score_input(rs, input);
+                    let mut buf = Vec::with_capacity(2048);
+                    render_one(rs, &rec, format, style, &mut buf);
+                    let err = match &rec {
+                        Record::Failed(f) if format != Format::Table => Some(render::table::failure(f).trim_end().to_string()),
+                        _ => None,
+                    };
+                    (buf, tally(rs, &rec), err)
+                })
+                .collect()
+        });
+        for (buf, t, err) in results {
+            if format == Format::Json {
+                sink.write_all(if total == 0 { b"\n" } else { b",\n" })?;
+            }
+            sink.write_all(&buf)?;
+            if format == Format::Jsonl {
+                sink.write_all(b"\n")?;
+            }
+            total += 1;
+            if let Some(e) = err {
                 // Errors also go to stderr so they are seen when stdout is piped.
-                super::eprintln_safe(&render::table::failure(f).trim_end().to_string());
+                progress.println(&e);
+            }
+            let failed = t.error;
+            counts.add(&t);
+            if failed && args.fail_fast {
+                stopped = true;
+                break;
             }
         }
-        match format {
-            Format::Table => out.write_all(render::table::record(rs, &rec, style).as_bytes())?,
-            Format::Jsonl => {
-                serde_json::to_writer(&mut out, &render::json::record(rs, &rec)).map_err(|e| Failure::usage(e.to_string()))?;
-                out.write_all(b"\n")?;
-            }
-            Format::Json => json_items.push(render::json::record(rs, &rec)),
-            Format::Markdown => out.write_all(render::markdown::record(rs, &rec).as_bytes())?,
-            Format::Csv => out.write_all(&render::csv::line(render::csv::row(rs, &rec)))?,
-        }
-        if format == Format::Table && inputs.len() > 1 {
-            out.write_all(b"\n")?;
-        }
-        if failed > 0 && args.fail_fast {
+        progress.set(total);
+        if stopped {
             break;
         }
     }
     if format == Format::Json {
-        serde_json::to_writer_pretty(&mut out, &json_items).map_err(|e| Failure::usage(e.to_string()))?;
-        out.write_all(b"\n")?;
+        sink.write_all(if total == 0 { b"]\n" } else { b"\n]\n" })?;
     }
-    out.flush()?;
-    if failed > 0 {
-        super::eprintln_safe(&format!("{failed} of {} input(s) could not be scored", inputs.len()));
+    sink.finish()?;
+    progress.finish();
+    if total == 0 {
+        return Err(Failure::usage("no intake files found in the given paths (looked for *.yaml, *.yml, *.json)"));
+    }
+    if show_summary {
+        super::eprintln_safe(&counts.table(rs, start.elapsed()));
+    }
+    if counts.errors > 0 {
+        let what = if stopped { " (stopped at the first, --fail-fast)" } else { "" };
+        super::eprintln_safe(&format!("{} of {} input(s) could not be scored{what}", counts.errors, total));
         Ok(1)
     } else {
         Ok(0)
+    }
+}
+
+/// Where results go: standard output, or a file written atomically.
+enum Sink<'a> {
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'a>>),
+    File(AtomicFile),
+}
+
+impl Sink<'_> {
+    fn write_all(&mut self, b: &[u8]) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(w) => w.write_all(b),
+            Sink::File(f) => f.write_all(b),
+        }
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Sink::Stdout(mut w) => w.flush(),
+            Sink::File(f) => f.commit(),
+        }
+    }
+}
+
+/// Running counts for the summary.
+struct Counts {
+    levels: Vec<usize>,
+    incomplete: usize,
+    critical: usize,
+    overrides: Vec<usize>,
+    overrides_without_reason: usize,
+    errors: usize,
+    total: usize,
+}
+
+impl Counts {
+    fn new(rs: &RuleSet) -> Self {
+        Counts {
+            levels: vec![0; rs.levels.len()],
+            incomplete: 0,
+            critical: 0,
+            overrides: vec![0; rs.override_reasons.len()],
+            overrides_without_reason: 0,
+            errors: 0,
+            total: 0,
+        }
+    }
+
+    fn add(&mut self, t: &Tally) {
+        self.total += 1;
+        if t.error {
+            self.errors += 1;
+        }
+        if let Some(l) = t.level {
+            self.levels[l] += 1;
+        }
+        self.incomplete += usize::from(t.incomplete);
+        self.critical += usize::from(t.critical);
+        match t.override_reason {
+            Some(Some(r)) => self.overrides[r] += 1,
+            Some(None) => self.overrides_without_reason += 1,
+            None => {}
+        }
+    }
+
+    fn table(&self, rs: &RuleSet, elapsed: Duration) -> String {
+        use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED).force_no_tty();
+        t.set_header(vec!["Summary", "Count"]);
+        for (l, n) in rs.levels.iter().zip(&self.levels) {
+            t.add_row(vec![format!("level {}", l.id), n.to_string()]);
+        }
+        t.add_row(vec!["incomplete".to_string(), self.incomplete.to_string()]);
+        t.add_row(vec!["with critical flags".to_string(), self.critical.to_string()]);
+        for (r, n) in rs.override_reasons.iter().zip(&self.overrides) {
+            if *n > 0 {
+                t.add_row(vec![format!("override: {}", r.id), n.to_string()]);
+            }
+        }
+        if self.overrides_without_reason > 0 {
+            t.add_row(vec!["override: no reason given".to_string(), self.overrides_without_reason.to_string()]);
+        }
+        t.add_row(vec!["errors".to_string(), self.errors.to_string()]);
+        t.add_row(vec!["total".to_string(), self.total.to_string()]);
+        let secs = elapsed.as_secs_f64();
+        t.add_row(vec!["elapsed".to_string(), format!("{secs:.2} s")]);
+        let rate = if secs > 0.0 { self.total as f64 / secs } else { 0.0 };
+        t.add_row(vec!["intakes per second".to_string(), format!("{rate:.0}")]);
+        t.to_string()
+    }
+}
+
+/// A progress bar on stderr when it is a terminal and the run takes more
+/// than a moment; nothing at all otherwise.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    start: Instant,
+}
+
+impl Progress {
+    fn new(total: Option<usize>) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = match total {
+                Some(n) => indicatif::ProgressBar::with_draw_target(Some(n as u64), indicatif::ProgressDrawTarget::hidden()),
+                None => indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden()),
+            };
+            let style = if total.is_some() {
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} intakes ({per_sec}, {eta} left)")
+            } else {
+                indicatif::ProgressStyle::with_template("{spinner} {pos} intakes ({per_sec})")
+            };
+            if let Ok(s) = style {
+                bar.set_style(s);
+            }
+            bar
+        });
+        Progress { bar, start: Instant::now() }
+    }
+
+    fn set(&self, n: usize) {
+        if let Some(bar) = &self.bar {
+            if bar.is_hidden() && self.start.elapsed() > Duration::from_millis(500) {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_position(n as u64);
+        }
+    }
+
+    fn println(&self, s: &str) {
+        match &self.bar {
+            Some(bar) if !bar.is_hidden() => bar.println(s),
+            _ => super::eprintln_safe(s),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
     }
 }

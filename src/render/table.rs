@@ -22,7 +22,10 @@ pub fn record(rs: &RuleSet, r: &Record, style: Style) -> String {
 
 pub fn failure(f: &Failure) -> String {
     let place = match (f.line, f.column) {
+        // A line of standard input is its own line number: `stdin:12:5`.
+        (Some(l), Some(c)) if f.source == format!("stdin:{l}") => format!("{}:{c}", f.source),
         (Some(l), Some(c)) => format!("{}:{l}:{c}", f.source),
+        (Some(l), None) if f.source != format!("stdin:{l}") => format!("{}:{l}", f.source),
         _ => f.source.clone(),
     };
     format!("{place}: error[{}]: {}\n", f.code, f.message)

@@ -1,0 +1,267 @@
+//! A fast path for JSON intakes (batch scoring, JSON Lines): answers go
+//! straight from the JSON text into slots, with no tree in between.
+//!
+//! It accepts exactly what [`crate::intake::parse`] accepts. On anything
+//! unusual it gives up (`None`) and the caller uses the full reader, which
+//! then reports the problem with its line and column. The other fields of
+//! the intake are small; they are read into a tree and checked by the full
+//! reader's own code.
+
+use crate::diag::Span;
+use crate::intake::{self, Intake, Slot};
+use crate::rules::model::{QuestionKind, RuleSet};
+use crate::yaml::{Kind, Node};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// Parses a JSON intake, or `None` if anything needs the full reader.
+pub fn parse(text: &str, rs: &RuleSet) -> Option<Intake> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mut answers = Answers {
+        slots: vec![Slot::Absent; rs.questions.len()],
+        seen: vec![false; rs.questions.len()],
+        texts: Vec::new(),
+        count: 0,
+    };
+    let meta = TopSeed { rs, answers: &mut answers }.deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    let mut intake = intake::from_node(&meta, rs).ok()?;
+    for (q, slot) in answers.slots.into_iter().enumerate() {
+        if slot == Slot::Absent {
+            continue;
+        }
+        if intake.slots[q] != Slot::Absent {
+            // Answered and declined: let the full reader say so.
+            return None;
+        }
+        intake.slots[q] = slot;
+    }
+    intake.texts = answers.texts;
+    Some(intake)
+}
+
+struct Answers {
+    slots: Vec<Slot>,
+    seen: Vec<bool>,
+    texts: Vec<(usize, String)>,
+    count: usize,
+}
+
+fn node(kind: Kind) -> Node {
+    Node { kind, span: Span::UNKNOWN }
+}
+
+/// Reads the top-level object: `answers` into slots, everything else into
+/// a tree (with `answers: {}` standing in for the answers).
+struct TopSeed<'a> {
+    rs: &'a RuleSet,
+    answers: &'a mut Answers,
+}
+
+impl<'de> DeserializeSeed<'de> for TopSeed<'_> {
+    type Value = Node;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopSeed<'_> {
+    type Value = Node;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an intake object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut pairs = Vec::new();
+        let mut saw_answers = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "answers" {
+                if saw_answers {
+                    return Err(de::Error::custom("duplicate"));
+                }
+                saw_answers = true;
+                map.next_value_seed(AnswersSeed { rs: self.rs, answers: self.answers })?;
+                pairs.push((node(Kind::Str("answers".into())), node(Kind::Map(Vec::new()))));
+            } else {
+                let v: serde_json::Value = map.next_value()?;
+                pairs.push((node(Kind::Str(key.into_owned())), from_json(v, 0)?));
+            }
+        }
+        Ok(node(Kind::Map(pairs)))
+    }
+}
+
+fn from_json<E: de::Error>(v: serde_json::Value, depth: usize) -> Result<Node, E> {
+    use serde_json::Value;
+    if depth > 16 {
+        return Err(E::custom("too deep"));
+    }
+    Ok(node(match v {
+        Value::Null => Kind::Null,
+        Value::Bool(b) => Kind::Bool(b),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Kind::Int(i),
+            (None, Some(f)) => Kind::Float(f),
+            _ => return Err(E::custom("number")),
+        },
+        Value::String(s) => Kind::Str(s),
+        Value::Array(items) => Kind::Seq(items.into_iter().map(|i| from_json(i, depth + 1)).collect::<Result<_, E>>()?),
+        Value::Object(m) => Kind::Map(
+            m.into_iter()
+                .map(|(k, v)| Ok((node(Kind::Str(k)), from_json(v, depth + 1)?)))
+                .collect::<Result<_, E>>()?,
+        ),
+    }))
+}
+
+struct AnswersSeed<'a> {
+    rs: &'a RuleSet,
+    answers: &'a mut Answers,
+}
+
+impl<'de> DeserializeSeed<'de> for AnswersSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AnswersSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an answers object")
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let Some(q) = self.rs.question(&key) else {
+                return Err(de::Error::custom("unknown question"));
+            };
+            if self.answers.seen[q] {
+                return Err(de::Error::custom("duplicate"));
+            }
+            self.answers.seen[q] = true;
+            self.answers.count += 1;
+            if self.answers.count > 10_000 {
+                return Err(de::Error::custom("too many"));
+            }
+            let slot = map.next_value_seed(AnswerSeed { rs: self.rs, q })?;
+            if let AnswerValue::Slot(s) = slot {
+                self.answers.slots[q] = s;
+            } else if let AnswerValue::Text(t) = slot {
+                self.answers.slots[q] = Slot::Text;
+                self.answers.texts.push((q, t));
+            }
+        }
+        Ok(())
+    }
+}
+
+enum AnswerValue {
+    Null,
+    Slot(Slot),
+    Text(String),
+}
+
+struct AnswerSeed<'a> {
+    rs: &'a RuleSet,
+    q: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for AnswerSeed<'_> {
+    type Value = AnswerValue;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<AnswerValue, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl AnswerSeed<'_> {
+    fn kind(&self) -> &QuestionKind {
+        &self.rs.questions[self.q].kind
+    }
+
+    fn int<E: de::Error>(&self, i: i64) -> Result<AnswerValue, E> {
+        match self.kind() {
+            QuestionKind::Integer { min, max, allowed, .. } => {
+                let ok = match allowed {
+                    Some(a) => a.contains(&i),
+                    None => i >= *min && i <= *max,
+                };
+                if ok {
+                    Ok(AnswerValue::Slot(Slot::Num(i as f64)))
+                } else {
+                    Err(E::custom("range"))
+                }
+            }
+            QuestionKind::Number { .. } => self.float(i as f64),
+            _ => Err(E::custom("type")),
+        }
+    }
+
+    fn float<E: de::Error>(&self, x: f64) -> Result<AnswerValue, E> {
+        match self.kind() {
+            QuestionKind::Number { min, max } if x >= *min && x <= *max => {
+                Ok(AnswerValue::Slot(Slot::Num(if x == 0.0 { 0.0 } else { x })))
+            }
+            _ => Err(E::custom("type")),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for AnswerSeed<'_> {
+    type Value = AnswerValue;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an answer")
+    }
+    fn visit_unit<E>(self) -> Result<AnswerValue, E> {
+        Ok(AnswerValue::Null)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<AnswerValue, E> {
+        match self.kind() {
+            QuestionKind::YesNo => Ok(AnswerValue::Slot(Slot::Num(if b { 1.0 } else { 0.0 }))),
+            _ => Err(E::custom("type")),
+        }
+    }
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<AnswerValue, E> {
+        self.int(i)
+    }
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<AnswerValue, E> {
+        match i64::try_from(u) {
+            Ok(i) => self.int(i),
+            Err(_) => Err(E::custom("range")),
+        }
+    }
+    fn visit_f64<E: de::Error>(self, x: f64) -> Result<AnswerValue, E> {
+        self.float(x)
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<AnswerValue, E> {
+        match self.kind() {
+            QuestionKind::SingleChoice(options) => match options.iter().position(|o| o.id == s) {
+                Some(i) => Ok(AnswerValue::Slot(Slot::Num(i as f64))),
+                None => Err(E::custom("option")),
+            },
+            QuestionKind::Text { max_length } if s.chars().count() <= *max_length => Ok(AnswerValue::Text(s.to_string())),
+            _ => Err(E::custom("type")),
+        }
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AnswerValue, A::Error> {
+        let QuestionKind::MultiChoice(options) = self.kind() else {
+            return Err(de::Error::custom("type"));
+        };
+        let mut mask = 0u64;
+        while let Some(s) = seq.next_element::<std::borrow::Cow<'de, str>>()? {
+            let i = options.iter().position(|o| o.id == s).ok_or_else(|| de::Error::custom("option"))?;
+            if mask & (1 << i) != 0 {
+                return Err(de::Error::custom("duplicate"));
+            }
+            mask |= 1 << i;
+        }
+        Ok(AnswerValue::Slot(Slot::Multi(mask)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnswerValue, A::Error> {
+        let _ = map.next_key::<IgnoredAny>()?;
+        Err(de::Error::custom("type"))
+    }
+}
