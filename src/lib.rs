@@ -17,3 +17,4 @@ pub mod intake_fast;
 pub mod render;
 pub mod cli;
 pub mod fsutil;
+pub mod check;

@@ -1,52 +1,41 @@
-//! `placement rules ...`: check, show (and, as they land, test, schema,
-//! diff, fmt).
+//! `placement rules ...`: check, test, show, schema, diff and fmt. Each
+//! subcommand but `show` lives in its own file under `rules_cmd/`.
+
+mod check;
+mod diff;
+mod fmt;
+mod schema;
+mod test;
 
 use super::{CmdResult, Failure, Globals};
-use crate::diag::{Diagnostic, Severity, Sources};
+use crate::diag::{Diagnostic, Sources};
 use crate::rules::model::QuestionKind;
-use crate::rules::{load_default, load_path, LoadError, RuleSet};
+use crate::rules::{load_default, load_path, LoadError, Loaded, RuleSet};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{json, Value};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::Path;
+
+pub use check::{CheckArgs, CheckFormat};
+pub use diff::DiffArgs;
+pub use fmt::FmtArgs;
+pub use schema::SchemaArgs;
+pub use test::TestArgs;
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// Validate a rule set; findings go to stdout.
+    /// Validate a rule set and prove properties of it; findings go to stdout.
     Check(CheckArgs),
-    /// Run a rule set's test cases (not built yet).
-    Test,
+    /// Run a rule set's test cases (`tests/*.yaml` beside the rules) with coverage.
+    Test(TestArgs),
     /// Print the compiled rule set.
     Show(ShowArgs),
-    /// JSON Schema for rule files and intake files (not built yet).
-    Schema,
-    /// Which saved intakes would change level between two rule sets (not built yet).
-    Diff,
-    /// Canonical layout of rule files (not built yet).
-    Fmt,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    Human,
-    Json,
-    Github,
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// The rule set: a YAML file or a folder (default: `--rules`, or the
-    /// embedded default rule set).
-    #[arg(value_name = "PATH")]
-    pub path: Option<PathBuf>,
-
-    /// Output format (default: `human`, or `github` when GITHUB_ACTIONS=true).
-    #[arg(long, value_enum)]
-    pub format: Option<CheckFormat>,
-
-    /// Treat warnings as errors.
-    #[arg(long)]
-    pub strict: bool,
+    /// JSON Schema (draft-07) for rule files, or with `--intake` for intake files.
+    Schema(SchemaArgs),
+    /// Which saved intakes would change level between two rule sets.
+    Diff(DiffArgs),
+    /// Canonical layout of rule files (`--check` to only report).
+    Fmt(FmtArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,82 +52,36 @@ pub struct ShowArgs {
 
 pub fn run(g: &Globals, cmd: RulesCommand) -> CmdResult {
     match cmd {
-        RulesCommand::Check(a) => check(g, a),
+        RulesCommand::Check(a) => check::run(g, a),
         RulesCommand::Show(a) => show(g, a),
-        RulesCommand::Test => not_yet("rules test"),
-        RulesCommand::Schema => not_yet("rules schema"),
-        RulesCommand::Diff => not_yet("rules diff"),
-        RulesCommand::Fmt => not_yet("rules fmt"),
+        RulesCommand::Test(a) => test::run(g, a),
+        RulesCommand::Schema(a) => schema::run(g, a),
+        RulesCommand::Diff(a) => diff::run(g, a),
+        RulesCommand::Fmt(a) => fmt::run(g, a),
     }
 }
 
-fn not_yet(cmd: &str) -> CmdResult {
-    Err(Failure::usage(format!(
-        "`placement {cmd}` is not available in this version yet (tracked in issue 6)"
-    )))
-}
-
-fn check(g: &Globals, a: CheckArgs) -> CmdResult {
-    let path = a.path.or_else(|| g.rules.clone());
-    let loaded = match &path {
+/// Loads the rule set a `rules` subcommand names: its PATH argument, else
+/// `--rules`, else the embedded default set.
+fn load_for(g: &Globals, path: Option<&Path>) -> Result<Loaded, LoadError> {
+    match path.or(g.rules.as_deref()) {
         Some(p) => load_path(p, g.max_rules_bytes),
         None => load_default(),
-    };
-    let (sources, diags, summary) = match loaded {
-        Ok(l) => {
-            let summary = format!(
-                "rule set `{}` {}: {} questions, {} instruments, {} dimensions, {} levels",
-                l.rules.name,
-                l.rules.version,
-                l.rules.questions.len(),
-                l.rules.instruments.len(),
-                l.rules.dimensions.len(),
-                l.rules.levels.len()
-            );
-            (l.rules.sources.clone(), l.warnings, Some(summary))
-        }
-        Err(LoadError::Io(m)) => return Err(Failure::usage(m)),
-        Err(LoadError::Invalid { sources, diagnostics }) => (sources, diagnostics, None),
-    };
-    let format = a.format.unwrap_or_else(|| {
-        if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-            CheckFormat::Github
-        } else {
-            CheckFormat::Human
-        }
-    });
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = diags.len() - errors;
-    let text = match format {
-        CheckFormat::Human => {
-            let mut s = String::new();
-            for d in &diags {
-                s.push_str(&sources.render(d));
-                s.push('\n');
-            }
-            s.push_str(&format!("{errors} error(s), {warnings} warning(s)"));
-            if let Some(sum) = summary {
-                s.push_str(&format!("; {sum}"));
-            }
-            s.push('\n');
-            s
-        }
-        CheckFormat::Json => {
-            let items: Vec<Value> = diags.iter().map(|d| diag_json(&sources, d)).collect();
-            let v = json!({"errors": errors, "warnings": warnings, "findings": items});
-            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
-        }
-        CheckFormat::Github => {
-            let mut s = String::new();
-            for d in &diags {
-                s.push_str(&github_line(&sources, d));
-                s.push('\n');
-            }
-            s
-        }
-    };
-    std::io::stdout().lock().write_all(text.as_bytes())?;
-    Ok(if errors > 0 || (a.strict && warnings > 0) { 1 } else { 0 })
+    }
+}
+
+/// Whether GitHub Actions is running us (picks `github` output).
+fn in_github_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
+fn write_stdout(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub fn diag_json(sources: &Sources, d: &Diagnostic) -> Value {
@@ -154,37 +97,17 @@ pub fn diag_json(sources: &Sources, d: &Diagnostic) -> Value {
     })
 }
 
-fn github_escape(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-fn github_line(sources: &Sources, d: &Diagnostic) -> String {
-    let kind = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let file = github_escape(sources.path(&d.span)).replace(',', "%2C").replace(':', "%3A");
-    let mut msg = format!("[{}] {}", d.code, d.message);
-    if let Some(h) = &d.help {
-        msg.push_str(&format!(" ({h})"));
-    }
-    format!(
-        "::{kind} file={file},line={},col={},title={}::{}",
-        d.span.line,
-        d.span.col,
-        d.code,
-        github_escape(&msg)
-    )
-}
-
 fn show(g: &Globals, a: ShowArgs) -> CmdResult {
     let loaded = g.load_rules()?;
     let rs = &loaded.rules;
     let text = match a.format {
-        ShowFormat::Json => format!("{}\n", serde_json::to_string_pretty(&show_json(rs)).unwrap_or_default()),
+        ShowFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&show_json(rs)).unwrap_or_default()
+        ),
         ShowFormat::Table => show_table(rs),
     };
-    std::io::stdout().lock().write_all(text.as_bytes())?;
+    write_stdout(&text)?;
     Ok(0)
 }
 
@@ -257,7 +180,10 @@ pub fn show_json(rs: &RuleSet) -> Value {
 
 fn show_table(rs: &RuleSet) -> String {
     use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
-    let mut out = format!("Rule set `{}` {} (sha256 {})\n", rs.name, rs.version, rs.sha256);
+    let mut out = format!(
+        "Rule set `{}` {} (sha256 {})\n",
+        rs.name, rs.version, rs.sha256
+    );
     if let Some(d) = &rs.description {
         out.push_str(d.trim());
         out.push('\n');
@@ -274,10 +200,20 @@ fn show_table(rs: &RuleSet) -> String {
         row.push(d.rules.len().to_string());
         t.add_row(row);
     }
-    out.push_str(&format!("\nLevels (most intensive first): {}\n", rs.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")));
+    out.push_str(&format!(
+        "\nLevels (most intensive first): {}\n",
+        rs.levels
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     out.push_str(&format!("Minimum level by rating:\n{t}\n"));
     for e in &rs.escalations {
-        out.push_str(&format!("Escalation {} -> {}: when {}\n", e.id, rs.levels[e.level].id, e.when_text));
+        out.push_str(&format!(
+            "Escalation {} -> {}: when {}\n",
+            e.id, rs.levels[e.level].id, e.when_text
+        ));
     }
     let mut ti = Table::new();
     ti.load_preset(UTF8_FULL_CONDENSED).force_no_tty();
@@ -287,7 +223,11 @@ fn show_table(rs: &RuleSet) -> String {
             i.id.clone(),
             i.items.len().to_string(),
             format!("{}..{}", i.min_total, i.max_total),
-            i.bands.iter().map(|b| format!("{} {}..{}", b.id, b.min, b.max)).collect::<Vec<_>>().join(", "),
+            i.bands
+                .iter()
+                .map(|b| format!("{} {}..{}", b.id, b.min, b.max))
+                .collect::<Vec<_>>()
+                .join(", "),
         ]);
     }
     out.push_str(&format!("\n{ti}\n"));

@@ -1,0 +1,162 @@
+//! Rendering `rules check` findings: human, JSON and GitHub workflow
+//! commands. SARIF is in [`super::sarif`].
+
+use super::{CheckReport, Finding};
+use crate::diag::{Diagnostic, Severity, Sources};
+use serde_json::{json, Value};
+
+/// Every finding code `rules check` and `rules test` can report, with a
+/// one-line description (used for SARIF rule metadata and the docs).
+pub const CODES: &[(&str, &str)] = &[
+    ("yaml-syntax", "The file is not valid YAML."),
+    ("yaml-limit", "The file exceeds a size, depth, alias or node limit."),
+    ("duplicate-key", "The same key twice in one mapping."),
+    ("unknown-field", "A key this construct does not have."),
+    ("missing-field", "A required key is absent."),
+    ("wrong-type", "A value of the wrong kind."),
+    ("invalid-id", "An id that is not lower-case letters, digits and `_`."),
+    ("duplicate-id", "Two things of one kind with the same id."),
+    ("unknown-reference", "A reference to something that does not exist."),
+    ("condition-syntax", "A condition that does not parse."),
+    ("condition-type", "A condition that compares things of different types."),
+    ("condition-context", "`level` or `.rating` read where it is not available."),
+    ("ask-when-order", "An `ask_when` that reads a question asked later."),
+    ("rating-cycle", "Dimension rules that read each other's ratings in a cycle."),
+    ("rating-out-of-range", "A rating outside 0..max_rating."),
+    ("band-gap", "Totals in the possible range that no band covers."),
+    ("band-overlap", "Totals that two bands cover."),
+    ("band-out-of-range", "A band outside the possible range, or min > max."),
+    ("value-map", "A value map that does not fit its item."),
+    ("minimums", "A dimension without minimums, or with the wrong number of levels."),
+    ("conflict", "A single key given in more than one file."),
+    ("value-out-of-range", "A comparison with a number outside the question's range."),
+    ("not-total", "Some rating vector yields no level."),
+    ("non-monotone", "Raising one dimension's rating can give a less intensive level."),
+    ("unreachable-level", "A level no rating vector or escalation can give."),
+    ("unreachable-rating", "A rating of a dimension that no rule can give."),
+    ("unreachable-band", "A band that no achievable total falls in."),
+    ("unreachable-escalation", "An escalation whose condition never holds."),
+    ("shadowed-escalation", "An escalation that never changes the result."),
+    ("unsatisfiable-condition", "A rule, support, flag or exclusion whose condition never holds."),
+    ("never-asked", "A question whose skip condition never holds."),
+    ("unused-question", "A question no condition reads."),
+    ("space-too-large", "The rating space is too large to check exhaustively."),
+    ("test-syntax", "A test file that is not valid YAML or not a list of tests."),
+    ("test-unknown-field", "A key a test case or expectation does not have."),
+    ("test-unknown-reference", "A test names a question, level, dimension, instrument, band, flag or support that does not exist."),
+    ("test-answer", "A test answer of the wrong type or out of range."),
+    ("test-failed", "A test case whose expectations do not hold."),
+];
+
+pub fn describe(code: &str) -> &'static str {
+    CODES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, d)| *d)
+        .unwrap_or("A finding.")
+}
+
+/// Human output: rustc-style snippets, counterexamples, then a summary.
+pub fn human(sources: &Sources, report: &CheckReport) -> String {
+    let mut s = String::new();
+    for f in &report.findings {
+        s.push_str(&render_finding(sources, f));
+        s.push('\n');
+    }
+    if !report.analyses.is_empty() {
+        let parts: Vec<String> = report
+            .analyses
+            .iter()
+            .map(|a| format!("{} {} ({})", a.name, a.status.as_str(), a.detail))
+            .collect();
+        s.push_str(&format!("analyses: {}\n", parts.join("; ")));
+    }
+    s.push_str(&format!(
+        "{} error(s), {} warning(s)",
+        report.errors(),
+        report.warnings()
+    ));
+    if let Some(sum) = &report.summary {
+        s.push_str(&format!("; {sum}"));
+    }
+    s.push('\n');
+    s
+}
+
+/// One finding with its snippet and counterexample.
+pub fn render_finding(sources: &Sources, f: &Finding) -> String {
+    let mut s = sources.render(&f.diag);
+    if let Some(cx) = &f.counterexample {
+        s.push_str(&format!("  = counterexample: {}\n", cx.text));
+    }
+    s
+}
+
+pub fn finding_json(sources: &Sources, f: &Finding) -> Value {
+    let d = &f.diag;
+    json!({
+        "code": d.code,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "file": sources.path(&d.span),
+        "line": d.span.line,
+        "column": d.span.col,
+        "snippet": sources.line_text(&d.span),
+        "help": d.help,
+        "counterexample": f.counterexample.as_ref().map(|c| json!({"text": c.text, "data": c.data})),
+    })
+}
+
+pub fn json(sources: &Sources, report: &CheckReport) -> Value {
+    json!({
+        "errors": report.errors(),
+        "warnings": report.warnings(),
+        "summary": report.summary,
+        "analyses": report.analyses.iter().map(|a| json!({"name": a.name, "status": a.status.as_str(), "detail": a.detail})).collect::<Vec<_>>(),
+        "findings": report.findings.iter().map(|f| finding_json(sources, f)).collect::<Vec<_>>(),
+    })
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One GitHub Actions workflow command for a diagnostic.
+pub fn github_line(sources: &Sources, d: &Diagnostic, extra: Option<&str>) -> String {
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut props = format!("file={}", escape_property(sources.path(&d.span)));
+    if d.span.is_known() {
+        props.push_str(&format!(",line={},col={}", d.span.line, d.span.col));
+    }
+    props.push_str(&format!(",title={}", escape_property(d.code)));
+    let mut msg = format!("[{}] {}", d.code, d.message);
+    if let Some(h) = &d.help {
+        msg.push_str(&format!(" (help: {h})"));
+    }
+    if let Some(x) = extra {
+        msg.push_str(&format!(" Counterexample: {x}"));
+    }
+    format!("::{kind} {props}::{}", escape_data(&msg))
+}
+
+pub fn github(sources: &Sources, report: &CheckReport) -> String {
+    let mut s = String::new();
+    for f in &report.findings {
+        s.push_str(&github_line(
+            sources,
+            &f.diag,
+            f.counterexample.as_ref().map(|c| c.text.as_str()),
+        ));
+        s.push('\n');
+    }
+    s
+}
