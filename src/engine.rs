@@ -135,7 +135,12 @@ impl State<'_> {
 }
 
 /// The interval of an instrument's total and its missing items.
-fn instrument_total(rs: &RuleSet, i: usize, slots: &[Slot], applicable: &[Tri]) -> (Val, Vec<usize>) {
+fn instrument_total(
+    rs: &RuleSet,
+    i: usize,
+    slots: &[Slot],
+    applicable: &[Tri],
+) -> (Val, Vec<usize>) {
     let inst = &rs.instruments[i];
     let (mut lo, mut hi) = (0i64, 0i64);
     let mut any_applies = false;
@@ -174,7 +179,12 @@ fn item_points_range(rs: &RuleSet, item: &crate::rules::model::Item) -> (i64, i6
     use crate::rules::model::ValueMap;
     let q = &rs.questions[item.question];
     match (&item.values, &q.kind) {
-        (ValueMap::Identity, QuestionKind::Integer { min, max, allowed, .. }) => match allowed {
+        (
+            ValueMap::Identity,
+            QuestionKind::Integer {
+                min, max, allowed, ..
+            },
+        ) => match allowed {
             Some(a) => (
                 a.iter().copied().min().unwrap_or(*min),
                 a.iter().copied().max().unwrap_or(*max),
@@ -207,7 +217,11 @@ impl Env for State<'_> {
                     Val::Range(b(lo), b(hi))
                 }
             },
-            Operand::Rating(d) => self.ratings.get(d as usize).copied().unwrap_or(Val::Range(0.0, self.rs.max_rating as f64)),
+            Operand::Rating(d) => self
+                .ratings
+                .get(d as usize)
+                .copied()
+                .unwrap_or(Val::Range(0.0, self.rs.max_rating as f64)),
             Operand::Level => self.level,
         }
     }
@@ -263,6 +277,22 @@ fn applicability(rs: &RuleSet, slots: &[Slot]) -> Vec<Tri> {
     st.applicable
 }
 
+/// Whether question `q` is asked, given the answers so far and whether each
+/// earlier question is asked (`applicable`, one per question before `q`).
+pub fn asked(rs: &RuleSet, slots: &[Slot], applicable: &[Tri], q: usize) -> Tri {
+    match &rs.questions[q].ask_when {
+        None => Tri::True,
+        Some(c) => c.eval(&State {
+            rs,
+            slots,
+            applicable: applicable.to_vec(),
+            totals: Vec::new(),
+            ratings: Vec::new(),
+            level: Val::Na,
+        }),
+    }
+}
+
 fn most_intensive(a: usize, b: usize) -> usize {
     a.min(b)
 }
@@ -304,7 +334,10 @@ fn pass(rs: &RuleSet, slots: &[Slot], trace: bool) -> Pass {
         ratings[d] = (def, max);
         st.ratings[d] = Val::Range(def as f64, max as f64);
         min_levels[d] = dim.minimums[def as usize];
-        max_min_levels[d] = (def..=max).map(|r| dim.minimums[r as usize]).min().unwrap_or(min_levels[d]);
+        max_min_levels[d] = (def..=max)
+            .map(|r| dim.minimums[r as usize])
+            .min()
+            .unwrap_or(min_levels[d]);
         rule_results[d] = results;
     }
     let mut level = rs.levels.len() - 1;
@@ -332,7 +365,11 @@ fn pass(rs: &RuleSet, slots: &[Slot], trace: bool) -> Pass {
         rule_results,
         escalations,
         applicable: st.applicable,
-        instruments: st.totals.into_iter().map(|t| t.unwrap_or(Val::Na)).collect(),
+        instruments: st
+            .totals
+            .into_iter()
+            .map(|t| t.unwrap_or(Val::Na))
+            .collect(),
     }
 }
 
@@ -349,10 +386,17 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
         slots,
         applicable: p.applicable.clone(),
         totals: p.instruments.iter().map(|v| Some(*v)).collect(),
-        ratings: p.ratings.iter().map(|(a, b)| Val::Range(*a as f64, *b as f64)).collect(),
+        ratings: p
+            .ratings
+            .iter()
+            .map(|(a, b)| Val::Range(*a as f64, *b as f64))
+            .collect(),
         level: Val::Na,
     };
-    st.level = Val::Range(rs.intensity(p.level) as f64, rs.intensity(p.max_level) as f64);
+    st.level = Val::Range(
+        rs.intensity(p.level) as f64,
+        rs.intensity(p.max_level) as f64,
+    );
 
     let mut supports = Vec::new();
     for (i, s) in rs.supports.iter().enumerate() {
@@ -485,12 +529,18 @@ pub fn candidates(rs: &RuleSet, q: usize) -> Vec<Slot> {
         QuestionKind::YesNo => vec![Slot::Num(0.0), Slot::Num(1.0)],
         QuestionKind::SingleChoice(o) => (0..o.len()).map(|i| Slot::Num(i as f64)).collect(),
         QuestionKind::MultiChoice(o) => {
-            let full = if o.len() >= 64 { u64::MAX } else { (1u64 << o.len()) - 1 };
+            let full = if o.len() >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << o.len()) - 1
+            };
             let mut v = vec![Slot::Multi(0), Slot::Multi(full)];
             v.extend((0..o.len()).map(|i| Slot::Multi(1 << i)));
             v
         }
-        QuestionKind::Integer { min, max, allowed, .. } => match allowed {
+        QuestionKind::Integer {
+            min, max, allowed, ..
+        } => match allowed {
             Some(a) => a.iter().map(|x| Slot::Num(*x as f64)).collect(),
             None if max - min <= 200 => (*min..=*max).map(|x| Slot::Num(x as f64)).collect(),
             None => {
@@ -531,10 +581,19 @@ fn constants(rs: &RuleSet, q: usize) -> Vec<f64> {
     use crate::cond::Cond;
     fn walk(c: &Cond, q: u32, out: &mut Vec<f64>) {
         match c {
-            Cond::And(v) | Cond::Or(v) | Cond::AtLeast(_, v) => v.iter().for_each(|c| walk(c, q, out)),
+            Cond::And(v) | Cond::Or(v) | Cond::AtLeast(_, v) => {
+                v.iter().for_each(|c| walk(c, q, out))
+            }
             Cond::Not(c) => walk(c, q, out),
-            Cond::Cmp { operand: Operand::Answer(x), value, .. } if *x == q => out.push(*value),
-            Cond::In { operand: Operand::Answer(x), values } if *x == q => out.extend(values),
+            Cond::Cmp {
+                operand: Operand::Answer(x),
+                value,
+                ..
+            } if *x == q => out.push(*value),
+            Cond::In {
+                operand: Operand::Answer(x),
+                values,
+            } if *x == q => out.extend(values),
             _ => {}
         }
     }
@@ -573,7 +632,13 @@ pub fn for_each_condition(rs: &RuleSet, mut f: impl FnMut(&crate::cond::Cond)) {
 /// trying its possible values with every other missing answer still
 /// missing; where none does alone but together they can (two missing items
 /// of one total), the ones without which the most severe case is lower.
-fn could_raise(rs: &RuleSet, slots: &[Slot], missing: &[usize], level: usize, max_level: usize) -> Vec<usize> {
+fn could_raise(
+    rs: &RuleSet,
+    slots: &[Slot],
+    missing: &[usize],
+    level: usize,
+    max_level: usize,
+) -> Vec<usize> {
     let mut out = Vec::new();
     let mut trial = slots.to_vec();
     for &q in missing {

@@ -105,7 +105,11 @@ impl IntakeError {
     /// The message, with a note when there were more problems.
     pub fn message(&self) -> String {
         if self.count > 1 {
-            format!("{} (and {} more problem(s))", self.first.message, self.count - 1)
+            format!(
+                "{} (and {} more problem(s))",
+                self.first.message,
+                self.count - 1
+            )
         } else {
             self.first.message.clone()
         }
@@ -131,7 +135,11 @@ const TOP_KEYS: &[&str] = &[
 pub fn parse(text: &str, rs: &RuleSet, limits: &Limits) -> Result<Intake, IntakeError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let node = yaml::parse(text, 0, limits).map_err(|mut d| {
-        d.code = if d.code == "yaml-limit" { "intake-limit" } else { "intake-syntax" };
+        d.code = if d.code == "yaml-limit" {
+            "intake-limit"
+        } else {
+            "intake-syntax"
+        };
         IntakeError::single(d)
     })?;
     from_node(&node, rs)
@@ -149,17 +157,29 @@ impl Reader<'_> {
 
     fn map<'n>(&mut self, node: &'n Node, what: &str) -> Vec<(&'n str, &'n Node, &'n Node)> {
         let Kind::Map(pairs) = &node.kind else {
-            self.err("wrong-type", node.span, format!("{what} must be a mapping, not {}", node.kind_name()));
+            self.err(
+                "wrong-type",
+                node.span,
+                format!("{what} must be a mapping, not {}", node.kind_name()),
+            );
             return Vec::new();
         };
         let mut out: Vec<(&'n str, &'n Node, &'n Node)> = Vec::new();
         for (k, v) in pairs {
             let Some(key) = k.as_str() else {
-                self.err("wrong-type", k.span, format!("keys in {what} must be text, not {}", k.kind_name()));
+                self.err(
+                    "wrong-type",
+                    k.span,
+                    format!("keys in {what} must be text, not {}", k.kind_name()),
+                );
                 continue;
             };
             if out.iter().any(|(e, _, _)| *e == key) {
-                self.err("duplicate-key", k.span, format!("duplicate key `{}` in {what}", safe_key(key)));
+                self.err(
+                    "duplicate-key",
+                    k.span,
+                    format!("duplicate key `{}` in {what}", safe_key(key)),
+                );
                 continue;
             }
             out.push((key, k, v));
@@ -171,12 +191,20 @@ impl Reader<'_> {
         match &node.kind {
             Kind::Str(s) if s.len() <= 10_000 => Some(s.clone()),
             Kind::Str(_) => {
-                self.err("intake-limit", node.span, format!("{what} is longer than 10000 bytes"));
+                self.err(
+                    "intake-limit",
+                    node.span,
+                    format!("{what} is longer than 10000 bytes"),
+                );
                 None
             }
             Kind::Null => None,
             _ => {
-                self.err("wrong-type", node.span, format!("{what} must be text, not {}", node.kind_name()));
+                self.err(
+                    "wrong-type",
+                    node.span,
+                    format!("{what} must be text, not {}", node.kind_name()),
+                );
                 None
             }
         }
@@ -187,8 +215,12 @@ impl Reader<'_> {
             if !allowed.contains(k) {
                 let help = did_you_mean(k, allowed.iter().copied());
                 self.diags.push(
-                    Diagnostic::error("unknown-field", kn.span, format!("unknown field `{}` in {what}", safe_key(k)))
-                        .with_help_opt(help),
+                    Diagnostic::error(
+                        "unknown-field",
+                        kn.span,
+                        format!("unknown field `{}` in {what}", safe_key(k)),
+                    )
+                    .with_help_opt(help),
                 );
             }
         }
@@ -197,7 +229,10 @@ impl Reader<'_> {
 
 /// A key shown in a message: ids only; anything else is not repeated.
 fn safe_key(k: &str) -> String {
-    if k.len() <= 64 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if k.len() <= 64
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         k.to_string()
     } else {
         "(not an id)".to_string()
@@ -205,7 +240,10 @@ fn safe_key(k: &str) -> String {
 }
 
 pub fn from_node(node: &Node, rs: &RuleSet) -> Result<Intake, IntakeError> {
-    let mut r = Reader { rs, diags: Vec::new() };
+    let mut r = Reader {
+        rs,
+        diags: Vec::new(),
+    };
     let mut intake = Intake {
         slots: vec![Slot::Absent; rs.questions.len()],
         ..Intake::default()
@@ -213,7 +251,11 @@ pub fn from_node(node: &Node, rs: &RuleSet) -> Result<Intake, IntakeError> {
     if node.kind == Kind::Null {
         return Err(IntakeError::single(Diagnostic::error(
             "intake-format",
-            Span { line: 1, col: 1, ..node.span },
+            Span {
+                line: 1,
+                col: 1,
+                ..node.span
+            },
             "the file is empty; an intake needs at least `intake: 1` and `answers`",
         )));
     }
@@ -248,7 +290,11 @@ pub fn from_node(node: &Node, rs: &RuleSet) -> Result<Intake, IntakeError> {
         if s == "complete" || s == "in_progress" {
             Some(s)
         } else {
-            r.err("wrong-type", n.span, "`status` must be `complete` or `in_progress`");
+            r.err(
+                "wrong-type",
+                n.span,
+                "`status` must be `complete` or `in_progress`",
+            );
             None
         }
     });
@@ -284,7 +330,11 @@ pub fn from_node(node: &Node, rs: &RuleSet) -> Result<Intake, IntakeError> {
         }
         None => r.err(
             "intake-format",
-            Span { line: node.span.line.max(1), col: node.span.col.max(1), ..node.span },
+            Span {
+                line: node.span.line.max(1),
+                col: node.span.col.max(1),
+                ..node.span
+            },
             "the intake has no `answers`",
         ),
     }
@@ -293,14 +343,26 @@ pub fn from_node(node: &Node, rs: &RuleSet) -> Result<Intake, IntakeError> {
             Kind::Seq(items) => {
                 for it in items {
                     let Some(id) = it.as_str() else {
-                        r.err("wrong-type", it.span, "entries of `declined` must be question ids");
+                        r.err(
+                            "wrong-type",
+                            it.span,
+                            "entries of `declined` must be question ids",
+                        );
                         continue;
                     };
                     match rs.question(id) {
                         Some(q) => match intake.slots[q] {
                             Slot::Absent => intake.slots[q] = Slot::Declined,
-                            Slot::Declined => r.err("duplicate-key", it.span, format!("`{id}` is listed twice in `declined`")),
-                            _ => r.err("declined-and-answered", it.span, format!("`{id}` is both answered and declined")),
+                            Slot::Declined => r.err(
+                                "duplicate-key",
+                                it.span,
+                                format!("`{id}` is listed twice in `declined`"),
+                            ),
+                            _ => r.err(
+                                "declined-and-answered",
+                                it.span,
+                                format!("`{id}` is both answered and declined"),
+                            ),
                         },
                         None => {
                             let help = did_you_mean(id, rs.questions.iter().map(|q| q.id.as_str()));
@@ -313,7 +375,14 @@ pub fn from_node(node: &Node, rs: &RuleSet) -> Result<Intake, IntakeError> {
                 }
             }
             Kind::Null => {}
-            _ => r.err("wrong-type", n.span, format!("`declined` must be a list of question ids, not {}", n.kind_name())),
+            _ => r.err(
+                "wrong-type",
+                n.span,
+                format!(
+                    "`declined` must be a list of question ids, not {}",
+                    n.kind_name()
+                ),
+            ),
         }
     }
     if let Some(n) = get("acknowledged_flags") {
@@ -327,7 +396,11 @@ pub fn from_node(node: &Node, rs: &RuleSet) -> Result<Intake, IntakeError> {
                 let by = f("by").and_then(|v| r.text(v, "flag `by`"));
                 match id {
                     Some(id) => intake.acknowledged_flags.push(AckFlag { id, at, by }),
-                    None => r.err("missing-field", it.span, "an acknowledged flag needs an `id`"),
+                    None => r.err(
+                        "missing-field",
+                        it.span,
+                        "an acknowledged flag needs an `id`",
+                    ),
                 }
             }
         } else if n.kind != Kind::Null {
@@ -336,14 +409,21 @@ pub fn from_node(node: &Node, rs: &RuleSet) -> Result<Intake, IntakeError> {
     }
     if let Some(n) = get("recommendation") {
         let entries = r.map(n, "`recommendation`");
-        r.check_keys(&entries, &["level", "max_level", "supports"], "`recommendation`");
+        r.check_keys(
+            &entries,
+            &["level", "max_level", "supports"],
+            "`recommendation`",
+        );
         let mut rec = StoredRecommendation::default();
         for (k, _, v) in &entries {
             match *k {
                 "level" => rec.level = r.text(v, "`recommendation.level`"),
                 "supports" => {
                     if let Kind::Seq(items) = &v.kind {
-                        rec.supports = items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect();
+                        rec.supports = items
+                            .iter()
+                            .filter_map(|i| i.as_str().map(str::to_string))
+                            .collect();
                     }
                 }
                 _ => {}
@@ -376,8 +456,21 @@ fn placement(r: &mut Reader, n: &Node) -> Option<Placement> {
                 None => {
                     let help = did_you_mean(&id, rs.levels.iter().map(|l| l.id.as_str()));
                     r.diags.push(
-                        Diagnostic::error("unknown-level", v.span, format!("`placement.level` is not a level of rule set `{}`", rs.name))
-                            .with_help_opt(help.or_else(|| Some(format!("levels: {}", rs.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", "))))),
+                        Diagnostic::error(
+                            "unknown-level",
+                            v.span,
+                            format!("`placement.level` is not a level of rule set `{}`", rs.name),
+                        )
+                        .with_help_opt(help.or_else(|| {
+                            Some(format!(
+                                "levels: {}",
+                                rs.levels
+                                    .iter()
+                                    .map(|l| l.id.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ))
+                        })),
                     );
                     return None;
                 }
@@ -397,8 +490,15 @@ fn placement(r: &mut Reader, n: &Node) -> Option<Placement> {
                 None => {
                     let help = did_you_mean(&id, rs.override_reasons.iter().map(|o| o.id.as_str()));
                     r.diags.push(
-                        Diagnostic::error("unknown-reason", v.span, format!("`placement.reason` is not an override reason of rule set `{}`", rs.name))
-                            .with_help_opt(help),
+                        Diagnostic::error(
+                            "unknown-reason",
+                            v.span,
+                            format!(
+                                "`placement.reason` is not an override reason of rule set `{}`",
+                                rs.name
+                            ),
+                        )
+                        .with_help_opt(help),
                     );
                     return None;
                 }
@@ -408,11 +508,24 @@ fn placement(r: &mut Reader, n: &Node) -> Option<Placement> {
     };
     let note = f("note").and_then(|v| r.text(v, "`placement.note`"));
     if let Some(i) = reason {
-        if rs.override_reasons[i].note_required && note.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            r.err("missing-field", n.span, format!("override reason `{}` needs a `note`", rs.override_reasons[i].id));
+        if rs.override_reasons[i].note_required
+            && note.as_deref().is_none_or(|s| s.trim().is_empty())
+        {
+            r.err(
+                "missing-field",
+                n.span,
+                format!(
+                    "override reason `{}` needs a `note`",
+                    rs.override_reasons[i].id
+                ),
+            );
         }
     }
-    Some(Placement { level, reason, note })
+    Some(Placement {
+        level,
+        reason,
+        note,
+    })
 }
 
 fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, v: &Node) {
@@ -427,7 +540,11 @@ fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, v: &Node) {
             Diagnostic::error(
                 "unknown-question",
                 kn.span,
-                format!("`{}` is not a question of rule set `{}`", safe_key(key), rs.name),
+                format!(
+                    "`{}` is not a question of rule set `{}`",
+                    safe_key(key),
+                    rs.name
+                ),
             )
             .with_help_opt(help),
         );
@@ -453,7 +570,9 @@ fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, v: &Node) {
                 return;
             }
         },
-        QuestionKind::Integer { min, max, allowed, .. } => match v.kind {
+        QuestionKind::Integer {
+            min, max, allowed, ..
+        } => match v.kind {
             Kind::Int(i) => {
                 let ok = match allowed {
                     Some(a) => a.contains(&i),
@@ -461,10 +580,20 @@ fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, v: &Node) {
                 };
                 if !ok {
                     let range = match allowed {
-                        Some(a) => format!("one of {}", a.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ")),
+                        Some(a) => format!(
+                            "one of {}",
+                            a.iter()
+                                .map(|x| x.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                         None => format!("from {min} to {max}"),
                     };
-                    r.err("out-of-range", v.span, format!("answer to `{id}` is out of range: it must be {range}"));
+                    r.err(
+                        "out-of-range",
+                        v.span,
+                        format!("answer to `{id}` is out of range: it must be {range}"),
+                    );
                     return;
                 }
                 Slot::Num(i as f64)
@@ -484,7 +613,11 @@ fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, v: &Node) {
                 }
             };
             if !(x >= *min && x <= *max) {
-                r.err("out-of-range", v.span, format!("answer to `{id}` is out of range: it must be from {min} to {max}"));
+                r.err(
+                    "out-of-range",
+                    v.span,
+                    format!("answer to `{id}` is out of range: it must be from {min} to {max}"),
+                );
                 return;
             }
             Slot::Num(if x == 0.0 { 0.0 } else { x })
@@ -494,8 +627,19 @@ fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, v: &Node) {
                 Some(i) => Slot::Num(i as f64),
                 None => {
                     r.diags.push(
-                        Diagnostic::error("unknown-option", v.span, format!("answer to `{id}` is not one of its options"))
-                            .with_help(format!("options: {}", options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", "))),
+                        Diagnostic::error(
+                            "unknown-option",
+                            v.span,
+                            format!("answer to `{id}` is not one of its options"),
+                        )
+                        .with_help(format!(
+                            "options: {}",
+                            options
+                                .iter()
+                                .map(|o| o.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
                     );
                     return;
                 }
@@ -509,9 +653,16 @@ fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, v: &Node) {
             Kind::Seq(items) => {
                 let mut mask = 0u64;
                 for it in items {
-                    match it.as_str().and_then(|s| options.iter().position(|o| o.id == s)) {
+                    match it
+                        .as_str()
+                        .and_then(|s| options.iter().position(|o| o.id == s))
+                    {
                         Some(i) if mask & (1 << i) != 0 => {
-                            r.err("duplicate-key", it.span, format!("an option is listed twice in the answer to `{id}`"));
+                            r.err(
+                                "duplicate-key",
+                                it.span,
+                                format!("an option is listed twice in the answer to `{id}`"),
+                            );
                             return;
                         }
                         Some(i) => mask |= 1 << i,
@@ -534,7 +685,11 @@ fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, v: &Node) {
         QuestionKind::Text { max_length } => match &v.kind {
             Kind::Str(s) => {
                 if s.chars().count() > *max_length {
-                    r.err("intake-limit", v.span, format!("answer to `{id}` is longer than {max_length} characters"));
+                    r.err(
+                        "intake-limit",
+                        v.span,
+                        format!("answer to `{id}` is longer than {max_length} characters"),
+                    );
                     return;
                 }
                 intake.texts.push((q, s.clone()));
@@ -547,4 +702,96 @@ fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, v: &Node) {
         },
     };
     intake.slots[q] = slot;
+}
+
+/// An intake as the JSON (or YAML) value of the intake format, fields in
+/// the documented order, answers in question order.
+pub fn to_json(rs: &RuleSet, intake: &Intake) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    let mut m = Map::new();
+    m.insert("intake".into(), json!(FORMAT_VERSION));
+    let opt = |m: &mut Map<String, Value>, k: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            m.insert(k.into(), json!(v));
+        }
+    };
+    opt(&mut m, "id", &intake.id);
+    opt(&mut m, "status", &intake.status);
+    opt(&mut m, "assessed_at", &intake.assessed_at);
+    opt(&mut m, "assessor", &intake.assessor);
+    opt(&mut m, "comment", &intake.comment);
+    if let Some(r) = &intake.rules {
+        let mut rm = Map::new();
+        opt(&mut rm, "name", &r.name);
+        opt(&mut rm, "version", &r.version);
+        opt(&mut rm, "sha256", &r.sha256);
+        m.insert("rules".into(), Value::Object(rm));
+    }
+    let mut answers = Map::new();
+    let mut declined = Vec::new();
+    for (q, slot) in intake.slots.iter().enumerate() {
+        let question = &rs.questions[q];
+        let v = match (slot, &question.kind) {
+            (Slot::Absent, _) => continue,
+            (Slot::Declined, _) => {
+                declined.push(json!(question.id));
+                continue;
+            }
+            (Slot::Num(x), QuestionKind::YesNo) => json!(*x != 0.0),
+            (Slot::Num(x), QuestionKind::SingleChoice(o)) => {
+                json!(o.get(*x as usize).map(|o| o.id.as_str()))
+            }
+            (Slot::Num(x), QuestionKind::Integer { .. }) => json!(*x as i64),
+            (Slot::Num(x), _) => json!(x),
+            (Slot::Multi(mask), kind) => json!(kind
+                .options()
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, o)| o.id.as_str())
+                .collect::<Vec<_>>()),
+            (Slot::Text, _) => json!(intake
+                .texts
+                .iter()
+                .find(|(i, _)| *i == q)
+                .map(|(_, t)| t.as_str())
+                .unwrap_or("")),
+        };
+        answers.insert(question.id.clone(), v);
+    }
+    m.insert("answers".into(), Value::Object(answers));
+    if !declined.is_empty() {
+        m.insert("declined".into(), Value::Array(declined));
+    }
+    if !intake.acknowledged_flags.is_empty() {
+        let flags: Vec<Value> = intake
+            .acknowledged_flags
+            .iter()
+            .map(|f| {
+                let mut fm = Map::new();
+                fm.insert("id".into(), json!(f.id));
+                opt(&mut fm, "at", &f.at);
+                opt(&mut fm, "by", &f.by);
+                Value::Object(fm)
+            })
+            .collect();
+        m.insert("acknowledged_flags".into(), Value::Array(flags));
+    }
+    if let Some(r) = &intake.recommendation {
+        let mut rm = Map::new();
+        opt(&mut rm, "level", &r.level);
+        rm.insert("supports".into(), json!(r.supports));
+        m.insert("recommendation".into(), Value::Object(rm));
+    }
+    if let Some(p) = &intake.placement {
+        let mut pm = Map::new();
+        pm.insert("level".into(), json!(rs.levels[p.level].id));
+        if let Some(r) = p.reason {
+            pm.insert("reason".into(), json!(rs.override_reasons[r].id));
+        }
+        opt(&mut pm, "note", &p.note);
+        m.insert("placement".into(), Value::Object(pm));
+    }
+    Value::Object(m)
 }

@@ -24,7 +24,12 @@ pub fn parse(text: &str, rs: &RuleSet) -> Option<Intake> {
         texts: Vec::new(),
         count: 0,
     };
-    let meta = TopSeed { rs, answers: &mut answers }.deserialize(&mut de).ok()?;
+    let meta = TopSeed {
+        rs,
+        answers: &mut answers,
+    }
+    .deserialize(&mut de)
+    .ok()?;
     de.end().ok()?;
     let mut intake = intake::from_node(&meta, rs).ok()?;
     for (q, slot) in answers.slots.into_iter().enumerate() {
@@ -49,7 +54,10 @@ struct Answers {
 }
 
 fn node(kind: Kind) -> Node {
-    Node { kind, span: Span::UNKNOWN }
+    Node {
+        kind,
+        span: Span::UNKNOWN,
+    }
 }
 
 /// Reads the top-level object: `answers` into slots, everything else into
@@ -80,8 +88,14 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
                     return Err(de::Error::custom("duplicate"));
                 }
                 saw_answers = true;
-                map.next_value_seed(AnswersSeed { rs: self.rs, answers: self.answers })?;
-                pairs.push((node(Kind::Str("answers".into())), node(Kind::Map(Vec::new()))));
+                map.next_value_seed(AnswersSeed {
+                    rs: self.rs,
+                    answers: self.answers,
+                })?;
+                pairs.push((
+                    node(Kind::Str("answers".into())),
+                    node(Kind::Map(Vec::new())),
+                ));
             } else {
                 let v: serde_json::Value = map.next_value()?;
                 pairs.push((node(Kind::Str(key.into_owned())), from_json(v, 0)?));
@@ -105,7 +119,12 @@ fn from_json<E: de::Error>(v: serde_json::Value, depth: usize) -> Result<Node, E
             _ => return Err(E::custom("number")),
         },
         Value::String(s) => Kind::Str(s),
-        Value::Array(items) => Kind::Seq(items.into_iter().map(|i| from_json(i, depth + 1)).collect::<Result<_, E>>()?),
+        Value::Array(items) => Kind::Seq(
+            items
+                .into_iter()
+                .map(|i| from_json(i, depth + 1))
+                .collect::<Result<_, E>>()?,
+        ),
         Value::Object(m) => Kind::Map(
             m.into_iter()
                 .map(|(k, v)| Ok((node(Kind::Str(k)), from_json(v, depth + 1)?)))
@@ -135,10 +154,18 @@ impl<'de> Visitor<'de> for AnswersSeed<'_> {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // Answers usually come in question order: try the next question
+        // before looking the key up.
+        let mut next = 0usize;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let Some(q) = self.rs.question(&key) else {
-                return Err(de::Error::custom("unknown question"));
+            let q = match self.rs.questions.get(next) {
+                Some(question) if question.id == key => next,
+                _ => match self.rs.question(&key) {
+                    Some(q) => q,
+                    None => return Err(de::Error::custom("unknown question")),
+                },
             };
+            next = q + 1;
             if self.answers.seen[q] {
                 return Err(de::Error::custom("duplicate"));
             }
@@ -184,7 +211,9 @@ impl AnswerSeed<'_> {
 
     fn int<E: de::Error>(&self, i: i64) -> Result<AnswerValue, E> {
         match self.kind() {
-            QuestionKind::Integer { min, max, allowed, .. } => {
+            QuestionKind::Integer {
+                min, max, allowed, ..
+            } => {
                 let ok = match allowed {
                     Some(a) => a.contains(&i),
                     None => i >= *min && i <= *max,
@@ -242,7 +271,9 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
                 Some(i) => Ok(AnswerValue::Slot(Slot::Num(i as f64))),
                 None => Err(E::custom("option")),
             },
-            QuestionKind::Text { max_length } if s.chars().count() <= *max_length => Ok(AnswerValue::Text(s.to_string())),
+            QuestionKind::Text { max_length } if s.chars().count() <= *max_length => {
+                Ok(AnswerValue::Text(s.to_string()))
+            }
             _ => Err(E::custom("type")),
         }
     }
@@ -252,7 +283,10 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
         };
         let mut mask = 0u64;
         while let Some(s) = seq.next_element::<std::borrow::Cow<'de, str>>()? {
-            let i = options.iter().position(|o| o.id == s).ok_or_else(|| de::Error::custom("option"))?;
+            let i = options
+                .iter()
+                .position(|o| o.id == s)
+                .ok_or_else(|| de::Error::custom("option"))?;
             if mask & (1 << i) != 0 {
                 return Err(de::Error::custom("duplicate"));
             }

@@ -6,15 +6,17 @@
 //! an [`engine::Assessment`] that carries its whole trace; [`render`] turns
 //! assessments into tables, JSON, CSV and Markdown. The library never prints.
 
+pub mod assess;
+pub mod check;
+pub mod cli;
 pub mod cond;
 pub mod decode;
 pub mod diag;
-pub mod rules;
-pub mod yaml;
 pub mod engine;
+pub mod fsutil;
 pub mod intake;
 pub mod intake_fast;
 pub mod render;
-pub mod cli;
-pub mod fsutil;
-pub mod check;
+pub mod rules;
+pub mod sample;
+pub mod yaml;

@@ -1,9 +1,11 @@
 //! The command-line interface: argument definitions and one module per
 //! command. This is the only part of the crate that prints.
 
+pub mod assess;
 pub mod explain;
 pub mod inputs;
 pub mod rules_cmd;
+pub mod sample;
 pub mod score;
 
 use crate::diag::Severity;
@@ -47,8 +49,10 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Interactive intake at a terminal (not built yet).
-    Assess,
+    /// Interactive intake at a terminal: asks the rule set's questions,
+    /// saves after every answer, shows the recommendation and records the
+    /// placement made.
+    Assess(assess::AssessArgs),
     /// Score saved intake files, folders of them, or `-` (JSON Lines on stdin).
     Score(score::ScoreArgs),
     /// The full reasoning for one intake.
@@ -56,8 +60,8 @@ pub enum Command {
     /// Rule-set commands: check, test, show, schema, diff, fmt.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
-    /// Synthetic, fictional intakes (not built yet).
-    Sample,
+    /// Synthetic, fictional intakes for demos, training and load tests.
+    Sample(sample::SampleArgs),
     /// Shell completions (not built yet).
     Completions,
 }
@@ -120,12 +124,18 @@ impl Globals {
         match loaded {
             Ok(l) => Ok(l),
             Err(LoadError::Io(m)) => Err(Failure::usage(m)),
-            Err(LoadError::Invalid { sources, diagnostics }) => {
+            Err(LoadError::Invalid {
+                sources,
+                diagnostics,
+            }) => {
                 let mut msg = String::new();
                 for d in &diagnostics {
                     msg.push_str(&sources.render(d));
                 }
-                let n = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+                let n = diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
                 msg.push_str(&format!(
                     "the rule set is invalid ({n} error(s)); nothing was scored. Run `placement rules check` for details"
                 ));
@@ -139,11 +149,11 @@ impl Globals {
 pub fn run(cli: Cli) -> u8 {
     let g = Globals::new(&cli);
     let result = match cli.command {
-        Command::Assess => not_yet("assess", 4),
+        Command::Assess(args) => assess::run(&g, args),
         Command::Score(args) => score::run(&g, args),
         Command::Explain(args) => explain::run(&g, args),
         Command::Rules(cmd) => rules_cmd::run(&g, cmd),
-        Command::Sample => not_yet("sample", 5),
+        Command::Sample(args) => sample::run(&g, args),
         Command::Completions => not_yet("completions", 6),
     };
     match result {

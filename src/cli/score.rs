@@ -69,12 +69,21 @@ struct Tally {
 
 fn tally(rs: &RuleSet, rec: &Record) -> Tally {
     match rec {
-        Record::Failed(_) => Tally { error: true, ..Tally::default() },
+        Record::Failed(_) => Tally {
+            error: true,
+            ..Tally::default()
+        },
         Record::Scored(s) => Tally {
             level: Some(s.assessment.level),
             incomplete: !s.assessment.complete(),
-            critical: s.assessment.flags.iter().any(|&i| rs.flags[i].severity == FlagSeverity::Critical),
-            override_reason: s.overridden().then(|| s.intake.placement.as_ref().and_then(|p| p.reason)),
+            critical: s
+                .assessment
+                .flags
+                .iter()
+                .any(|&i| rs.flags[i].severity == FlagSeverity::Critical),
+            override_reason: s
+                .overridden()
+                .then(|| s.intake.placement.as_ref().and_then(|p| p.reason)),
             error: false,
         },
     }
@@ -100,8 +109,14 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     let loaded = g.load_rules()?;
     let rs = &loaded.rules;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let format = args.format.unwrap_or(if to_terminal { Format::Table } else { Format::Jsonl });
-    let style = Style { color: g.color_stdout && args.output.is_none() };
+    let format = args.format.unwrap_or(if to_terminal {
+        Format::Table
+    } else {
+        Format::Jsonl
+    });
+    let style = Style {
+        color: g.color_stdout && args.output.is_none(),
+    };
     let show_summary = !args.no_summary && (args.summary || std::io::stderr().is_terminal());
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -110,11 +125,17 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
         .map_err(|e| Failure::usage(format!("cannot start worker threads: {e}")))?;
 
     let mut sink = match &args.output {
-        Some(p) => Sink::File(
-            AtomicFile::create(p, 0o600)
-                .map_err(|e| Failure::usage(format!("cannot write {}: {}", p.display(), crate::rules::load::io_reason(&e))))?,
-        ),
-        None => Sink::Stdout(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
+        Some(p) => Sink::File(AtomicFile::create(p, 0o600).map_err(|e| {
+            Failure::usage(format!(
+                "cannot write {}: {}",
+                p.display(),
+                crate::rules::load::io_reason(&e)
+            ))
+        })?),
+        None => Sink::Stdout(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        )),
     };
     let mut stream = InputStream::new(&args.paths);
     let progress = Progress::new(stream.known_total());
@@ -130,33 +151,31 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     let mut counts = Counts::new(rs);
     let mut total = 0usize;
     let mut stopped = false;
-    let mut batch: Vec<Input> = Vec::with_capacity(BATCH);
-    loop {
-        batch.clear();
-        while batch.len() < BATCH {
-            match stream.next() {
-                Some(i) => batch.push(i),
-                None => break,
-            }
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let results: Vec<(Vec<u8>, Tally, Option<String>)> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|input| {
-                    let rec = score_input(rs, input);
-                    let mut buf = Vec::with_capacity(2048);
-                    render_one(rs, &rec, format, style, &mut buf);
-                    let err = match &rec {
-                        Record::Failed(f) if format != Format::Table => Some(render::table::failure(f).trim_end().to_string()),
-                        _ => None,
-                    };
-                    (buf, tally(rs, &rec), err)
-                })
-                .collect()
-        });
+    let read_batch =
+        |stream: &mut InputStream| -> Vec<Input> { stream.by_ref().take(BATCH).collect() };
+    let process = |batch: &[Input]| -> Vec<(Vec<u8>, Tally, Option<String>)> {
+        batch
+            .par_iter()
+            .map(|input| {
+                let rec = score_input(rs, input);
+                let mut buf = Vec::with_capacity(2048);
+                render_one(rs, &rec, format, style, &mut buf);
+                let err = match &rec {
+                    Record::Failed(f) if format != Format::Table => {
+                        Some(render::table::failure(f).trim_end().to_string())
+                    }
+                    _ => None,
+                };
+                (buf, tally(rs, &rec), err)
+            })
+            .collect()
+    };
+    // Scoring a batch overlaps with reading the next one.
+    let mut batch = read_batch(&mut stream);
+    while !batch.is_empty() {
+        let (results, next) =
+            pool.install(|| rayon::join(|| process(&batch), || read_batch(&mut stream)));
+        batch = next;
         for (buf, t, err) in results {
             if format == Format::Json {
                 sink.write_all(if total == 0 { b"\n" } else { b",\n" })?;
@@ -188,14 +207,23 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     sink.finish()?;
     progress.finish();
     if total == 0 {
-        return Err(Failure::usage("no intake files found in the given paths (looked for *.yaml, *.yml, *.json)"));
+        return Err(Failure::usage(
+            "no intake files found in the given paths (looked for *.yaml, *.yml, *.json)",
+        ));
     }
     if show_summary {
         super::eprintln_safe(&counts.table(rs, start.elapsed()));
     }
     if counts.errors > 0 {
-        let what = if stopped { " (stopped at the first, --fail-fast)" } else { "" };
-        super::eprintln_safe(&format!("{} of {} input(s) could not be scored{what}", counts.errors, total));
+        let what = if stopped {
+            " (stopped at the first, --fail-fast)"
+        } else {
+            ""
+        };
+        super::eprintln_safe(&format!(
+            "{} of {} input(s) could not be scored{what}",
+            counts.errors, total
+        ));
         Ok(1)
     } else {
         Ok(0)
@@ -274,20 +302,30 @@ impl Counts {
             t.add_row(vec![format!("level {}", l.id), n.to_string()]);
         }
         t.add_row(vec!["incomplete".to_string(), self.incomplete.to_string()]);
-        t.add_row(vec!["with critical flags".to_string(), self.critical.to_string()]);
+        t.add_row(vec![
+            "with critical flags".to_string(),
+            self.critical.to_string(),
+        ]);
         for (r, n) in rs.override_reasons.iter().zip(&self.overrides) {
             if *n > 0 {
                 t.add_row(vec![format!("override: {}", r.id), n.to_string()]);
             }
         }
         if self.overrides_without_reason > 0 {
-            t.add_row(vec!["override: no reason given".to_string(), self.overrides_without_reason.to_string()]);
+            t.add_row(vec![
+                "override: no reason given".to_string(),
+                self.overrides_without_reason.to_string(),
+            ]);
         }
         t.add_row(vec!["errors".to_string(), self.errors.to_string()]);
         t.add_row(vec!["total".to_string(), self.total.to_string()]);
         let secs = elapsed.as_secs_f64();
         t.add_row(vec!["elapsed".to_string(), format!("{secs:.2} s")]);
-        let rate = if secs > 0.0 { self.total as f64 / secs } else { 0.0 };
+        let rate = if secs > 0.0 {
+            self.total as f64 / secs
+        } else {
+            0.0
+        };
         t.add_row(vec!["intakes per second".to_string(), format!("{rate:.0}")]);
         t.to_string()
     }
@@ -304,11 +342,19 @@ impl Progress {
     fn new(total: Option<usize>) -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = match total {
-                Some(n) => indicatif::ProgressBar::with_draw_target(Some(n as u64), indicatif::ProgressDrawTarget::hidden()),
-                None => indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden()),
+                Some(n) => indicatif::ProgressBar::with_draw_target(
+                    Some(n as u64),
+                    indicatif::ProgressDrawTarget::hidden(),
+                ),
+                None => indicatif::ProgressBar::with_draw_target(
+                    None,
+                    indicatif::ProgressDrawTarget::hidden(),
+                ),
             };
             let style = if total.is_some() {
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} intakes ({per_sec}, {eta} left)")
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} intakes ({per_sec}, {eta} left)",
+                )
             } else {
                 indicatif::ProgressStyle::with_template("{spinner} {pos} intakes ({per_sec})")
             };
@@ -317,7 +363,10 @@ impl Progress {
             }
             bar
         });
-        Progress { bar, start: Instant::now() }
+        Progress {
+            bar,
+            start: Instant::now(),
+        }
     }
 
     fn set(&self, n: usize) {

@@ -69,12 +69,22 @@ pub fn load_default() -> Result<Loaded, LoadError> {
 /// Loads a rule set from a file or a folder of `*.yaml` / `*.yml` files
 /// (not its subfolders).
 pub fn load_path(path: &Path, max_bytes: usize) -> Result<Loaded, LoadError> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| LoadError::Io(format!("cannot read rule set {}: {}", path.display(), io_reason(&e))))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        LoadError::Io(format!(
+            "cannot read rule set {}: {}",
+            path.display(),
+            io_reason(&e)
+        ))
+    })?;
     let mut files = Vec::new();
     let mut read = |p: &Path, rel: String| -> Result<(), LoadError> {
-        let bytes = std::fs::read(p)
-            .map_err(|e| LoadError::Io(format!("cannot read rule file {}: {}", p.display(), io_reason(&e))))?;
+        let bytes = std::fs::read(p).map_err(|e| {
+            LoadError::Io(format!(
+                "cannot read rule file {}: {}",
+                p.display(),
+                io_reason(&e)
+            ))
+        })?;
         if bytes.len() > max_bytes {
             return Err(LoadError::Io(format!(
                 "rule file {} is {} bytes, more than the limit of {} bytes (--max-rules-bytes)",
@@ -98,14 +108,28 @@ pub fn load_path(path: &Path, max_bytes: usize) -> Result<Loaded, LoadError> {
         Ok(())
     };
     if meta.is_dir() {
-        let entries = std::fs::read_dir(path)
-            .map_err(|e| LoadError::Io(format!("cannot read rule folder {}: {}", path.display(), io_reason(&e))))?;
+        let entries = std::fs::read_dir(path).map_err(|e| {
+            LoadError::Io(format!(
+                "cannot read rule folder {}: {}",
+                path.display(),
+                io_reason(&e)
+            ))
+        })?;
         let mut names = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(|e| LoadError::Io(format!("cannot read rule folder {}: {}", path.display(), io_reason(&e))))?;
+            let entry = entry.map_err(|e| {
+                LoadError::Io(format!(
+                    "cannot read rule folder {}: {}",
+                    path.display(),
+                    io_reason(&e)
+                ))
+            })?;
             let name = entry.file_name().to_string_lossy().to_string();
             let p = entry.path();
-            if (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.starts_with('.') && p.is_file() {
+            if (name.ends_with(".yaml") || name.ends_with(".yml"))
+                && !name.starts_with('.')
+                && p.is_file()
+            {
                 names.push(name);
             }
         }
@@ -241,7 +265,14 @@ struct Ids {
 }
 
 impl Ids {
-    fn add(&mut self, dec: &mut Decoder, id: &str, span: Span, what: &str, sources: &Sources) -> bool {
+    fn add(
+        &mut self,
+        dec: &mut Decoder,
+        id: &str,
+        span: Span,
+        what: &str,
+        sources: &Sources,
+    ) -> bool {
         if let Some(first) = self.seen.get(id) {
             dec.push(
                 Diagnostic::error("duplicate-id", span, format!("duplicate {what} id `{id}`"))
@@ -269,8 +300,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     let ks = f.key_span(key).unwrap_or(n.span);
                     let first = self.sources.location(&first_span);
                     self.dec.push(
-                        Diagnostic::error("conflict", ks, format!("`{key}` is given in more than one rule file"))
-                            .with_help(format!("first given at {first}")),
+                        Diagnostic::error(
+                            "conflict",
+                            ks,
+                            format!("`{key}` is given in more than one rule file"),
+                        )
+                        .with_help(format!("first given at {first}")),
                     );
                 } else {
                     found = Some(n);
@@ -303,28 +338,43 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 tops.push(f);
             }
         }
-        let first_span = docs.first().map(|d| Span { line: 1, col: 1, ..d.span }).unwrap_or(Span::UNKNOWN);
+        let first_span = docs
+            .first()
+            .map(|d| Span {
+                line: 1,
+                col: 1,
+                ..d.span
+            })
+            .unwrap_or(Span::UNKNOWN);
 
         let name = match self.single(&tops, "name") {
             Some(n) => self.dec.text(n, "`name`"),
             None => {
-                self.dec.error("missing-field", first_span, "the rule set has no `name`");
+                self.dec
+                    .error("missing-field", first_span, "the rule set has no `name`");
                 None
             }
         };
         let version = match self.single(&tops, "version") {
             Some(n) => self.dec.text(n, "`version`"),
             None => {
-                self.dec.error("missing-field", first_span, "the rule set has no `version`");
+                self.dec
+                    .error("missing-field", first_span, "the rule set has no `version`");
                 None
             }
         };
-        let description = self.single(&tops, "description").and_then(|n| self.dec.text(n, "`description`"));
+        let description = self
+            .single(&tops, "description")
+            .and_then(|n| self.dec.text(n, "`description`"));
         let max_rating = match self.single(&tops, "max_rating") {
             Some(n) => match self.dec.int(n, "`max_rating`") {
                 Some(m) if (1..=9).contains(&m) => m as u8,
                 Some(_) => {
-                    self.dec.error("rating-out-of-range", n.span, "`max_rating` must be from 1 to 9");
+                    self.dec.error(
+                        "rating-out-of-range",
+                        n.span,
+                        "`max_rating` must be from 1 to 9",
+                    );
                     4
                 }
                 None => 4,
@@ -338,8 +388,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
         for q in &questions {
             shared_ids.seen.entry(q.id.clone()).or_insert(q.span);
         }
-        let question_index: HashMap<String, usize> =
-            questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
+        let question_index: rustc_hash::FxHashMap<String, usize> = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), i))
+            .collect();
         let instruments = self.instruments(&tops, &questions, &question_index, &mut shared_ids);
         let (mut dimensions, raw_rules) = self.dimensions(&tops, max_rating, &mut shared_ids);
 
@@ -352,8 +405,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     None => {
                         let help = did_you_mean(&dim, dimensions.iter().map(|d| d.id.as_str()));
                         self.dec.push(
-                            Diagnostic::error("unknown-reference", span, format!("unknown dimension `{dim}`"))
-                                .with_help_opt(help),
+                            Diagnostic::error(
+                                "unknown-reference",
+                                span,
+                                format!("unknown dimension `{dim}`"),
+                            )
+                            .with_help_opt(help),
                         );
                     }
                 }
@@ -405,7 +462,9 @@ impl<'s, 'd> Compiler<'s, 'd> {
         for (di, rules) in raw_rules.into_iter().enumerate() {
             let mut seen_rule_ids = Ids::default();
             for (ri, r) in rules.into_iter().enumerate() {
-                let id = r.id.clone().unwrap_or_else(|| format!("{}.r{}", dimensions[di].id, ri + 1));
+                let id =
+                    r.id.clone()
+                        .unwrap_or_else(|| format!("{}.r{}", dimensions[di].id, ri + 1));
                 seen_rule_ids.add(self.dec, &id, r.span, "rule", self.sources);
                 if let Some(when) = self.condition(&r.when, &rs, rule_ctx) {
                     dimensions[di].rules.push(RatingRule {
@@ -428,13 +487,22 @@ impl<'s, 'd> Compiler<'s, 'd> {
         rs.override_reasons = self.override_reasons(&tops);
 
         if rs.levels.is_empty() {
-            self.dec.error("missing-field", first_span, "the rule set has no `levels`");
+            self.dec
+                .error("missing-field", first_span, "the rule set has no `levels`");
         }
         if rs.dimensions.is_empty() {
-            self.dec.error("missing-field", first_span, "the rule set has no `dimensions`");
+            self.dec.error(
+                "missing-field",
+                first_span,
+                "the rule set has no `dimensions`",
+            );
         }
         if rs.questions.is_empty() {
-            self.dec.error("missing-field", first_span, "the rule set has no questions (`sections`)");
+            self.dec.error(
+                "missing-field",
+                first_span,
+                "the rule set has no questions (`sections`)",
+            );
         }
         (name.is_some() && version.is_some()).then_some(rs)
     }
@@ -468,7 +536,10 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 self.dec.error(
                     "wrong-type",
                     node.span,
-                    format!("{what} must be a condition (text), not {}", node.kind_name()),
+                    format!(
+                        "{what} must be a condition (text), not {}",
+                        node.kind_name()
+                    ),
                 );
                 return None;
             }
@@ -480,12 +551,19 @@ impl<'s, 'd> Compiler<'s, 'd> {
         let mut ids = Ids::default();
         let mut out = Vec::new();
         for n in self.lists(tops, "levels", "`levels`") {
-            let Some(f) = self.dec.fields(n, "a level", &["id", "name", "description"], &["id", "name"]) else {
+            let Some(f) = self.dec.fields(
+                n,
+                "a level",
+                &["id", "name", "description"],
+                &["id", "name"],
+            ) else {
                 continue;
             };
             let id = f.get("id").and_then(|n| self.dec.id(n, "level id"));
             let name = f.get("name").and_then(|n| self.dec.text(n, "level `name`"));
-            let description = f.get("description").and_then(|n| self.dec.text(n, "level `description`"));
+            let description = f
+                .get("description")
+                .and_then(|n| self.dec.text(n, "level `description`"));
             if let (Some(id), Some(name)) = (id, name) {
                 let span = f.get("id").map(|n| n.span).unwrap_or(f.span);
                 if ids.add(self.dec, &id, span, "level", self.sources) {
@@ -505,7 +583,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
     fn questions<'a>(
         &mut self,
         tops: &[Fields<'a>],
-    ) -> (Vec<(Section, DimRef)>, Vec<Question>, Vec<Option<Pending<'a>>>) {
+    ) -> (
+        Vec<(Section, DimRef)>,
+        Vec<Question>,
+        Vec<Option<Pending<'a>>>,
+    ) {
         let mut sections = Vec::new();
         let mut questions = Vec::new();
         let mut ask = Vec::new();
@@ -521,16 +603,30 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 continue;
             };
             let id = f.get("id").and_then(|n| self.dec.id(n, "section id"));
-            let title = f.get("title").and_then(|n| self.dec.text(n, "section `title`"));
-            let dim = f.get("dimension").and_then(|n| self.dec.id(n, "section `dimension`").map(|d| (d, n.span)));
+            let title = f
+                .get("title")
+                .and_then(|n| self.dec.text(n, "section `title`"));
+            let dim = f
+                .get("dimension")
+                .and_then(|n| self.dec.id(n, "section `dimension`").map(|d| (d, n.span)));
             if let Some(id) = &id {
-                section_ids.add(self.dec, id, f.get("id").map(|n| n.span).unwrap_or(f.span), "section", self.sources);
+                section_ids.add(
+                    self.dec,
+                    id,
+                    f.get("id").map(|n| n.span).unwrap_or(f.span),
+                    "section",
+                    self.sources,
+                );
             }
             let section_index = sections.len();
             let start = questions.len();
-            if let Some(qs) = f.get("questions").and_then(|n| self.dec.seq(n, "`questions`")) {
+            if let Some(qs) = f
+                .get("questions")
+                .and_then(|n| self.dec.seq(n, "`questions`"))
+            {
                 for qn in qs {
-                    if let Some((q, pending)) = self.question(qn, section_index, &mut question_ids) {
+                    if let Some((q, pending)) = self.question(qn, section_index, &mut question_ids)
+                    {
                         questions.push(q);
                         ask.push(pending);
                     }
@@ -559,17 +655,38 @@ impl<'s, 'd> Compiler<'s, 'd> {
             qn,
             "a question",
             &[
-                "id", "text", "help", "type", "options", "min", "max", "allowed", "scale", "ask_when", "max_length",
+                "id",
+                "text",
+                "help",
+                "type",
+                "options",
+                "min",
+                "max",
+                "allowed",
+                "scale",
+                "ask_when",
+                "max_length",
             ],
             &["id", "text", "type"],
         )?;
         let id_node = f.get("id")?;
         let id = self.dec.id(id_node, "question id")?;
-        let text = f.get("text").and_then(|n| self.dec.text(n, "question `text`"));
-        let help = f.get("help").and_then(|n| self.dec.text(n, "question `help`"));
+        let text = f
+            .get("text")
+            .and_then(|n| self.dec.text(n, "question `text`"));
+        let help = f
+            .get("help")
+            .and_then(|n| self.dec.text(n, "question `help`"));
         let ty_node = f.get("type")?;
         let ty = self.dec.text(ty_node, "question `type`")?;
-        const TYPES: &[&str] = &["single_choice", "multi_choice", "yes_no", "integer", "number", "text"];
+        const TYPES: &[&str] = &[
+            "single_choice",
+            "multi_choice",
+            "yes_no",
+            "integer",
+            "number",
+            "text",
+        ];
         let allowed_keys: &[&str] = match ty.as_str() {
             "single_choice" | "multi_choice" => &["options"],
             "integer" => &["min", "max", "allowed", "scale"],
@@ -580,22 +697,34 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 let help = did_you_mean(&ty, TYPES.iter().copied())
                     .unwrap_or_else(|| format!("the types are {}", TYPES.join(", ")));
                 self.dec.push(
-                    Diagnostic::error("wrong-type", ty_node.span, format!("unknown question type `{ty}`"))
-                        .with_help(help),
+                    Diagnostic::error(
+                        "wrong-type",
+                        ty_node.span,
+                        format!("unknown question type `{ty}`"),
+                    )
+                    .with_help(help),
                 );
                 return None;
             }
         };
         for key in ["options", "min", "max", "allowed", "scale", "max_length"] {
             if let (Some(n), false) = (f.key_span(key), allowed_keys.contains(&key)) {
-                self.dec.error("unknown-field", n, format!("a {ty} question has no `{key}`"));
+                self.dec.error(
+                    "unknown-field",
+                    n,
+                    format!("a {ty} question has no `{key}`"),
+                );
             }
         }
         let kind = match ty.as_str() {
             "single_choice" | "multi_choice" => {
                 let options = self.options(f.get("options"), &id, f.span)?;
                 if ty == "multi_choice" && options.len() > 64 {
-                    self.dec.error("wrong-type", f.span, "a multi-choice question can have at most 64 options");
+                    self.dec.error(
+                        "wrong-type",
+                        f.span,
+                        "a multi-choice question can have at most 64 options",
+                    );
                     return None;
                 }
                 if ty == "single_choice" {
@@ -609,12 +738,20 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 let (min, max) = match (f.get("min"), f.get("max")) {
                     (Some(a), Some(b)) => (self.dec.int(a, "`min`")?, self.dec.int(b, "`max`")?),
                     _ => {
-                        self.dec.error("missing-field", f.span, format!("integer question `{id}` needs `min` and `max`"));
+                        self.dec.error(
+                            "missing-field",
+                            f.span,
+                            format!("integer question `{id}` needs `min` and `max`"),
+                        );
                         return None;
                     }
                 };
                 if min > max {
-                    self.dec.error("wrong-type", f.get("min").map(|n| n.span).unwrap_or(f.span), format!("`min` ({min}) is greater than `max` ({max})"));
+                    self.dec.error(
+                        "wrong-type",
+                        f.get("min").map(|n| n.span).unwrap_or(f.span),
+                        format!("`min` ({min}) is greater than `max` ({max})"),
+                    );
                     return None;
                 }
                 let allowed = match f.get("allowed") {
@@ -624,7 +761,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         for it in items {
                             let x = self.dec.int(it, "an allowed value")?;
                             if x < min || x > max {
-                                self.dec.error("value-out-of-range", it.span, format!("allowed value {x} is outside {min}..{max}"));
+                                self.dec.error(
+                                    "value-out-of-range",
+                                    it.span,
+                                    format!("allowed value {x} is outside {min}..{max}"),
+                                );
                             }
                             v.push(x);
                         }
@@ -635,31 +776,59 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 let mut scale = Vec::new();
                 if let Some(n) = f.get("scale") {
                     for it in self.dec.seq(n, "`scale`")? {
-                        let Some(sf) = self.dec.fields(it, "a scale entry", &["value", "label"], &["value", "label"]) else {
+                        let Some(sf) = self.dec.fields(
+                            it,
+                            "a scale entry",
+                            &["value", "label"],
+                            &["value", "label"],
+                        ) else {
                             continue;
                         };
-                        let v = sf.get("value").and_then(|n| self.dec.int(n, "scale `value`"));
-                        let l = sf.get("label").and_then(|n| self.dec.text(n, "scale `label`"));
+                        let v = sf
+                            .get("value")
+                            .and_then(|n| self.dec.int(n, "scale `value`"));
+                        let l = sf
+                            .get("label")
+                            .and_then(|n| self.dec.text(n, "scale `label`"));
                         if let (Some(v), Some(l)) = (v, l) {
                             if v < min || v > max {
-                                self.dec.error("value-out-of-range", sf.span, format!("scale value {v} is outside {min}..{max}"));
+                                self.dec.error(
+                                    "value-out-of-range",
+                                    sf.span,
+                                    format!("scale value {v} is outside {min}..{max}"),
+                                );
                             }
                             scale.push((v, l));
                         }
                     }
                 }
-                QuestionKind::Integer { min, max, allowed, scale }
+                QuestionKind::Integer {
+                    min,
+                    max,
+                    allowed,
+                    scale,
+                }
             }
             "number" => {
                 let (min, max) = match (f.get("min"), f.get("max")) {
-                    (Some(a), Some(b)) => (self.dec.number(a, "`min`")?, self.dec.number(b, "`max`")?),
+                    (Some(a), Some(b)) => {
+                        (self.dec.number(a, "`min`")?, self.dec.number(b, "`max`")?)
+                    }
                     _ => {
-                        self.dec.error("missing-field", f.span, format!("number question `{id}` needs `min` and `max`"));
+                        self.dec.error(
+                            "missing-field",
+                            f.span,
+                            format!("number question `{id}` needs `min` and `max`"),
+                        );
                         return None;
                     }
                 };
                 if min > max {
-                    self.dec.error("wrong-type", f.span, format!("`min` ({min}) is greater than `max` ({max})"));
+                    self.dec.error(
+                        "wrong-type",
+                        f.span,
+                        format!("`min` ({min}) is greater than `max` ({max})"),
+                    );
                     return None;
                 }
                 QuestionKind::Number { min, max }
@@ -693,25 +862,44 @@ impl<'s, 'd> Compiler<'s, 'd> {
 
     fn options(&mut self, node: Option<&Node>, qid: &str, span: Span) -> Option<Vec<ChoiceOption>> {
         let Some(node) = node else {
-            self.dec.error("missing-field", span, format!("choice question `{qid}` needs `options`"));
+            self.dec.error(
+                "missing-field",
+                span,
+                format!("choice question `{qid}` needs `options`"),
+            );
             return None;
         };
         let items = self.dec.seq(node, "`options`")?;
         if items.is_empty() {
-            self.dec.error("missing-field", node.span, format!("choice question `{qid}` has no options"));
+            self.dec.error(
+                "missing-field",
+                node.span,
+                format!("choice question `{qid}` has no options"),
+            );
             return None;
         }
         let mut ids = Ids::default();
         let mut out = Vec::new();
         for it in items {
-            let Some(f) = self.dec.fields(it, "an option", &["id", "label"], &["id", "label"]) else {
+            let Some(f) = self
+                .dec
+                .fields(it, "an option", &["id", "label"], &["id", "label"])
+            else {
                 continue;
             };
             let id = f.get("id").and_then(|n| self.dec.id(n, "option id"));
-            let label = f.get("label").and_then(|n| self.dec.text(n, "option `label`"));
+            let label = f
+                .get("label")
+                .and_then(|n| self.dec.text(n, "option `label`"));
             if let (Some(id), Some(label)) = (id, label) {
                 let s = f.get("id").map(|n| n.span).unwrap_or(f.span);
-                if ids.add(self.dec, &id, s, &format!("option (of `{qid}`)"), self.sources) {
+                if ids.add(
+                    self.dec,
+                    &id,
+                    s,
+                    &format!("option (of `{qid}`)"),
+                    self.sources,
+                ) {
                     out.push(ChoiceOption { id, label });
                 }
             }
@@ -723,18 +911,34 @@ impl<'s, 'd> Compiler<'s, 'd> {
         &mut self,
         tops: &[Fields],
         questions: &[Question],
-        qindex: &HashMap<String, usize>,
+        qindex: &rustc_hash::FxHashMap<String, usize>,
         shared: &mut Ids,
     ) -> Vec<Instrument> {
         let mut out = Vec::new();
         for n in self.lists(tops, "instruments", "`instruments`") {
-            let Some(f) = self.dec.fields(n, "an instrument", &["id", "name", "items", "values", "bands"], &["id", "items", "bands"]) else {
+            let Some(f) = self.dec.fields(
+                n,
+                "an instrument",
+                &["id", "name", "items", "values", "bands"],
+                &["id", "items", "bands"],
+            ) else {
                 continue;
             };
             let Some(id_node) = f.get("id") else { continue };
-            let Some(id) = self.dec.id(id_node, "instrument id") else { continue };
-            let dup = !shared.add(self.dec, &id, id_node.span, "question, instrument or dimension", self.sources);
-            let name = f.get("name").and_then(|n| self.dec.text(n, "instrument `name`")).unwrap_or_else(|| id.clone());
+            let Some(id) = self.dec.id(id_node, "instrument id") else {
+                continue;
+            };
+            let dup = !shared.add(
+                self.dec,
+                &id,
+                id_node.span,
+                "question, instrument or dimension",
+                self.sources,
+            );
+            let name = f
+                .get("name")
+                .and_then(|n| self.dec.text(n, "instrument `name`"))
+                .unwrap_or_else(|| id.clone());
             // Items.
             let mut items: Vec<(usize, Span)> = Vec::new();
             let mut ok = true;
@@ -747,7 +951,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     match qindex.get(&qid) {
                         Some(&q) => {
                             if items.iter().any(|(x, _)| *x == q) {
-                                self.dec.error("duplicate-id", it.span, format!("item `{qid}` is listed twice in `{id}`"));
+                                self.dec.error(
+                                    "duplicate-id",
+                                    it.span,
+                                    format!("item `{qid}` is listed twice in `{id}`"),
+                                );
                                 ok = false;
                             }
                             items.push((q, it.span));
@@ -755,8 +963,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         None => {
                             let help = did_you_mean(&qid, questions.iter().map(|q| q.id.as_str()));
                             self.dec.push(
-                                Diagnostic::error("unknown-reference", it.span, format!("unknown question `{qid}` in the items of `{id}`"))
-                                    .with_help_opt(help),
+                                Diagnostic::error(
+                                    "unknown-reference",
+                                    it.span,
+                                    format!("unknown question `{qid}` in the items of `{id}`"),
+                                )
+                                .with_help_opt(help),
                             );
                             ok = false;
                         }
@@ -766,7 +978,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 ok = false;
             }
             if items.is_empty() && ok {
-                self.dec.error("missing-field", f.span, format!("instrument `{id}` has no items"));
+                self.dec.error(
+                    "missing-field",
+                    f.span,
+                    format!("instrument `{id}` has no items"),
+                );
                 ok = false;
             }
             // Value maps.
@@ -777,17 +993,33 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         // Keys are `default` or item ids.
                         for (k, v) in pairs {
                             let Some(key) = k.as_str() else {
-                                self.dec.error("value-map", k.span, "keys in `values` must be `default` or item ids");
+                                self.dec.error(
+                                    "value-map",
+                                    k.span,
+                                    "keys in `values` must be `default` or item ids",
+                                );
                                 ok = false;
                                 continue;
                             };
                             if maps.contains_key(key) {
-                                self.dec.error("duplicate-key", k.span, format!("duplicate key `{key}` in `values`"));
+                                self.dec.error(
+                                    "duplicate-key",
+                                    k.span,
+                                    format!("duplicate key `{key}` in `values`"),
+                                );
                                 ok = false;
                                 continue;
                             }
-                            if key != "default" && !items.iter().any(|(q, _)| questions[*q].id == key) {
-                                let help = did_you_mean(key, items.iter().map(|(q, _)| questions[*q].id.as_str()).chain(["default"]));
+                            if key != "default"
+                                && !items.iter().any(|(q, _)| questions[*q].id == key)
+                            {
+                                let help = did_you_mean(
+                                    key,
+                                    items
+                                        .iter()
+                                        .map(|(q, _)| questions[*q].id.as_str())
+                                        .chain(["default"]),
+                                );
                                 self.dec.push(
                                     Diagnostic::error("value-map", k.span, format!("`{key}` is not an item of `{id}`; value maps are keyed by `default` or an item id"))
                                         .with_help_opt(help),
@@ -799,7 +1031,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         }
                     }
                     _ => {
-                        self.dec.error("wrong-type", vn.span, format!("`values` must be a mapping, not {}", vn.kind_name()));
+                        self.dec.error(
+                            "wrong-type",
+                            vn.span,
+                            format!("`values` must be a mapping, not {}", vn.kind_name()),
+                        );
                         ok = false;
                     }
                 }
@@ -808,12 +1044,18 @@ impl<'s, 'd> Compiler<'s, 'd> {
             let (mut min_total, mut max_total) = (0i64, 0i64);
             for (q, span) in &items {
                 let question = &questions[*q];
-                let map_node = maps.get(question.id.as_str()).or(maps.get("default")).copied();
+                let map_node = maps
+                    .get(question.id.as_str())
+                    .or(maps.get("default"))
+                    .copied();
                 match self.value_map(question, map_node, *span, &id) {
                     Some((vm, lo, hi)) => {
                         min_total += lo;
                         max_total += hi;
-                        compiled_items.push(Item { question: *q, values: vm });
+                        compiled_items.push(Item {
+                            question: *q,
+                            values: vm,
+                        });
                     }
                     None => ok = false,
                 }
@@ -823,19 +1065,38 @@ impl<'s, 'd> Compiler<'s, 'd> {
             let mut band_ids = Ids::default();
             if let Some(list) = f.get("bands").and_then(|n| self.dec.seq(n, "`bands`")) {
                 for b in list {
-                    let Some(bf) = self.dec.fields(b, "a band", &["id", "min", "max", "label"], &["id", "min", "max"]) else {
+                    let Some(bf) = self.dec.fields(
+                        b,
+                        "a band",
+                        &["id", "min", "max", "label"],
+                        &["id", "min", "max"],
+                    ) else {
                         ok = false;
                         continue;
                     };
                     let bid = bf.get("id").and_then(|n| self.dec.id(n, "band id"));
                     let bmin = bf.get("min").and_then(|n| self.dec.int(n, "band `min`"));
                     let bmax = bf.get("max").and_then(|n| self.dec.int(n, "band `max`"));
-                    let label = bf.get("label").and_then(|n| self.dec.text(n, "band `label`"));
+                    let label = bf
+                        .get("label")
+                        .and_then(|n| self.dec.text(n, "band `label`"));
                     match (bid, bmin, bmax) {
                         (Some(bid), Some(bmin), Some(bmax)) => {
                             let span = bf.get("id").map(|n| n.span).unwrap_or(bf.span);
-                            band_ids.add(self.dec, &bid, span, &format!("band (of `{id}`)"), self.sources);
-                            bands.push(Band { id: bid, label, min: bmin, max: bmax, span });
+                            band_ids.add(
+                                self.dec,
+                                &bid,
+                                span,
+                                &format!("band (of `{id}`)"),
+                                self.sources,
+                            );
+                            bands.push(Band {
+                                id: bid,
+                                label,
+                                min: bmin,
+                                max: bmax,
+                                span,
+                            });
                         }
                         _ => ok = false,
                     }
@@ -860,11 +1121,24 @@ impl<'s, 'd> Compiler<'s, 'd> {
     }
 
     /// The value map of one item, with the least and most points it gives.
-    fn value_map(&mut self, q: &Question, map: Option<&Node>, span: Span, inst: &str) -> Option<(ValueMap, i64, i64)> {
-        let minmax = |pts: &[i64]| (pts.iter().copied().min().unwrap_or(0), pts.iter().copied().max().unwrap_or(0));
+    fn value_map(
+        &mut self,
+        q: &Question,
+        map: Option<&Node>,
+        span: Span,
+        inst: &str,
+    ) -> Option<(ValueMap, i64, i64)> {
+        let minmax = |pts: &[i64]| {
+            (
+                pts.iter().copied().min().unwrap_or(0),
+                pts.iter().copied().max().unwrap_or(0),
+            )
+        };
         let Some(map) = map else {
             return match &q.kind {
-                QuestionKind::Integer { min, max, allowed, .. } => {
+                QuestionKind::Integer {
+                    min, max, allowed, ..
+                } => {
                     let (lo, hi) = match allowed {
                         Some(a) => minmax(a),
                         None => (*min, *max),
@@ -875,14 +1149,25 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     self.dec.error(
                         "value-map",
                         span,
-                        format!("item `{}` of `{inst}` is {} and needs a value map in `values`", q.id, q.kind.type_name()),
+                        format!(
+                            "item `{}` of `{inst}` is {} and needs a value map in `values`",
+                            q.id,
+                            q.kind.type_name()
+                        ),
                     );
                     None
                 }
             };
         };
         let Kind::Map(pairs) = &map.kind else {
-            self.dec.error("value-map", map.span, format!("the value map for `{}` must be a mapping of answers to points", q.id));
+            self.dec.error(
+                "value-map",
+                map.span,
+                format!(
+                    "the value map for `{}` must be a mapping of answers to points",
+                    q.id
+                ),
+            );
             return None;
         };
         let points = |dec: &mut Decoder, n: &Node| dec.int(n, "points");
@@ -893,13 +1178,26 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     match k.kind {
                         Kind::Bool(true) => yes = points(self.dec, v),
                         Kind::Bool(false) => no = points(self.dec, v),
-                        _ => self.dec.error("value-map", k.span, format!("`{}` is yes/no; its value map takes the keys `true` and `false`", q.id)),
+                        _ => self.dec.error(
+                            "value-map",
+                            k.span,
+                            format!(
+                                "`{}` is yes/no; its value map takes the keys `true` and `false`",
+                                q.id
+                            ),
+                        ),
                     }
                 }
                 match (yes, no) {
-                    (Some(yes), Some(no)) => Some((ValueMap::YesNo { no, yes }, no.min(yes), no.max(yes))),
+                    (Some(yes), Some(no)) => {
+                        Some((ValueMap::YesNo { no, yes }, no.min(yes), no.max(yes)))
+                    }
                     _ => {
-                        self.dec.error("value-map", map.span, format!("the value map for `{}` needs both `true` and `false`", q.id));
+                        self.dec.error(
+                            "value-map",
+                            map.span,
+                            format!("the value map for `{}` needs both `true` and `false`", q.id),
+                        );
                         None
                     }
                 }
@@ -912,23 +1210,46 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         Some(i) => pts[i] = points(self.dec, v),
                         None => {
                             let help = did_you_mean(key, options.iter().map(|o| o.id.as_str()));
-                            self.dec.push(Diagnostic::error("value-map", k.span, format!("`{key}` is not an option of `{}`", q.id)).with_help_opt(help));
+                            self.dec.push(
+                                Diagnostic::error(
+                                    "value-map",
+                                    k.span,
+                                    format!("`{key}` is not an option of `{}`", q.id),
+                                )
+                                .with_help_opt(help),
+                            );
                         }
                     }
                 }
                 if let Some(i) = pts.iter().position(Option::is_none) {
-                    self.dec.error("value-map", map.span, format!("the value map for `{}` gives no points for option `{}`", q.id, options[i].id));
+                    self.dec.error(
+                        "value-map",
+                        map.span,
+                        format!(
+                            "the value map for `{}` gives no points for option `{}`",
+                            q.id, options[i].id
+                        ),
+                    );
                     return None;
                 }
                 let pts: Vec<i64> = pts.into_iter().map(|p| p.unwrap_or(0)).collect();
                 let (lo, hi) = minmax(&pts);
                 Some((ValueMap::Options(pts), lo, hi))
             }
-            QuestionKind::Integer { min, max, allowed, .. } => {
+            QuestionKind::Integer {
+                min, max, allowed, ..
+            } => {
                 let mut out = Vec::new();
                 for (k, v) in pairs {
                     let Kind::Int(a) = k.kind else {
-                        self.dec.error("value-map", k.span, format!("`{}` is an integer question; its value map is keyed by answers", q.id));
+                        self.dec.error(
+                            "value-map",
+                            k.span,
+                            format!(
+                                "`{}` is an integer question; its value map is keyed by answers",
+                                q.id
+                            ),
+                        );
                         continue;
                     };
                     if let Some(p) = points(self.dec, v) {
@@ -939,12 +1260,23 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     Some(a) => a.clone(),
                     None if max - min <= 1000 => (*min..=*max).collect(),
                     None => {
-                        self.dec.error("value-map", map.span, format!("`{}` has too wide a range for a value map", q.id));
+                        self.dec.error(
+                            "value-map",
+                            map.span,
+                            format!("`{}` has too wide a range for a value map", q.id),
+                        );
                         return None;
                     }
                 };
                 if let Some(m) = expected.iter().find(|e| !out.iter().any(|(a, _)| a == *e)) {
-                    self.dec.error("value-map", map.span, format!("the value map for `{}` gives no points for answer {m}", q.id));
+                    self.dec.error(
+                        "value-map",
+                        map.span,
+                        format!(
+                            "the value map for `{}` gives no points for answer {m}",
+                            q.id
+                        ),
+                    );
                     return None;
                 }
                 let pts: Vec<i64> = out.iter().map(|(_, p)| *p).collect();
@@ -960,19 +1292,33 @@ impl<'s, 'd> Compiler<'s, 'd> {
 
     fn check_bands(&mut self, id: &str, bands: &[Band], lo: i64, hi: i64, span: Span) {
         if bands.is_empty() {
-            self.dec.error("missing-field", span, format!("instrument `{id}` has no bands"));
+            self.dec.error(
+                "missing-field",
+                span,
+                format!("instrument `{id}` has no bands"),
+            );
             return;
         }
         for b in bands {
             if b.min > b.max {
-                self.dec.error("band-out-of-range", b.span, format!("band `{}` of `{id}` has `min` {} greater than `max` {}", b.id, b.min, b.max));
+                self.dec.error(
+                    "band-out-of-range",
+                    b.span,
+                    format!(
+                        "band `{}` of `{id}` has `min` {} greater than `max` {}",
+                        b.id, b.min, b.max
+                    ),
+                );
                 return;
             }
             if b.max < lo || b.min > hi {
                 self.dec.error(
                     "band-out-of-range",
                     b.span,
-                    format!("band `{}` of `{id}` ({}..{}) lies outside the possible totals {lo}..{hi}", b.id, b.min, b.max),
+                    format!(
+                        "band `{}` of `{id}` ({}..{}) lies outside the possible totals {lo}..{hi}",
+                        b.id, b.min, b.max
+                    ),
                 );
             }
         }
@@ -981,13 +1327,21 @@ impl<'s, 'd> Compiler<'s, 'd> {
             self.dec.error(
                 "band-gap",
                 first.span,
-                format!("totals {lo}..{} of `{id}` fall in no band: the first band `{}` starts at {}", first.min - 1, first.id, first.min),
+                format!(
+                    "totals {lo}..{} of `{id}` fall in no band: the first band `{}` starts at {}",
+                    first.min - 1,
+                    first.id,
+                    first.min
+                ),
             );
         } else if first.min < lo {
             self.dec.error(
                 "band-out-of-range",
                 first.span,
-                format!("band `{}` of `{id}` starts at {}, below the lowest possible total {lo}", first.id, first.min),
+                format!(
+                    "band `{}` of `{id}` starts at {}, below the lowest possible total {lo}",
+                    first.id, first.min
+                ),
             );
         }
         for w in bands.windows(2) {
@@ -998,7 +1352,14 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     b.span,
                     format!(
                         "bands `{}` ({}..{}) and `{}` ({}..{}) of `{id}` overlap at {}..{}",
-                        a.id, a.min, a.max, b.id, b.min, b.max, b.min, a.max.min(b.max)
+                        a.id,
+                        a.min,
+                        a.max,
+                        b.id,
+                        b.min,
+                        b.max,
+                        b.min,
+                        a.max.min(b.max)
                     ),
                 );
             } else if b.min > a.max + 1 {
@@ -1014,41 +1375,79 @@ impl<'s, 'd> Compiler<'s, 'd> {
             self.dec.error(
                 "band-gap",
                 last.span,
-                format!("totals {}..{hi} of `{id}` fall in no band: the last band `{}` ends at {}", last.max + 1, last.id, last.max),
+                format!(
+                    "totals {}..{hi} of `{id}` fall in no band: the last band `{}` ends at {}",
+                    last.max + 1,
+                    last.id,
+                    last.max
+                ),
             );
         } else if last.max > hi {
             self.dec.error(
                 "band-out-of-range",
                 last.span,
-                format!("band `{}` of `{id}` ends at {}, above the highest possible total {hi}", last.id, last.max),
+                format!(
+                    "band `{}` of `{id}` ends at {}, above the highest possible total {hi}",
+                    last.id, last.max
+                ),
             );
         }
     }
 
-    fn dimensions<'a>(&mut self, tops: &[Fields<'a>], max_rating: u8, shared: &mut Ids) -> (Vec<Dimension>, Vec<Vec<RawRule<'a>>>) {
+    fn dimensions<'a>(
+        &mut self,
+        tops: &[Fields<'a>],
+        max_rating: u8,
+        shared: &mut Ids,
+    ) -> (Vec<Dimension>, Vec<Vec<RawRule<'a>>>) {
         let mut dims = Vec::new();
         let mut rules = Vec::new();
         for n in self.lists(tops, "dimensions", "`dimensions`") {
-            let Some(f) = self.dec.fields(n, "a dimension", &["id", "name", "rules"], &["id", "name", "rules"]) else {
+            let Some(f) = self.dec.fields(
+                n,
+                "a dimension",
+                &["id", "name", "rules"],
+                &["id", "name", "rules"],
+            ) else {
                 continue;
             };
             let Some(id_node) = f.get("id") else { continue };
-            let Some(id) = self.dec.id(id_node, "dimension id") else { continue };
-            if !shared.add(self.dec, &id, id_node.span, "question, instrument or dimension", self.sources) {
+            let Some(id) = self.dec.id(id_node, "dimension id") else {
+                continue;
+            };
+            if !shared.add(
+                self.dec,
+                &id,
+                id_node.span,
+                "question, instrument or dimension",
+                self.sources,
+            ) {
                 continue;
             }
-            let name = f.get("name").and_then(|n| self.dec.text(n, "dimension `name`")).unwrap_or_else(|| id.clone());
+            let name = f
+                .get("name")
+                .and_then(|n| self.dec.text(n, "dimension `name`"))
+                .unwrap_or_else(|| id.clone());
             let mut raw = Vec::new();
             if let Some(list) = f.get("rules").and_then(|n| self.dec.seq(n, "`rules`")) {
                 for r in list {
-                    let Some(rf) = self.dec.fields(r, "a rating rule", &["id", "rating", "when", "why"], &["rating", "when", "why"]) else {
+                    let Some(rf) = self.dec.fields(
+                        r,
+                        "a rating rule",
+                        &["id", "rating", "when", "why"],
+                        &["rating", "when", "why"],
+                    ) else {
                         continue;
                     };
                     let rid = rf.get("id").and_then(|n| self.dec.id(n, "rule id"));
                     let rating = rf.get("rating").and_then(|n| {
                         let v = self.dec.int(n, "`rating`")?;
                         if v < 0 || v > max_rating as i64 {
-                            self.dec.error("rating-out-of-range", n.span, format!("rating {v} is outside 0..{max_rating}"));
+                            self.dec.error(
+                                "rating-out-of-range",
+                                n.span,
+                                format!("rating {v} is outside 0..{max_rating}"),
+                            );
                             None
                         } else {
                             Some(v as u8)
@@ -1057,7 +1456,13 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     let when = self.pending(rf.get("when"), "`when`");
                     let why = rf.get("why").and_then(|n| self.dec.text(n, "`why`"));
                     if let (Some(rating), Some(when), Some(why)) = (rating, when, why) {
-                        raw.push(RawRule { id: rid, rating, when, why, span: rf.span });
+                        raw.push(RawRule {
+                            id: rid,
+                            rating,
+                            when,
+                            why,
+                            span: rf.span,
+                        });
                     }
                 }
             }
@@ -1080,7 +1485,14 @@ impl<'s, 'd> Compiler<'s, 'd> {
             Some(i) => Some(i),
             None => {
                 let help = did_you_mean(&id, rs.levels.iter().map(|l| l.id.as_str()));
-                self.dec.push(Diagnostic::error("unknown-reference", node.span, format!("unknown level `{id}`")).with_help_opt(help));
+                self.dec.push(
+                    Diagnostic::error(
+                        "unknown-reference",
+                        node.span,
+                        format!("unknown level `{id}`"),
+                    )
+                    .with_help_opt(help),
+                );
                 None
             }
         }
@@ -1090,7 +1502,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
         let mut placements = Vec::new();
         for t in tops {
             if let Some(n) = t.get("placement") {
-                if let Some(f) = self.dec.fields(n, "`placement`", &["minimums", "escalations", "supports"], &[]) {
+                if let Some(f) = self.dec.fields(
+                    n,
+                    "`placement`",
+                    &["minimums", "escalations", "supports"],
+                    &[],
+                ) {
                     placements.push(f);
                 }
             }
@@ -1102,7 +1519,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     let mut seen = Ids::default();
                     for (k, v) in pairs {
                         let Some(dim) = k.as_str() else {
-                            self.dec.error("wrong-type", k.span, "keys in `minimums` must be dimension ids");
+                            self.dec.error(
+                                "wrong-type",
+                                k.span,
+                                "keys in `minimums` must be dimension ids",
+                            );
                             continue;
                         };
                         if !seen.add(self.dec, dim, k.span, "minimums entry", self.sources) {
@@ -1110,15 +1531,29 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         }
                         let Some(di) = dims.iter().position(|d| d.id == dim) else {
                             let help = did_you_mean(dim, dims.iter().map(|d| d.id.as_str()));
-                            self.dec.push(Diagnostic::error("unknown-reference", k.span, format!("unknown dimension `{dim}` in `minimums`")).with_help_opt(help));
+                            self.dec.push(
+                                Diagnostic::error(
+                                    "unknown-reference",
+                                    k.span,
+                                    format!("unknown dimension `{dim}` in `minimums`"),
+                                )
+                                .with_help_opt(help),
+                            );
                             continue;
                         };
-                        let Some(items) = self.dec.seq(v, "minimums") else { continue };
+                        let Some(items) = self.dec.seq(v, "minimums") else {
+                            continue;
+                        };
                         if items.len() != rs.max_rating as usize + 1 {
                             self.dec.error(
                                 "minimums",
                                 v.span,
-                                format!("`{dim}` needs one level per rating 0..{}: {} levels, not {}", rs.max_rating, rs.max_rating as usize + 1, items.len()),
+                                format!(
+                                    "`{dim}` needs one level per rating 0..{}: {} levels, not {}",
+                                    rs.max_rating,
+                                    rs.max_rating as usize + 1,
+                                    items.len()
+                                ),
                             );
                             continue;
                         }
@@ -1134,11 +1569,23 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         }
                     }
                 } else {
-                    self.dec.error("wrong-type", mn.span, "`minimums` must map each dimension id to a list of levels");
+                    self.dec.error(
+                        "wrong-type",
+                        mn.span,
+                        "`minimums` must map each dimension id to a list of levels",
+                    );
                 }
                 for d in dims.iter() {
-                    if d.minimums.is_empty() && !self.dec.diags.iter().any(|x| x.message.contains(&format!("`{}`", d.id)) && x.code == "minimums") {
-                        self.dec.error("minimums", mn.span, format!("dimension `{}` has no minimums", d.id));
+                    if d.minimums.is_empty()
+                        && !self.dec.diags.iter().any(|x| {
+                            x.message.contains(&format!("`{}`", d.id)) && x.code == "minimums"
+                        })
+                    {
+                        self.dec.error(
+                            "minimums",
+                            mn.span,
+                            format!("dimension `{}` has no minimums", d.id),
+                        );
                     }
                 }
             }
@@ -1149,42 +1596,90 @@ impl<'s, 'd> Compiler<'s, 'd> {
             }
         }
         rs.dimensions = dims.to_vec();
-        let esc_ctx = Context { ratings: true, level: false, questions_before: None };
+        let esc_ctx = Context {
+            ratings: true,
+            level: false,
+            questions_before: None,
+        };
         let mut esc_ids = Ids::default();
         for p in &placements {
-            let Some(list) = p.get("escalations").and_then(|n| self.dec.seq(n, "`escalations`")) else { continue };
+            let Some(list) = p
+                .get("escalations")
+                .and_then(|n| self.dec.seq(n, "`escalations`"))
+            else {
+                continue;
+            };
             for n in list {
-                let Some(f) = self.dec.fields(n, "an escalation", &["id", "when", "level", "why"], &["id", "when", "level", "why"]) else {
+                let Some(f) = self.dec.fields(
+                    n,
+                    "an escalation",
+                    &["id", "when", "level", "why"],
+                    &["id", "when", "level", "why"],
+                ) else {
                     continue;
                 };
                 let id = f.get("id").and_then(|n| self.dec.id(n, "escalation id"));
                 let level = f.get("level").and_then(|n| self.level_ref(n, rs));
                 let why = f.get("why").and_then(|n| self.dec.text(n, "`why`"));
-                let when = self.pending(f.get("when"), "`when`").and_then(|p| self.condition(&p, rs, esc_ctx).map(|c| (c, p.text)));
-                if let (Some(id), Some(level), Some(why), Some((when, when_text))) = (id, level, why, when) {
+                let when = self
+                    .pending(f.get("when"), "`when`")
+                    .and_then(|p| self.condition(&p, rs, esc_ctx).map(|c| (c, p.text)));
+                if let (Some(id), Some(level), Some(why), Some((when, when_text))) =
+                    (id, level, why, when)
+                {
                     let span = f.get("id").map(|n| n.span).unwrap_or(f.span);
                     if esc_ids.add(self.dec, &id, span, "escalation", self.sources) {
-                        rs.escalations.push(Escalation { id, when, when_text, level, why, span });
+                        rs.escalations.push(Escalation {
+                            id,
+                            when,
+                            when_text,
+                            level,
+                            why,
+                            span,
+                        });
                     }
                 }
             }
         }
-        let sup_ctx = Context { ratings: true, level: true, questions_before: None };
+        let sup_ctx = Context {
+            ratings: true,
+            level: true,
+            questions_before: None,
+        };
         let mut sup_ids = Ids::default();
         for p in &placements {
-            let Some(list) = p.get("supports").and_then(|n| self.dec.seq(n, "`supports`")) else { continue };
+            let Some(list) = p
+                .get("supports")
+                .and_then(|n| self.dec.seq(n, "`supports`"))
+            else {
+                continue;
+            };
             for n in list {
-                let Some(f) = self.dec.fields(n, "a support", &["id", "label", "when", "why"], &["id", "when", "why"]) else {
+                let Some(f) = self.dec.fields(
+                    n,
+                    "a support",
+                    &["id", "label", "when", "why"],
+                    &["id", "when", "why"],
+                ) else {
                     continue;
                 };
                 let id = f.get("id").and_then(|n| self.dec.id(n, "support id"));
                 let label = f.get("label").and_then(|n| self.dec.text(n, "`label`"));
                 let why = f.get("why").and_then(|n| self.dec.text(n, "`why`"));
-                let when = self.pending(f.get("when"), "`when`").and_then(|p| self.condition(&p, rs, sup_ctx).map(|c| (c, p.text)));
+                let when = self
+                    .pending(f.get("when"), "`when`")
+                    .and_then(|p| self.condition(&p, rs, sup_ctx).map(|c| (c, p.text)));
                 if let (Some(id), Some(why), Some((when, when_text))) = (id, why, when) {
                     let span = f.get("id").map(|n| n.span).unwrap_or(f.span);
                     if sup_ids.add(self.dec, &id, span, "support", self.sources) {
-                        rs.supports.push(Support { id, label, when, when_text, why, span });
+                        rs.supports.push(Support {
+                            id,
+                            label,
+                            when,
+                            when_text,
+                            why,
+                            span,
+                        });
                     }
                 }
             }
@@ -1207,7 +1702,13 @@ impl<'s, 'd> Compiler<'s, 'd> {
         }
         let mut order = Vec::with_capacity(n);
         let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
-        fn visit(i: usize, deps: &[HashSet<usize>], state: &mut [u8], order: &mut Vec<usize>, cycle: &mut Option<usize>) {
+        fn visit(
+            i: usize,
+            deps: &[HashSet<usize>],
+            state: &mut [u8],
+            order: &mut Vec<usize>,
+            cycle: &mut Option<usize>,
+        ) {
             if state[i] == 2 {
                 return;
             }
@@ -1230,11 +1731,17 @@ impl<'s, 'd> Compiler<'s, 'd> {
         }
         if let Some(c) = cycle {
             let d = &rs.dimensions[c];
-            let span = d.rules.iter().find(|r| {
-                let mut reads = false;
-                r.when.visit_operands(&mut |o| reads |= matches!(o, Operand::Rating(_)));
-                reads
-            }).map(|r| r.span).unwrap_or(d.span);
+            let span = d
+                .rules
+                .iter()
+                .find(|r| {
+                    let mut reads = false;
+                    r.when
+                        .visit_operands(&mut |o| reads |= matches!(o, Operand::Rating(_)));
+                    reads
+                })
+                .map(|r| r.span)
+                .unwrap_or(d.span);
             self.dec.error(
                 "rating-cycle",
                 span,
@@ -1245,11 +1752,20 @@ impl<'s, 'd> Compiler<'s, 'd> {
     }
 
     fn flags(&mut self, tops: &[Fields], rs: &RuleSet) -> Vec<Flag> {
-        let ctx = Context { ratings: true, level: true, questions_before: None };
+        let ctx = Context {
+            ratings: true,
+            level: true,
+            questions_before: None,
+        };
         let mut ids = Ids::default();
         let mut out = Vec::new();
         for n in self.lists(tops, "flags", "`flags`") {
-            let Some(f) = self.dec.fields(n, "a flag", &["id", "severity", "when", "message"], &["id", "severity", "when", "message"]) else {
+            let Some(f) = self.dec.fields(
+                n,
+                "a flag",
+                &["id", "severity", "when", "message"],
+                &["id", "severity", "when", "message"],
+            ) else {
                 continue;
             };
             let id = f.get("id").and_then(|n| self.dec.id(n, "flag id"));
@@ -1261,17 +1777,35 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     "info" => Some(FlagSeverity::Info),
                     _ => {
                         let help = did_you_mean(&s, ["critical", "warning", "info"]);
-                        self.dec.push(Diagnostic::error("wrong-type", n.span, format!("unknown severity `{s}`: use critical, warning or info")).with_help_opt(help));
+                        self.dec.push(
+                            Diagnostic::error(
+                                "wrong-type",
+                                n.span,
+                                format!("unknown severity `{s}`: use critical, warning or info"),
+                            )
+                            .with_help_opt(help),
+                        );
                         None
                     }
                 }
             });
             let message = f.get("message").and_then(|n| self.dec.text(n, "`message`"));
-            let when = self.pending(f.get("when"), "`when`").and_then(|p| self.condition(&p, rs, ctx).map(|c| (c, p.text)));
-            if let (Some(id), Some(severity), Some(message), Some((when, when_text))) = (id, severity, message, when) {
+            let when = self
+                .pending(f.get("when"), "`when`")
+                .and_then(|p| self.condition(&p, rs, ctx).map(|c| (c, p.text)));
+            if let (Some(id), Some(severity), Some(message), Some((when, when_text))) =
+                (id, severity, message, when)
+            {
                 let span = f.get("id").map(|n| n.span).unwrap_or(f.span);
                 if ids.add(self.dec, &id, span, "flag", self.sources) {
-                    out.push(Flag { id, severity, when, when_text, message, span });
+                    out.push(Flag {
+                        id,
+                        severity,
+                        when,
+                        when_text,
+                        message,
+                        span,
+                    });
                 }
             }
         }
@@ -1279,20 +1813,37 @@ impl<'s, 'd> Compiler<'s, 'd> {
     }
 
     fn exclusions(&mut self, tops: &[Fields], rs: &RuleSet) -> Vec<Exclusion> {
-        let ctx = Context { ratings: false, level: false, questions_before: None };
+        let ctx = Context {
+            ratings: false,
+            level: false,
+            questions_before: None,
+        };
         let mut ids = Ids::default();
         let mut out = Vec::new();
         for n in self.lists(tops, "exclusions", "`exclusions`") {
-            let Some(f) = self.dec.fields(n, "an exclusion", &["id", "when", "message"], &["id", "when", "message"]) else {
+            let Some(f) = self.dec.fields(
+                n,
+                "an exclusion",
+                &["id", "when", "message"],
+                &["id", "when", "message"],
+            ) else {
                 continue;
             };
             let id = f.get("id").and_then(|n| self.dec.id(n, "exclusion id"));
             let message = f.get("message").and_then(|n| self.dec.text(n, "`message`"));
-            let when = self.pending(f.get("when"), "`when`").and_then(|p| self.condition(&p, rs, ctx).map(|c| (c, p.text)));
+            let when = self
+                .pending(f.get("when"), "`when`")
+                .and_then(|p| self.condition(&p, rs, ctx).map(|c| (c, p.text)));
             if let (Some(id), Some(message), Some((when, when_text))) = (id, message, when) {
                 let span = f.get("id").map(|n| n.span).unwrap_or(f.span);
                 if ids.add(self.dec, &id, span, "exclusion", self.sources) {
-                    out.push(Exclusion { id, when, when_text, message, span });
+                    out.push(Exclusion {
+                        id,
+                        when,
+                        when_text,
+                        message,
+                        span,
+                    });
                 }
             }
         }
@@ -1303,16 +1854,30 @@ impl<'s, 'd> Compiler<'s, 'd> {
         let mut ids = Ids::default();
         let mut out = Vec::new();
         for n in self.lists(tops, "override_reasons", "`override_reasons`") {
-            let Some(f) = self.dec.fields(n, "an override reason", &["id", "label", "note_required"], &["id", "label"]) else {
+            let Some(f) = self.dec.fields(
+                n,
+                "an override reason",
+                &["id", "label", "note_required"],
+                &["id", "label"],
+            ) else {
                 continue;
             };
-            let id = f.get("id").and_then(|n| self.dec.id(n, "override reason id"));
+            let id = f
+                .get("id")
+                .and_then(|n| self.dec.id(n, "override reason id"));
             let label = f.get("label").and_then(|n| self.dec.text(n, "`label`"));
-            let note_required = f.get("note_required").and_then(|n| self.dec.boolean(n, "`note_required`")).unwrap_or(false);
+            let note_required = f
+                .get("note_required")
+                .and_then(|n| self.dec.boolean(n, "`note_required`"))
+                .unwrap_or(false);
             if let (Some(id), Some(label)) = (id, label) {
                 let span = f.get("id").map(|n| n.span).unwrap_or(f.span);
                 if ids.add(self.dec, &id, span, "override reason", self.sources) {
-                    out.push(OverrideReason { id, label, note_required });
+                    out.push(OverrideReason {
+                        id,
+                        label,
+                        note_required,
+                    });
                 }
             }
         }

@@ -3,7 +3,6 @@
 
 use crate::cond::Cond;
 use crate::diag::{Sources, Span};
-use std::collections::HashMap;
 
 /// A compiled, valid rule set.
 #[derive(Debug, Clone)]
@@ -30,7 +29,7 @@ pub struct RuleSet {
     pub exclusions: Vec<Exclusion>,
     pub override_reasons: Vec<OverrideReason>,
     pub sources: Sources,
-    pub question_index: HashMap<String, usize>,
+    pub question_index: rustc_hash::FxHashMap<String, usize>,
 }
 
 #[derive(Debug, Clone)]
