@@ -12,7 +12,10 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn get(&self, key: &str) -> Option<&'a Node> {
-        self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, _, v)| *v)
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| *v)
     }
 
     pub fn key_span(&self, key: &str) -> Option<Span> {
@@ -56,7 +59,10 @@ impl Decoder {
             self.error(
                 "wrong-type",
                 node.span,
-                format!("{what} must be a mapping of keys to values, not {}", node.kind_name()),
+                format!(
+                    "{what} must be a mapping of keys to values, not {}",
+                    node.kind_name()
+                ),
             );
             return None;
         };
@@ -94,8 +100,12 @@ impl Decoder {
                     )
                 });
                 self.push(
-                    Diagnostic::error("unknown-field", k.span, format!("unknown field `{key}` in {what}"))
-                        .with_help(help),
+                    Diagnostic::error(
+                        "unknown-field",
+                        k.span,
+                        format!("unknown field `{key}` in {what}"),
+                    )
+                    .with_help(help),
                 );
                 continue;
             }
@@ -124,7 +134,10 @@ impl Decoder {
                 self.error(
                     "wrong-type",
                     node.span,
-                    format!("{what} must be text, not {}; put it in quotes", node.kind_name()),
+                    format!(
+                        "{what} must be text, not {}; put it in quotes",
+                        node.kind_name()
+                    ),
                 );
                 None
             }

@@ -140,7 +140,8 @@ fn syntax_error(e: &serde_saphyr::Error, file: u32, text: &str) -> Diagnostic {
         "yaml-syntax"
     };
     let msg = if lower.contains("multiple yaml documents") {
-        "more than one YAML document in the file (a `---` separator); put one document in each file".to_string()
+        "more than one YAML document in the file (a `---` separator); put one document in each file"
+            .to_string()
     } else {
         msg
     };

@@ -59,7 +59,11 @@ impl InputStream {
                 pending.push_back(Pending::Input(Input::File(p.clone())));
             }
         }
-        InputStream { pending, stdin: None, has_stdin }
+        InputStream {
+            pending,
+            stdin: None,
+            has_stdin,
+        }
     }
 
     /// How many inputs there are, when known in advance (no stdin).
@@ -108,7 +112,10 @@ impl Iterator for InputStream {
                         return Some(Input::Broken(Failure {
                             source: "stdin".into(),
                             code: "io".into(),
-                            message: format!("cannot read standard input: {}", crate::rules::load::io_reason(&e)),
+                            message: format!(
+                                "cannot read standard input: {}",
+                                crate::rules::load::io_reason(&e)
+                            ),
                             line: None,
                             column: None,
                         }));
@@ -118,7 +125,12 @@ impl Iterator for InputStream {
             }
             match self.pending.pop_front()? {
                 Pending::Input(i) => return Some(i),
-                Pending::Stdin => self.stdin = Some((std::io::BufReader::with_capacity(1 << 16, std::io::stdin()), 0)),
+                Pending::Stdin => {
+                    self.stdin = Some((
+                        std::io::BufReader::with_capacity(1 << 16, std::io::stdin()),
+                        0,
+                    ))
+                }
             }
         }
     }
@@ -181,7 +193,9 @@ pub fn score_input(rs: &RuleSet, input: &Input) -> Record {
             };
             score_bytes(rs, source, &bytes, 0)
         }
-        Input::Line(n, text) => score_bytes(rs, format!("stdin:{n}"), text.as_bytes(), *n as u32 - 1),
+        Input::Line(n, text) => {
+            score_bytes(rs, format!("stdin:{n}"), text.as_bytes(), *n as u32 - 1)
+        }
     }
 }
 
@@ -200,7 +214,11 @@ pub fn score_bytes(rs: &RuleSet, source: String, bytes: &[u8], line_offset: u32)
     if bytes.len() > Limits::INTAKE.max_bytes {
         return fail(
             "intake-limit",
-            format!("file is {} bytes, more than the limit of {} bytes", bytes.len(), Limits::INTAKE.max_bytes),
+            format!(
+                "file is {} bytes, more than the limit of {} bytes",
+                bytes.len(),
+                Limits::INTAKE.max_bytes
+            ),
             None,
             None,
         );
@@ -210,11 +228,25 @@ pub fn score_bytes(rs: &RuleSet, source: String, bytes: &[u8], line_offset: u32)
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() as u32 + 1;
-            let col = (valid.len() - valid.iter().rposition(|b| *b == b'\n').map(|i| i + 1).unwrap_or(0)) as u32 + 1;
-            return fail("intake-encoding", "file is not UTF-8 text".into(), Some(line + line_offset), Some(col));
+            let col = (valid.len()
+                - valid
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map(|i| i + 1)
+                    .unwrap_or(0)) as u32
+                + 1;
+            return fail(
+                "intake-encoding",
+                "file is not UTF-8 text".into(),
+                Some(line + line_offset),
+                Some(col),
+            );
         }
     };
-    let looks_json = text.trim_start_matches('\u{feff}').trim_start().starts_with('{');
+    let looks_json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
     if looks_json {
         if let Some(intake) = crate::intake_fast::parse(text, rs) {
             return scored(rs, source, intake);

@@ -154,7 +154,15 @@ fn lex(src: &str) -> Result<Vec<(Tok, Pos)>, SyntaxError> {
     while i < bytes.len() {
         let c = bytes[i];
         let start = i;
-        let single = |t: Tok| (t, Pos { start, end: start + 1 });
+        let single = |t: Tok| {
+            (
+                t,
+                Pos {
+                    start,
+                    end: start + 1,
+                },
+            )
+        };
         match c {
             b' ' | b'\t' | b'\n' | b'\r' => {
                 i += 1;
@@ -165,9 +173,7 @@ fn lex(src: &str) -> Result<Vec<(Tok, Pos)>, SyntaxError> {
             b'[' => out.push(single(Tok::LBracket)),
             b']' => out.push(single(Tok::RBracket)),
             b',' => out.push(single(Tok::Comma)),
-            b'.' if !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
-                out.push(single(Tok::Dot))
-            }
+            b'.' if !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => out.push(single(Tok::Dot)),
             b'=' | b'!' | b'<' | b'>' => {
                 let two = bytes.get(i + 1) == Some(&b'=');
                 let op = match (c, two) {
@@ -180,18 +186,30 @@ fn lex(src: &str) -> Result<Vec<(Tok, Pos)>, SyntaxError> {
                     (b'=', false) => {
                         return Err(SyntaxError {
                             message: "`=` is not an operator; write `==` to compare".into(),
-                            pos: Pos { start, end: start + 1 },
+                            pos: Pos {
+                                start,
+                                end: start + 1,
+                            },
                         })
                     }
                     _ => {
                         return Err(SyntaxError {
                             message: "`!` is not an operator; write `not` or `!=`".into(),
-                            pos: Pos { start, end: start + 1 },
+                            pos: Pos {
+                                start,
+                                end: start + 1,
+                            },
                         })
                     }
                 };
                 let len = if two { 2 } else { 1 };
-                out.push((Tok::Op(op), Pos { start, end: start + len }));
+                out.push((
+                    Tok::Op(op),
+                    Pos {
+                        start,
+                        end: start + len,
+                    },
+                ));
                 i += len;
                 continue;
             }
@@ -229,19 +247,27 @@ fn lex(src: &str) -> Result<Vec<(Tok, Pos)>, SyntaxError> {
                 let w = ch.len_utf8();
                 return Err(SyntaxError {
                     message: format!("unexpected character `{ch}`"),
-                    pos: Pos { start, end: start + w },
+                    pos: Pos {
+                        start,
+                        end: start + w,
+                    },
                 });
             }
         }
         i += 1;
     }
-    out.push((Tok::End, Pos { start: src.len(), end: src.len() }));
+    out.push((
+        Tok::End,
+        Pos {
+            start: src.len(),
+            end: src.len(),
+        },
+    ));
     Ok(out)
 }
 
 const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "in", "has", "has_any", "has_all", "at_least", "of", "answered",
-    "missing",
+    "and", "or", "not", "in", "has", "has_any", "has_all", "at_least", "of", "answered", "missing",
 ];
 
 struct Parser {

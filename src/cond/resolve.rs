@@ -70,9 +70,15 @@ pub fn resolve(
     at: &TextSpan,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Cond> {
-    let before = diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).count();
+    let before = diags
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .count();
     let c = Resolver { rs, ctx, at, diags }.expr(expr);
-    let after = diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).count();
+    let after = diags
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .count();
     if after > before {
         None
     } else {
@@ -122,7 +128,12 @@ impl Resolver<'_, '_> {
                 }
                 cs.map(|cs| Cond::AtLeast(*n, cs))
             }
-            Expr::Cmp { lhs, op, op_pos, rhs } => self.cmp(lhs, *op, *op_pos, rhs),
+            Expr::Cmp {
+                lhs,
+                op,
+                op_pos,
+                rhs,
+            } => self.cmp(lhs, *op, *op_pos, rhs),
             Expr::In { lhs, set } => {
                 let target = self.target(lhs)?;
                 let operand = self.comparable(&target, lhs, "`in`")?;
@@ -140,7 +151,10 @@ impl Resolver<'_, '_> {
                         self.err(
                             "condition-type",
                             lhs.pos,
-                            format!("`has` applies to multi-choice questions; `{}` is not a question", lhs_text(lhs)),
+                            format!(
+                                "`has` applies to multi-choice questions; `{}` is not a question",
+                                lhs_text(lhs)
+                            ),
                         );
                         return None;
                     }
@@ -149,14 +163,20 @@ impl Resolver<'_, '_> {
                 let QuestionKind::MultiChoice(options) = &question.kind else {
                     let ty = question.kind.type_name();
                     let hint = if matches!(question.kind, QuestionKind::SingleChoice(_)) {
-                        format!("; for a single choice write `{} in [...]` or `{} == ...`", question.id, question.id)
+                        format!(
+                            "; for a single choice write `{} in [...]` or `{} == ...`",
+                            question.id, question.id
+                        )
                     } else {
                         String::new()
                     };
                     self.err(
                         "condition-type",
                         lhs.pos,
-                        format!("`has` applies to multi-choice questions; `{}` is {ty}{hint}", question.id),
+                        format!(
+                            "`has` applies to multi-choice questions; `{}` is {ty}{hint}",
+                            question.id
+                        ),
                     );
                     return None;
                 };
@@ -176,7 +196,11 @@ impl Resolver<'_, '_> {
                                         span,
                                         format!("`{id}` is not an option of `{}`", question.id),
                                     )
-                                    .with_help(help.unwrap_or_else(|| options_list(options.iter().map(|o| o.id.as_str())))),
+                                    .with_help(
+                                        help.unwrap_or_else(|| {
+                                            options_list(options.iter().map(|o| o.id.as_str()))
+                                        }),
+                                    ),
                                 );
                             }
                         },
@@ -185,19 +209,34 @@ impl Resolver<'_, '_> {
                             self.err(
                                 "condition-type",
                                 lit.pos,
-                                format!("`{}` is a multi-choice question; compare it with option ids", question.id),
+                                format!(
+                                    "`{}` is a multi-choice question; compare it with option ids",
+                                    question.id
+                                ),
                             );
                         }
                     }
                 }
-                let mode = if items.len() == 1 && *mode == HasMode::Any { HasMode::One } else { *mode };
-                ok.then_some(Cond::Has { question: q as u32, mode, mask })
+                let mode = if items.len() == 1 && *mode == HasMode::Any {
+                    HasMode::One
+                } else {
+                    *mode
+                };
+                ok.then_some(Cond::Has {
+                    question: q as u32,
+                    mode,
+                    mask,
+                })
             }
             Expr::Bare(r) => {
                 let target = self.target(r)?;
                 match target {
                     Target::Question(q) if self.rs.questions[q].kind == QuestionKind::YesNo => {
-                        Some(Cond::Cmp { operand: Operand::Answer(q as u32), op: CmpOp::Eq, value: 1.0 })
+                        Some(Cond::Cmp {
+                            operand: Operand::Answer(q as u32),
+                            op: CmpOp::Eq,
+                            value: 1.0,
+                        })
                     }
                     Target::Question(q) => {
                         let ty = self.rs.questions[q].kind.type_name();
@@ -212,7 +251,10 @@ impl Resolver<'_, '_> {
                         self.err(
                             "condition-type",
                             r.pos,
-                            format!("`{}` is not a yes/no question: compare it with a value", lhs_text(r)),
+                            format!(
+                                "`{}` is not a yes/no question: compare it with a value",
+                                lhs_text(r)
+                            ),
                         );
                         None
                     }
@@ -224,7 +266,10 @@ impl Resolver<'_, '_> {
                     self.err(
                         "condition-type",
                         r.pos,
-                        format!("`answered` and `missing` take a question id, not `{}`", lhs_text(r)),
+                        format!(
+                            "`answered` and `missing` take a question id, not `{}`",
+                            lhs_text(r)
+                        ),
                     );
                     return None;
                 };
@@ -278,32 +323,54 @@ impl Resolver<'_, '_> {
                     return Some(Target::Question(q));
                 }
                 let hint = if rs.instruments.iter().any(|i| i.id == r.id) {
-                    Some(format!("`{}` is an instrument: write `{}.total` or `{}.band`", r.id, r.id, r.id))
+                    Some(format!(
+                        "`{}` is an instrument: write `{}.total` or `{}.band`",
+                        r.id, r.id, r.id
+                    ))
                 } else if rs.dimensions.iter().any(|d| d.id == r.id) {
-                    Some(format!("`{}` is a dimension: write `{}.rating`", r.id, r.id))
+                    Some(format!(
+                        "`{}` is a dimension: write `{}.rating`",
+                        r.id, r.id
+                    ))
                 } else {
                     did_you_mean(&r.id, rs.questions.iter().map(|q| q.id.as_str()))
                 };
                 let span = self.at.map(r.pos);
                 self.diags.push(
-                    Diagnostic::error("unknown-reference", span, format!("unknown question `{}`", r.id))
-                        .with_help_opt(hint),
+                    Diagnostic::error(
+                        "unknown-reference",
+                        span,
+                        format!("unknown question `{}`", r.id),
+                    )
+                    .with_help_opt(hint),
                 );
                 None
             }
             Some((field, fpos)) => match field.as_str() {
                 "total" | "band" => {
                     let Some(i) = rs.instruments.iter().position(|i| i.id == r.id) else {
-                        let help = did_you_mean(&r.id, rs.instruments.iter().map(|i| i.id.as_str()));
-                        let span = self.at.map(Pos { start: r.pos.start, end: fpos.start.saturating_sub(1) });
+                        let help =
+                            did_you_mean(&r.id, rs.instruments.iter().map(|i| i.id.as_str()));
+                        let span = self.at.map(Pos {
+                            start: r.pos.start,
+                            end: fpos.start.saturating_sub(1),
+                        });
                         self.diags.push(
-                            Diagnostic::error("unknown-reference", span, format!("unknown instrument `{}`", r.id))
-                                .with_help_opt(help),
+                            Diagnostic::error(
+                                "unknown-reference",
+                                span,
+                                format!("unknown instrument `{}`", r.id),
+                            )
+                            .with_help_opt(help),
                         );
                         return None;
                     };
                     if let Some(limit) = self.ctx.questions_before {
-                        if rs.instruments[i].items.iter().any(|it| it.question >= limit) {
+                        if rs.instruments[i]
+                            .items
+                            .iter()
+                            .any(|it| it.question >= limit)
+                        {
                             self.err(
                                 "ask-when-order",
                                 r.pos,
@@ -312,15 +379,26 @@ impl Resolver<'_, '_> {
                             return None;
                         }
                     }
-                    Some(if field == "total" { Target::Total(i) } else { Target::Band(i) })
+                    Some(if field == "total" {
+                        Target::Total(i)
+                    } else {
+                        Target::Band(i)
+                    })
                 }
                 "rating" => {
                     let Some(d) = rs.dimensions.iter().position(|d| d.id == r.id) else {
                         let help = did_you_mean(&r.id, rs.dimensions.iter().map(|d| d.id.as_str()));
-                        let span = self.at.map(Pos { start: r.pos.start, end: fpos.start.saturating_sub(1) });
+                        let span = self.at.map(Pos {
+                            start: r.pos.start,
+                            end: fpos.start.saturating_sub(1),
+                        });
                         self.diags.push(
-                            Diagnostic::error("unknown-reference", span, format!("unknown dimension `{}`", r.id))
-                                .with_help_opt(help),
+                            Diagnostic::error(
+                                "unknown-reference",
+                                span,
+                                format!("unknown dimension `{}`", r.id),
+                            )
+                            .with_help_opt(help),
                         );
                         return None;
                     };
@@ -392,7 +470,11 @@ impl Resolver<'_, '_> {
                     self.err(
                         "condition-type",
                         op_pos,
-                        format!("`{}` is yes/no; compare it with `==` or `!=`, not `{}`", lhs.id, op.as_str()),
+                        format!(
+                            "`{}` is yes/no; compare it with `==` or `!=`, not `{}`",
+                            lhs.id,
+                            op.as_str()
+                        ),
                     );
                     return None;
                 }
@@ -433,11 +515,17 @@ impl Resolver<'_, '_> {
                             Some(i) => Some(i as f64),
                             None => {
                                 let help = did_you_mean(id, options.iter().map(|o| o.id.as_str()))
-                                    .unwrap_or_else(|| options_list(options.iter().map(|o| o.id.as_str())));
+                                    .unwrap_or_else(|| {
+                                        options_list(options.iter().map(|o| o.id.as_str()))
+                                    });
                                 let span = self.at.map(lit.pos);
                                 self.diags.push(
-                                    Diagnostic::error("unknown-reference", span, format!("`{id}` is not an option of `{}`", question.id))
-                                        .with_help(help),
+                                    Diagnostic::error(
+                                        "unknown-reference",
+                                        span,
+                                        format!("`{id}` is not an option of `{}`", question.id),
+                                    )
+                                    .with_help(help),
                                 );
                                 None
                             }
@@ -464,7 +552,13 @@ impl Resolver<'_, '_> {
             Target::Total(i) => match lit.kind {
                 LitKind::Num(n) => {
                     let inst = &rs.instruments[*i];
-                    self.range_warning(lit, n, inst.min_total as f64, inst.max_total as f64, &format!("{}.total", inst.id));
+                    self.range_warning(
+                        lit,
+                        n,
+                        inst.min_total as f64,
+                        inst.max_total as f64,
+                        &format!("{}.total", inst.id),
+                    );
                     Some(n)
                 }
                 _ => mismatch(self, "a number"),
@@ -476,11 +570,17 @@ impl Resolver<'_, '_> {
                         Some(b) => Some(b as f64),
                         None => {
                             let help = did_you_mean(id, inst.bands.iter().map(|b| b.id.as_str()))
-                                .unwrap_or_else(|| options_list(inst.bands.iter().map(|b| b.id.as_str())));
+                                .unwrap_or_else(|| {
+                                    options_list(inst.bands.iter().map(|b| b.id.as_str()))
+                                });
                             let span = self.at.map(lit.pos);
                             self.diags.push(
-                                Diagnostic::error("unknown-reference", span, format!("`{id}` is not a band of `{}`", inst.id))
-                                    .with_help(help),
+                                Diagnostic::error(
+                                    "unknown-reference",
+                                    span,
+                                    format!("`{id}` is not a band of `{}`", inst.id),
+                                )
+                                .with_help(help),
                             );
                             None
                         }
@@ -489,7 +589,9 @@ impl Resolver<'_, '_> {
                 }
             }
             Target::Rating(_) => match lit.kind {
-                LitKind::Num(n) if n.fract() == 0.0 && n >= 0.0 && n <= rs.max_rating as f64 => Some(n),
+                LitKind::Num(n) if n.fract() == 0.0 && n >= 0.0 && n <= rs.max_rating as f64 => {
+                    Some(n)
+                }
                 LitKind::Num(n) => {
                     self.err(
                         "rating-out-of-range",
@@ -507,7 +609,12 @@ impl Resolver<'_, '_> {
                         let help = did_you_mean(id, rs.levels.iter().map(|l| l.id.as_str()));
                         let span = self.at.map(lit.pos);
                         self.diags.push(
-                            Diagnostic::error("unknown-reference", span, format!("unknown level `{id}`")).with_help_opt(help),
+                            Diagnostic::error(
+                                "unknown-reference",
+                                span,
+                                format!("unknown level `{id}`"),
+                            )
+                            .with_help_opt(help),
                         );
                         None
                     }

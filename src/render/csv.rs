@@ -82,15 +82,41 @@ fn scored_row(rs: &RuleSet, s: &Scored, row: &mut Vec<String>) {
     row.extend(a.dimensions.iter().map(|d| d.rating.to_string()));
     for (inst, ir) in rs.instruments.iter().zip(&a.instruments) {
         row.push(ir.total.map(|t| t.to_string()).unwrap_or_default());
-        row.push(ir.band.map(|b| inst.bands[b].id.clone()).unwrap_or_default());
+        row.push(
+            ir.band
+                .map(|b| inst.bands[b].id.clone())
+                .unwrap_or_default(),
+        );
     }
-    row.push(a.flags.iter().map(|&i| rs.flags[i].id.as_str()).collect::<Vec<_>>().join(";"));
-    row.push(a.supports.iter().map(|&i| rs.supports[i].id.as_str()).collect::<Vec<_>>().join(";"));
-    row.push(a.could_raise.iter().map(|&q| rs.questions[q].id.as_str()).collect::<Vec<_>>().join(";"));
+    row.push(
+        a.flags
+            .iter()
+            .map(|&i| rs.flags[i].id.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
+    );
+    row.push(
+        a.supports
+            .iter()
+            .map(|&i| rs.supports[i].id.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
+    );
+    row.push(
+        a.could_raise
+            .iter()
+            .map(|&q| rs.questions[q].id.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
+    );
     match &s.intake.placement {
         Some(p) => {
             row.push(rs.levels[p.level].id.clone());
-            row.push(p.reason.map(|r| rs.override_reasons[r].id.clone()).unwrap_or_default());
+            row.push(
+                p.reason
+                    .map(|r| rs.override_reasons[r].id.clone())
+                    .unwrap_or_default(),
+            );
         }
         None => {
             row.push(String::new());

@@ -31,7 +31,9 @@ fn answer_text(rs: &RuleSet, s: &Scored, q: usize) -> String {
         }
         Slot::Num(x) => match &question.kind {
             QuestionKind::YesNo => if *x != 0.0 { "yes" } else { "no" }.into(),
-            QuestionKind::SingleChoice(o) => o.get(*x as usize).map(|o| o.id.clone()).unwrap_or_default(),
+            QuestionKind::SingleChoice(o) => {
+                o.get(*x as usize).map(|o| o.id.clone()).unwrap_or_default()
+            }
             _ => format!("{x}"),
         },
     }
@@ -52,7 +54,11 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
     if let Some(id) = &s.intake.id {
         let _ = writeln!(out, "Intake id: {id}");
     }
-    let _ = writeln!(out, "Rule set: {} {} (sha256 {})\n", rs.name, rs.version, rs.sha256);
+    let _ = writeln!(
+        out,
+        "Rule set: {} {} (sha256 {})\n",
+        rs.name, rs.version, rs.sha256
+    );
 
     let _ = writeln!(out, "== Answers ==");
     for sec in &rs.sections {
@@ -64,7 +70,13 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
                 Tri::False => "  (not asked: skip logic)",
                 Tri::Unknown => "  (may apply: depends on missing answers)",
             };
-            let _ = writeln!(out, "  {:<24} {}{}", rs.questions[q].id, answer_text(rs, s, q), status);
+            let _ = writeln!(
+                out,
+                "  {:<24} {}{}",
+                rs.questions[q].id,
+                answer_text(rs, s, q),
+                status
+            );
         }
     }
 
@@ -74,11 +86,24 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
             let _ = writeln!(out, "  {:<10} not applicable (no item was asked)", inst.id);
         } else if let (Some(t), Some(b)) = (r.total, r.band) {
             let band = &inst.bands[b];
-            let _ = writeln!(out, "  {:<10} total {t}, band {} ({}..{})", inst.id, band.id, band.min, band.max);
+            let _ = writeln!(
+                out,
+                "  {:<10} total {t}, band {} ({}..{})",
+                inst.id, band.id, band.min, band.max
+            );
         } else {
             let (lo, hi) = r.range.unwrap_or((0, 0));
-            let missing: Vec<&str> = r.missing.iter().map(|&q| rs.questions[q].id.as_str()).collect();
-            let _ = writeln!(out, "  {:<10} incomplete: total between {lo} and {hi}; missing {}", inst.id, missing.join(", "));
+            let missing: Vec<&str> = r
+                .missing
+                .iter()
+                .map(|&q| rs.questions[q].id.as_str())
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {:<10} incomplete: total between {lo} and {hi}; missing {}",
+                inst.id,
+                missing.join(", ")
+            );
         }
     }
 
@@ -90,13 +115,24 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
             d.name,
             d.id,
             dr.rating,
-            if dr.max_rating > dr.rating { format!(" (up to {} with missing answers)", dr.max_rating) } else { String::new() },
+            if dr.max_rating > dr.rating {
+                format!(" (up to {} with missing answers)", dr.max_rating)
+            } else {
+                String::new()
+            },
             rs.levels[dr.min_level].id
         );
         let deciding = dr.deciding_rules(d);
         for (i, (rule, t)) in d.rules.iter().zip(&dr.rules).enumerate() {
             let mark = if deciding.contains(&i) { "=>" } else { "  " };
-            let _ = writeln!(out, "  {mark} [{}] rating {} when {}: {}", rule.id, rule.rating, rule.when_text, tri_word(*t));
+            let _ = writeln!(
+                out,
+                "  {mark} [{}] rating {} when {}: {}",
+                rule.id,
+                rule.rating,
+                rule.when_text,
+                tri_word(*t)
+            );
             if *t != Tri::False {
                 let _ = writeln!(out, "       because: {}", rule.why);
             }
@@ -104,7 +140,11 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
         if deciding.is_empty() {
             let _ = writeln!(out, "  => no rule holds: rating 0");
         } else {
-            let _ = writeln!(out, "  rating set by {}: {}", d.rules[deciding[0]].id, d.rules[deciding[0]].why);
+            let _ = writeln!(
+                out,
+                "  rating set by {}: {}",
+                d.rules[deciding[0]].id, d.rules[deciding[0]].why
+            );
         }
     }
 
@@ -113,15 +153,32 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
         let _ = writeln!(out, "  (none in this rule set)");
     }
     for (e, t) in rs.escalations.iter().zip(&a.escalations) {
-        let _ = writeln!(out, "  [{}] -> {} when {}: {}", e.id, e.level_id(rs), e.when_text, tri_word(*t));
+        let _ = writeln!(
+            out,
+            "  [{}] -> {} when {}: {}",
+            e.id,
+            e.level_id(rs),
+            e.when_text,
+            tri_word(*t)
+        );
     }
 
     let level = &rs.levels[a.level];
     let _ = writeln!(out, "\n== Recommendation ==");
     let _ = writeln!(out, "Level: {} ({}), the most intensive of the dimensions' minimums and the escalations that hold.", level.name, level.id);
     if a.max_level != a.level {
-        let could: Vec<&str> = a.could_raise.iter().map(|&q| rs.questions[q].id.as_str()).collect();
-        let _ = writeln!(out, "With the missing answers it could be {} ({}); could raise it: {}.", rs.levels[a.max_level].name, rs.levels[a.max_level].id, could.join(", "));
+        let could: Vec<&str> = a
+            .could_raise
+            .iter()
+            .map(|&q| rs.questions[q].id.as_str())
+            .collect();
+        let _ = writeln!(
+            out,
+            "With the missing answers it could be {} ({}); could raise it: {}.",
+            rs.levels[a.max_level].name,
+            rs.levels[a.max_level].id,
+            could.join(", ")
+        );
     }
     for &i in &a.supports {
         let sp = &rs.supports[i];
@@ -129,7 +186,13 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
     }
     for &i in &a.flags {
         let f = &rs.flags[i];
-        let _ = writeln!(out, "{} flag {}: {}", f.severity.as_str().to_uppercase(), f.id, f.message);
+        let _ = writeln!(
+            out,
+            "{} flag {}: {}",
+            f.severity.as_str().to_uppercase(),
+            f.id,
+            f.message
+        );
     }
     for w in &a.warnings {
         let _ = writeln!(out, "warning: {w}");
@@ -140,19 +203,33 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
         let _ = writeln!(out, "{} is already the least intensive level.", level.name);
     } else {
         let target = a.level + 1;
-        let _ = writeln!(out, "For {} ({}) or less, all of this would have to be different:", rs.levels[target].name, rs.levels[target].id);
+        let _ = writeln!(
+            out,
+            "For {} ({}) or less, all of this would have to be different:",
+            rs.levels[target].name, rs.levels[target].id
+        );
         for (d, dr) in rs.dimensions.iter().zip(&a.dimensions) {
             if dr.min_level >= target {
                 continue;
             }
             // The highest rating whose minimum is no more intensive than the target.
-            let allowed = (0..=rs.max_rating).rev().find(|&r| d.minimums[r as usize] >= target);
+            let allowed = (0..=rs.max_rating)
+                .rev()
+                .find(|&r| d.minimums[r as usize] >= target);
             match allowed {
                 Some(r) => {
-                    let _ = writeln!(out, "- {}: rating {} would have to be at most {r}; now these hold:", d.id, dr.rating);
+                    let _ = writeln!(
+                        out,
+                        "- {}: rating {} would have to be at most {r}; now these hold:",
+                        d.id, dr.rating
+                    );
                     for (rule, t) in d.rules.iter().zip(&dr.rules) {
                         if *t == Tri::True && rule.rating > r {
-                            let _ = writeln!(out, "    [{}] {} ({})", rule.id, rule.when_text, rule.why);
+                            let _ = writeln!(
+                                out,
+                                "    [{}] {} ({})",
+                                rule.id, rule.when_text, rule.why
+                            );
                         }
                     }
                 }
@@ -163,7 +240,11 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
         }
         for (e, t) in rs.escalations.iter().zip(&a.escalations) {
             if *t == Tri::True && e.level < target {
-                let _ = writeln!(out, "- escalation {} would have to not hold: {} ({})", e.id, e.when_text, e.why);
+                let _ = writeln!(
+                    out,
+                    "- escalation {} would have to not hold: {} ({})",
+                    e.id, e.when_text, e.why
+                );
             }
         }
     }

@@ -87,7 +87,15 @@ impl Serialize for Dimensions<'_> {
         let mut m = s.serialize_map(Some(rs.dimensions.len()))?;
         for (d, dr) in rs.dimensions.iter().zip(&sc.assessment.dimensions) {
             let deciding = dr.deciding_rules(d);
-            m.serialize_entry(&d.id, &Dimension { rs, d, dr, deciding: &deciding })?;
+            m.serialize_entry(
+                &d.id,
+                &Dimension {
+                    rs,
+                    d,
+                    dr,
+                    deciding: &deciding,
+                },
+            )?;
         }
         m.end()
     }
@@ -106,8 +114,20 @@ impl Serialize for Dimension<'_> {
         m.serialize_entry("rating", &self.dr.rating)?;
         m.serialize_entry("max_rating", &self.dr.max_rating)?;
         m.serialize_entry("min_level", &self.rs.levels[self.dr.min_level].id)?;
-        m.serialize_entry("reasons", &Ids { idx: self.deciding, id: |i| self.d.rules[i].why.as_str() })?;
-        m.serialize_entry("rules", &Ids { idx: self.deciding, id: |i| self.d.rules[i].id.as_str() })?;
+        m.serialize_entry(
+            "reasons",
+            &Ids {
+                idx: self.deciding,
+                id: |i| self.d.rules[i].why.as_str(),
+            },
+        )?;
+        m.serialize_entry(
+            "rules",
+            &Ids {
+                idx: self.deciding,
+                id: |i| self.d.rules[i].id.as_str(),
+            },
+        )?;
         m.end()
     }
 }
@@ -135,8 +155,17 @@ impl Serialize for Instrument<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("total", &self.ir.total)?;
-        m.serialize_entry("band", &self.ir.band.map(|b| self.inst.bands[b].id.as_str()))?;
-        m.serialize_entry("missing", &Ids { idx: &self.ir.missing, id: |q| self.rs.questions[q].id.as_str() })?;
+        m.serialize_entry(
+            "band",
+            &self.ir.band.map(|b| self.inst.bands[b].id.as_str()),
+        )?;
+        m.serialize_entry(
+            "missing",
+            &Ids {
+                idx: &self.ir.missing,
+                id: |q| self.rs.questions[q].id.as_str(),
+            },
+        )?;
         if !self.ir.applicable {
             m.serialize_entry("applicable", &false)?;
         }
@@ -151,7 +180,11 @@ impl Serialize for Flags<'_> {
         let mut seq = s.serialize_seq(Some(self.1.len()))?;
         for &i in self.1 {
             let f = &self.0.flags[i];
-            seq.serialize_element(&FlagEntry { id: &f.id, severity: f.severity.as_str(), message: &f.message })?;
+            seq.serialize_element(&FlagEntry {
+                id: &f.id,
+                severity: f.severity.as_str(),
+                message: &f.message,
+            })?;
         }
         seq.end()
     }
@@ -179,7 +212,11 @@ impl Serialize for Escalations<'_> {
         let mut seq = s.serialize_seq(None)?;
         for (e, t) in rs.escalations.iter().zip(&self.1.assessment.escalations) {
             if *t == Tri::True {
-                seq.serialize_element(&EscalationEntry { id: &e.id, level: &rs.levels[e.level].id, why: &e.why })?;
+                seq.serialize_element(&EscalationEntry {
+                    id: &e.id,
+                    level: &rs.levels[e.level].id,
+                    why: &e.why,
+                })?;
             }
         }
         seq.end()
@@ -207,18 +244,42 @@ fn scored<S: Serializer>(rs: &RuleSet, sc: &Scored, s: S) -> Result<S::Ok, S::Er
     m.serialize_entry("id", &sc.intake.id)?;
     m.serialize_entry("level", &rs.levels[a.level].id)?;
     m.serialize_entry("max_level", &rs.levels[a.max_level].id)?;
-    m.serialize_entry("could_raise", &Ids { idx: &a.could_raise, id: q })?;
-    m.serialize_entry("supports", &Ids { idx: &a.supports, id: |i| rs.supports[i].id.as_str() })?;
+    m.serialize_entry(
+        "could_raise",
+        &Ids {
+            idx: &a.could_raise,
+            id: q,
+        },
+    )?;
+    m.serialize_entry(
+        "supports",
+        &Ids {
+            idx: &a.supports,
+            id: |i| rs.supports[i].id.as_str(),
+        },
+    )?;
     m.serialize_entry("dimensions", &Dimensions(rs, sc))?;
     m.serialize_entry("escalations", &Escalations(rs, sc))?;
     m.serialize_entry("instruments", &Instruments(rs, sc))?;
     m.serialize_entry("flags", &Flags(rs, &a.flags))?;
     m.serialize_entry("possible_flags", &Flags(rs, &a.possible_flags))?;
     m.serialize_entry("complete", &a.complete())?;
-    m.serialize_entry("missing", &Ids { idx: &a.missing, id: q })?;
+    m.serialize_entry(
+        "missing",
+        &Ids {
+            idx: &a.missing,
+            id: q,
+        },
+    )?;
     m.serialize_entry("warnings", &a.warnings)?;
     m.serialize_entry("rules", &RulesRef(rs))?;
-    m.serialize_entry("tool", &Tool { name: TOOL_NAME, version: TOOL_VERSION })?;
+    m.serialize_entry(
+        "tool",
+        &Tool {
+            name: TOOL_NAME,
+            version: TOOL_VERSION,
+        },
+    )?;
     let placement = sc.intake.placement.as_ref().map(|p| PlacementEntry {
         level: &rs.levels[p.level].id,
         reason: p.reason.map(|r| rs.override_reasons[r].id.as_str()),

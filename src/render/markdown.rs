@@ -8,28 +8,60 @@ pub fn record(rs: &RuleSet, r: &Record) -> String {
     let mut out = String::new();
     match r {
         Record::Failed(f) => {
-            let _ = writeln!(out, "## {}\n\n**Could not be scored** (`{}`): {}\n", md(&f.source), f.code, md(&f.message));
+            let _ = writeln!(
+                out,
+                "## {}\n\n**Could not be scored** (`{}`): {}\n",
+                md(&f.source),
+                f.code,
+                md(&f.message)
+            );
         }
         Record::Scored(s) => {
             let a = &s.assessment;
-            let _ = writeln!(out, "## Placement summary: {}\n", md(s.intake.id.as_deref().unwrap_or(&s.source)));
+            let _ = writeln!(
+                out,
+                "## Placement summary: {}\n",
+                md(s.intake.id.as_deref().unwrap_or(&s.source))
+            );
             for &i in &a.flags {
                 let f = &rs.flags[i];
-                let _ = writeln!(out, "> **{}** ({}): {}\n", f.severity.as_str().to_uppercase(), f.id, md(&f.message));
+                let _ = writeln!(
+                    out,
+                    "> **{}** ({}): {}\n",
+                    f.severity.as_str().to_uppercase(),
+                    f.id,
+                    md(&f.message)
+                );
             }
             let level = &rs.levels[a.level];
-            let _ = writeln!(out, "**Recommended level:** {} (`{}`)\n", md(&level.name), level.id);
+            let _ = writeln!(
+                out,
+                "**Recommended level:** {} (`{}`)\n",
+                md(&level.name),
+                level.id
+            );
             if a.max_level != a.level {
                 let _ = writeln!(
                     out,
                     "**Incomplete:** could be as high as {} with the missing answers ({}).\n",
                     md(&rs.levels[a.max_level].name),
-                    a.could_raise.iter().map(|&q| format!("`{}`", rs.questions[q].id)).collect::<Vec<_>>().join(", ")
+                    a.could_raise
+                        .iter()
+                        .map(|&q| format!("`{}`", rs.questions[q].id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
-            let _ = writeln!(out, "| Dimension | Rating | Minimum level | Reason |\n|---|---|---|---|");
+            let _ = writeln!(
+                out,
+                "| Dimension | Rating | Minimum level | Reason |\n|---|---|---|---|"
+            );
             for (d, dr) in rs.dimensions.iter().zip(&a.dimensions) {
-                let reason = dr.deciding_rules(d).first().map(|&i| d.rules[i].why.clone()).unwrap_or_else(|| "No rule holds.".into());
+                let reason = dr
+                    .deciding_rules(d)
+                    .first()
+                    .map(|&i| d.rules[i].why.clone())
+                    .unwrap_or_else(|| "No rule holds.".into());
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} |",
@@ -44,7 +76,14 @@ pub fn record(rs: &RuleSet, r: &Record) -> String {
                 let _ = writeln!(
                     out,
                     "**Supports:** {}\n",
-                    a.supports.iter().map(|&i| md(rs.supports[i].label.as_deref().unwrap_or(&rs.supports[i].id))).collect::<Vec<_>>().join(", ")
+                    a.supports
+                        .iter()
+                        .map(|&i| md(rs.supports[i]
+                            .label
+                            .as_deref()
+                            .unwrap_or(&rs.supports[i].id)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
             if let Some(p) = &s.intake.placement {
@@ -52,10 +91,18 @@ pub fn record(rs: &RuleSet, r: &Record) -> String {
                     out,
                     "**Placement made:** {}{}\n",
                     md(&rs.levels[p.level].name),
-                    p.reason.map(|r| format!(" (override: {})", md(&rs.override_reasons[r].label))).unwrap_or_default()
+                    p.reason
+                        .map(|r| format!(" (override: {})", md(&rs.override_reasons[r].label)))
+                        .unwrap_or_default()
                 );
             }
-            let _ = writeln!(out, "_Rule set {} {} (sha256 {}). Decision support: the professional decides._\n", md(&rs.name), md(&rs.version), &rs.sha256[..12.min(rs.sha256.len())]);
+            let _ = writeln!(
+                out,
+                "_Rule set {} {} (sha256 {}). Decision support: the professional decides._\n",
+                md(&rs.name),
+                md(&rs.version),
+                &rs.sha256[..12.min(rs.sha256.len())]
+            );
         }
     }
     out

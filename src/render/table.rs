@@ -4,7 +4,9 @@ use super::{rating_bar, Failure, Scored};
 use crate::render::Record;
 use crate::rules::model::FlagSeverity;
 use crate::rules::RuleSet;
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::{
+    presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Color, ContentArrangement, Table,
+};
 use std::fmt::Write as _;
 
 /// Options for terminal output.
@@ -69,7 +71,10 @@ pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
             .map(|&i| d.rules[i].why.clone())
             .unwrap_or_else(|| {
                 if dr.max_rating > dr.rating {
-                    format!("No rule holds yet; missing answers could make it {}", dr.max_rating)
+                    format!(
+                        "No rule holds yet; missing answers could make it {}",
+                        dr.max_rating
+                    )
                 } else {
                     "No rule holds.".to_string()
                 }
@@ -79,7 +84,8 @@ pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
             let _ = write!(rating, " (up to {})", dr.max_rating);
         }
         let level_cell = Cell::new(&rs.levels[dr.min_level].name);
-        let level_cell = if style.color && dr.min_level == a.level && a.level + 1 < rs.levels.len() {
+        let level_cell = if style.color && dr.min_level == a.level && a.level + 1 < rs.levels.len()
+        {
             level_cell.fg(Color::Yellow)
         } else {
             level_cell
@@ -99,11 +105,19 @@ pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
     let _ = writeln!(out, "Recommended level: {} ({})", level.name, level.id);
     for (e, r) in rs.escalations.iter().zip(&a.escalations) {
         if *r == crate::cond::Tri::True {
-            let _ = writeln!(out, "  escalation {}: {} -> {}", e.id, e.why, rs.levels[e.level].name);
+            let _ = writeln!(
+                out,
+                "  escalation {}: {} -> {}",
+                e.id, e.why, rs.levels[e.level].name
+            );
         }
     }
     if a.max_level != a.level {
-        let could: Vec<&str> = a.could_raise.iter().map(|&q| rs.questions[q].id.as_str()).collect();
+        let could: Vec<&str> = a
+            .could_raise
+            .iter()
+            .map(|&q| rs.questions[q].id.as_str())
+            .collect();
         let _ = writeln!(
             out,
             "Incomplete: with the missing answers it could be as high as {} ({}). Could raise it: {}",
@@ -112,13 +126,22 @@ pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
             if could.is_empty() { "-".to_string() } else { could.join(", ") }
         );
     } else if !a.complete() {
-        let _ = writeln!(out, "Incomplete: {} missing answer(s), none of which can raise the level.", a.missing.len());
+        let _ = writeln!(
+            out,
+            "Incomplete: {} missing answer(s), none of which can raise the level.",
+            a.missing.len()
+        );
     }
     if !a.supports.is_empty() {
         let names: Vec<String> = a
             .supports
             .iter()
-            .map(|&i| rs.supports[i].label.clone().unwrap_or_else(|| rs.supports[i].id.clone()))
+            .map(|&i| {
+                rs.supports[i]
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| rs.supports[i].id.clone())
+            })
             .collect();
         let _ = writeln!(out, "Supports: {}", names.join(", "));
     }
@@ -136,7 +159,10 @@ pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
         let _ = writeln!(out, "Instruments: {}", instruments.join("; "));
     }
     if let Some(p) = &s.intake.placement {
-        let reason = p.reason.map(|r| format!(", reason: {}", rs.override_reasons[r].label)).unwrap_or_default();
+        let reason = p
+            .reason
+            .map(|r| format!(", reason: {}", rs.override_reasons[r].label))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "Placement made: {}{}{}",
