@@ -26,7 +26,11 @@ fn copy_rules() -> tempfile::TempDir {
 fn plant(dir: &Path, file: &str, old: &str, new: &str) {
     let p = dir.join(file);
     let text = std::fs::read_to_string(&p).unwrap();
-    assert_eq!(text.matches(old).count(), 1, "`{old}` must occur once in {file}");
+    assert_eq!(
+        text.matches(old).count(),
+        1,
+        "`{old}` must occur once in {file}"
+    );
     std::fs::write(&p, text.replace(old, new)).unwrap();
 }
 
@@ -34,7 +38,9 @@ fn plant(dir: &Path, file: &str, old: &str, new: &str) {
 /// `offset` characters) in a file.
 fn line_col(dir: &Path, file: &str, needle: &str, offset: usize) -> (usize, usize) {
     let text = std::fs::read_to_string(dir.join(file)).unwrap();
-    let at = text.find(needle).unwrap_or_else(|| panic!("`{needle}` not in {file}"));
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in {file}"));
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let col = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1 + offset;
@@ -49,7 +55,10 @@ fn check(dir: &Path, format: &str) -> (i32, String) {
         .arg(dir)
         .output()
         .unwrap();
-    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
 }
 
 /// What one planted problem must produce.
@@ -75,7 +84,11 @@ fn assert_reported(dir: &Path, e: &Expect) -> i32 {
         .split("\n\n")
         .find(|b| b.starts_with(&header) && b.contains(&at))
         .unwrap_or_else(|| panic!("no {header} at {at} in:\n{human}"));
-    assert!(block.contains(e.evidence), "human block lacks `{}`:\n{block}", e.evidence);
+    assert!(
+        block.contains(e.evidence),
+        "human block lacks `{}`:\n{block}",
+        e.evidence
+    );
     // json
     let (code_json, json) = check(dir, "json");
     assert_eq!(code, code_json);
@@ -90,7 +103,11 @@ fn assert_reported(dir: &Path, e: &Expect) -> i32 {
     assert_eq!(f["severity"], e.severity);
     assert!(f["snippet"].is_string());
     let text = format!("{} {}", f["message"], f["counterexample"]["text"]);
-    assert!(text.contains(e.evidence), "JSON finding lacks `{}`: {f}", e.evidence);
+    assert!(
+        text.contains(e.evidence),
+        "JSON finding lacks `{}`: {f}",
+        e.evidence
+    );
     // github
     let (_, gh) = check(dir, "github");
     let prefix = format!(
@@ -105,7 +122,11 @@ fn assert_reported(dir: &Path, e: &Expect) -> i32 {
         .lines()
         .find(|l| l.starts_with(&prefix))
         .unwrap_or_else(|| panic!("no `{prefix}` in:\n{gh}"));
-    assert!(line.contains(e.evidence), "GitHub line lacks `{}`: {line}", e.evidence);
+    assert!(
+        line.contains(e.evidence),
+        "GitHub line lacks `{}`: {line}",
+        e.evidence
+    );
     // sarif
     let (_, sarif) = check(dir, "sarif");
     let v: Value = serde_json::from_str(&sarif).unwrap();
@@ -132,8 +153,14 @@ fn validate_sarif(v: &Value) {
         .unwrap()
         .replace("-[a-zA-Z]{2}]?$", "-[a-zA-Z]{2}\\\\]?$");
     let schema: Value = serde_json::from_str(&text).unwrap();
-    let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(v).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(v)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "SARIF does not validate: {errors:#?}");
 }
 
@@ -201,7 +228,12 @@ fn non_monotone_cell_in_the_policy_table() {
         "emotional:   [outpatient, outpatient, iop, php, inpatient]",
         "emotional:   [outpatient, iop, outpatient, php, inpatient]",
     );
-    let (line, col) = line_col(d, "00-ruleset.yaml", "emotional:   [outpatient, iop, outpatient", 31);
+    let (line, col) = line_col(
+        d,
+        "00-ruleset.yaml",
+        "emotional:   [outpatient, iop, outpatient",
+        31,
+    );
     let code = assert_reported(
         d,
         &Expect {
@@ -290,7 +322,10 @@ fn escalation_shadowed_by_another() {
     );
     assert_eq!(code, 0);
     let (_, human) = check(d, "human");
-    assert!(human.contains("through escalation `relapse_and_environment`"), "{human}");
+    assert!(
+        human.contains("through escalation `relapse_and_environment`"),
+        "{human}"
+    );
 }
 
 #[test]
@@ -328,21 +363,37 @@ fn rating_no_rule_gives_and_contradictory_rule() {
         "        when: condition_status >= unstable\n",
         "        when: condition_status >= unstable and condition_status < needs_monitoring\n",
     );
-    let (line, _) = line_col(d, "30-biomedical.yaml", "condition_status >= unstable and", 0);
+    let (line, _) = line_col(
+        d,
+        "30-biomedical.yaml",
+        "condition_status >= unstable and",
+        0,
+    );
     let (_, json) = check(d, "json");
     let v: Value = serde_json::from_str(&json).unwrap();
     let codes: Vec<(String, u64)> = v["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["code"].as_str().unwrap().to_string(), f["line"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
     // The finding points at the rule (its first key), just above `when`.
     assert!(
-        codes.iter().any(|(c, l)| c == "unsatisfiable-condition" && (line as u64 - 3..line as u64).contains(l)),
+        codes
+            .iter()
+            .any(|(c, l)| c == "unsatisfiable-condition"
+                && (line as u64 - 3..line as u64).contains(l)),
         "{codes:?}"
     );
-    assert!(codes.iter().any(|(c, _)| c == "unreachable-rating"), "{codes:?}");
+    assert!(
+        codes.iter().any(|(c, _)| c == "unreachable-rating"),
+        "{codes:?}"
+    );
 }
 
 #[test]
