@@ -1,1 +1,278 @@
-//! TODO
+//! JSON Schemas (draft-07) for rule files, intake files and rule test
+//! files, so editors with yaml-language-server complete and validate them.
+//!
+//! The loader is hand-written (it collects every problem with its place),
+//! so the schemas are written by hand here too, to match `docs/rules.md`
+//! and `docs/intake.md`: every object the loader checks for unknown keys
+//! has `additionalProperties: false`. The intake and test schemas are made
+//! for one rule set: its question ids, types, ranges and options.
+
+use crate::rules::model::QuestionKind;
+use crate::rules::RuleSet;
+use serde_json::{json, Map, Value};
+
+const DRAFT: &str = "http://json-schema.org/draft-07/schema#";
+const ID: &str = "^[a-z][a-z0-9_]*$";
+
+fn id() -> Value {
+    json!({"type": "string", "pattern": ID})
+}
+
+fn text() -> Value {
+    json!({"type": "string"})
+}
+
+fn condition(what: &str) -> Value {
+    json!({"type": "string", "minLength": 1, "description": format!("{what}: a condition, e.g. `phq9.band >= moderate or phq9_9 > 0` (see docs/rules.md, Conditions)")})
+}
+
+fn object(props: Value, required: &[&str]) -> Value {
+    let mut o = json!({"type": "object", "properties": props, "additionalProperties": false});
+    if !required.is_empty() {
+        o["required"] = json!(required);
+    }
+    o
+}
+
+/// The schema of rule files (any one file of a rule-set folder).
+pub fn rule_file() -> Value {
+    let question = {
+        let mut q = object(
+            json!({
+                "id": id(),
+                "text": {"type": "string", "description": "The prompt, as the assessor reads it."},
+                "help": text(),
+                "type": {"enum": ["single_choice", "multi_choice", "yes_no", "integer", "number", "text"]},
+                "options": {
+                    "type": "array", "minItems": 1,
+                    "description": "For choice types: least severe first.",
+                    "items": object(json!({"id": id(), "label": text()}), &["id", "label"]),
+                },
+                "min": {"type": "number"},
+                "max": {"type": "number"},
+                "allowed": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
+                "scale": {"type": "array", "items": object(json!({"value": {"type": "integer"}, "label": text()}), &["value", "label"])},
+                "ask_when": condition("Skip logic: asked only when this holds; reads only earlier questions"),
+                "max_length": {"type": "integer", "minimum": 1},
+            }),
+            &["id", "text", "type"],
+        );
+        q["allOf"] = json!([
+            {"if": {"properties": {"type": {"enum": ["single_choice", "multi_choice"]}}},
+             "then": {"required": ["options"], "properties": {"min": false, "max": false, "allowed": false, "scale": false, "max_length": false}}},
+            {"if": {"properties": {"type": {"const": "integer"}}},
+             "then": {"required": ["min", "max"], "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}, "options": false, "max_length": false}}},
+            {"if": {"properties": {"type": {"const": "number"}}},
+             "then": {"required": ["min", "max"], "properties": {"options": false, "allowed": false, "scale": false, "max_length": false}}},
+            {"if": {"properties": {"type": {"const": "yes_no"}}},
+             "then": {"properties": {"options": false, "min": false, "max": false, "allowed": false, "scale": false, "max_length": false}}},
+            {"if": {"properties": {"type": {"const": "text"}}},
+             "then": {"properties": {"options": false, "min": false, "max": false, "allowed": false, "scale": false}}},
+        ]);
+        q
+    };
+    let value_map = json!({
+        "type": "object",
+        "description": "Answer (true/false, an option id, or an integer) to points.",
+        "additionalProperties": {"type": "integer"},
+    });
+    json!({
+        "$schema": DRAFT,
+        "title": "placement rule file",
+        "description": "One file of a placement rule set (docs/rules.md). In a folder, each file may hold any of these keys; `name` and `version` must be given exactly once across the files, and `levels`, `sections` and `dimensions` somewhere.",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "name": {"type": "string", "description": "The rule set's name, recorded in every result."},
+            "version": {"type": "string", "description": "Its version, a string (quote numbers: \"1.0.0\")."},
+            "description": text(),
+            "max_rating": {"type": "integer", "minimum": 1, "maximum": 9, "default": 4},
+            "levels": {
+                "type": "array", "description": "Levels of care, most intensive first.",
+                "items": object(json!({"id": id(), "name": text(), "description": text()}), &["id", "name"]),
+            },
+            "sections": {
+                "type": "array", "description": "The questionnaire, in interview order.",
+                "items": object(json!({
+                    "id": id(), "title": text(), "dimension": id(),
+                    "questions": {"type": "array", "items": question},
+                }), &["id", "title", "questions"]),
+            },
+            "instruments": {
+                "type": "array",
+                "items": object(json!({
+                    "id": id(), "name": text(),
+                    "items": {"type": "array", "items": id(), "minItems": 1},
+                    "values": {"type": "object", "description": "`default` for every item, or one map per item id.", "propertyNames": {"pattern": ID}, "additionalProperties": value_map},
+                    "bands": {
+                        "type": "array", "minItems": 1, "description": "Lowest totals first; together they cover every possible total.",
+                        "items": object(json!({"id": id(), "min": {"type": "integer"}, "max": {"type": "integer"}, "label": text()}), &["id", "min", "max"]),
+                    },
+                }), &["id", "items", "bands"]),
+            },
+            "dimensions": {
+                "type": "array",
+                "items": object(json!({
+                    "id": id(), "name": text(),
+                    "rules": {
+                        "type": "array",
+                        "description": "The rating is the highest rating whose condition holds, 0 when none does.",
+                        "items": object(json!({
+                            "id": id(),
+                            "rating": {"type": "integer", "minimum": 0, "maximum": 9},
+                            "when": condition("When the rule holds"),
+                            "why": {"type": "string", "description": "One-line rationale shown in results."},
+                        }), &["rating", "when", "why"]),
+                    },
+                }), &["id", "name", "rules"]),
+            },
+            "placement": object(json!({
+                "minimums": {
+                    "type": "object",
+                    "description": "Per dimension id: the minimum level for rating 0, 1, 2, ... max_rating.",
+                    "propertyNames": {"pattern": ID},
+                    "additionalProperties": {"type": "array", "items": id(), "minItems": 2},
+                },
+                "escalations": {"type": "array", "items": object(json!({"id": id(), "when": condition("When it holds"), "level": id(), "why": text()}), &["id", "when", "level", "why"])},
+                "supports": {"type": "array", "items": object(json!({"id": id(), "label": text(), "when": condition("When it holds; may read `level`"), "why": text()}), &["id", "when", "why"])},
+            }), &[]),
+            "flags": {"type": "array", "items": object(json!({
+                "id": id(), "severity": {"enum": ["critical", "warning", "info"]},
+                "when": condition("When it is raised; may read `level`"), "message": text(),
+            }), &["id", "severity", "when", "message"])},
+            "exclusions": {"type": "array", "items": object(json!({"id": id(), "when": condition("When the rule set does not apply"), "message": text()}), &["id", "when", "message"])},
+            "override_reasons": {"type": "array", "items": object(json!({"id": id(), "label": text(), "note_required": {"type": "boolean"}}), &["id", "label"])},
+        },
+    })
+}
+
+/// The schema of one answer to a question (null: missing).
+fn answer(kind: &QuestionKind) -> Value {
+    let mut v = match kind {
+        QuestionKind::YesNo => json!({"type": "boolean"}),
+        QuestionKind::SingleChoice(o) => {
+            json!({"enum": o.iter().map(|o| o.id.clone()).collect::<Vec<_>>()})
+        }
+        QuestionKind::MultiChoice(o) => json!({
+            "type": "array", "uniqueItems": true,
+            "items": {"enum": o.iter().map(|o| o.id.clone()).collect::<Vec<_>>()},
+        }),
+        QuestionKind::Integer {
+            min, max, allowed, ..
+        } => match allowed {
+            Some(a) => json!({"type": "integer", "enum": a}),
+            None => json!({"type": "integer", "minimum": min, "maximum": max}),
+        },
+        QuestionKind::Number { min, max } => {
+            json!({"type": "number", "minimum": min, "maximum": max})
+        }
+        QuestionKind::Text { max_length } => json!({"type": "string", "maxLength": max_length}),
+    };
+    // `null` is a missing answer; enums need it listed.
+    let any = json!({"anyOf": [v.take(), {"type": "null"}]});
+    any
+}
+
+/// `answers` and `declined` for a rule set.
+fn answers(rs: &RuleSet) -> (Value, Value) {
+    let mut props = Map::new();
+    for q in &rs.questions {
+        let mut a = answer(&q.kind);
+        a["description"] = json!(q.text);
+        props.insert(q.id.clone(), a);
+    }
+    let ids: Vec<&str> = rs.questions.iter().map(|q| q.id.as_str()).collect();
+    (
+        json!({"type": ["object", "null"], "description": "Question id to answer.", "properties": props, "additionalProperties": false}),
+        json!({"type": ["array", "null"], "description": "Questions asked but not answered.", "uniqueItems": true, "items": {"enum": ids}}),
+    )
+}
+
+/// The schema of intake files answered against `rs`.
+pub fn intake(rs: &RuleSet) -> Value {
+    let (answers, declined) = answers(rs);
+    let levels: Vec<&str> = rs.levels.iter().map(|l| l.id.as_str()).collect();
+    let reasons: Vec<&str> = rs.override_reasons.iter().map(|o| o.id.as_str()).collect();
+    json!({
+        "$schema": DRAFT,
+        "title": format!("placement intake file (rule set `{}` {})", rs.name, rs.version),
+        "description": "One person's answers (docs/intake.md). Only `intake` and `answers` are required.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["intake", "answers"],
+        "properties": {
+            "intake": {"const": crate::intake::FORMAT_VERSION, "description": "The format version."},
+            "id": {"type": ["string", "integer"], "description": "A pseudonymous reference; never a name."},
+            "status": {"enum": ["complete", "in_progress"]},
+            "assessed_at": text(),
+            "assessor": text(),
+            "comment": text(),
+            "rules": object(json!({"name": text(), "version": text(), "sha256": text()}), &[]),
+            "answers": answers,
+            "declined": declined,
+            "acknowledged_flags": {"type": ["array", "null"], "items": object(json!({"id": text(), "at": text(), "by": text()}), &["id"])},
+            "recommendation": object(json!({"level": text(), "max_level": text(), "supports": {"type": "array", "items": text()}}), &[]),
+            "placement": {"anyOf": [
+                {"type": "null"},
+                object(json!({
+                    "level": {"enum": levels},
+                    "reason": {"anyOf": [{"enum": reasons}, {"type": "null"}]},
+                    "note": {"type": ["string", "null"]},
+                }), &["level"]),
+            ]},
+        },
+    })
+}
+
+/// The schema of `rules test` files for `rs`.
+pub fn tests(rs: &RuleSet) -> Value {
+    let (answers, declined) = answers(rs);
+    let ids = |v: Vec<&str>| json!({"enum": v});
+    let levels = ids(rs.levels.iter().map(|l| l.id.as_str()).collect());
+    let mut ratings = Map::new();
+    for d in &rs.dimensions {
+        ratings.insert(
+            d.id.clone(),
+            json!({"type": "integer", "minimum": 0, "maximum": rs.max_rating}),
+        );
+    }
+    let mut totals = Map::new();
+    let mut bands = Map::new();
+    for i in &rs.instruments {
+        totals.insert(i.id.clone(), json!({"type": ["integer", "null"]}));
+        let b: Vec<Value> = i
+            .bands
+            .iter()
+            .map(|b| json!(b.id))
+            .chain([Value::Null])
+            .collect();
+        bands.insert(i.id.clone(), json!({"enum": b}));
+    }
+    let list = |v: Vec<&str>| json!({"type": "array", "uniqueItems": true, "items": {"enum": v}});
+    json!({
+        "$schema": DRAFT,
+        "title": format!("placement rule tests (rule set `{}` {})", rs.name, rs.version),
+        "description": "Test cases for `placement rules test` (docs/ci.md).",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["tests"],
+        "properties": {
+            "tests": {"type": "array", "items": object(json!({
+                "name": {"type": "string", "minLength": 1},
+                "answers": answers,
+                "declined": declined,
+                "expect": object(json!({
+                    "level": levels.clone(),
+                    "max_level": levels,
+                    "ratings": {"type": "object", "properties": ratings, "additionalProperties": false},
+                    "totals": {"type": "object", "properties": totals, "additionalProperties": false},
+                    "bands": {"type": "object", "properties": bands, "additionalProperties": false},
+                    "flags": list(rs.flags.iter().map(|f| f.id.as_str()).collect()),
+                    "supports": list(rs.supports.iter().map(|s| s.id.as_str()).collect()),
+                    "could_raise": list(rs.questions.iter().map(|q| q.id.as_str()).collect()),
+                    "excluded": list(rs.exclusions.iter().map(|e| e.id.as_str()).collect()),
+                }), &[]),
+            }), &["name", "answers", "expect"])},
+        },
+    })
+}

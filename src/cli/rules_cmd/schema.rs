@@ -1,9 +1,36 @@
-use crate::cli::{CmdResult, Failure, Globals};
+//! `placement rules schema [--intake | --tests]`.
+
+use super::write_stdout;
+use crate::check::schema;
+use crate::cli::{CmdResult, Globals};
 use clap::Args;
 
 #[derive(Debug, Args)]
-pub struct SchemaArgs {}
+pub struct SchemaArgs {
+    /// The schema of intake files (for the rule set of `--rules`, or the
+    /// default one) instead of rule files.
+    #[arg(long, conflicts_with = "tests")]
+    pub intake: bool,
 
-pub fn run(_g: &Globals, _a: SchemaArgs) -> CmdResult {
-    Err(Failure::usage("not yet"))
+    /// The schema of `rules test` files (for the rule set of `--rules`).
+    #[arg(long)]
+    pub tests: bool,
+}
+
+pub fn run(g: &Globals, a: SchemaArgs) -> CmdResult {
+    let v = if a.intake || a.tests {
+        let loaded = g.load_rules()?;
+        if a.intake {
+            schema::intake(&loaded.rules)
+        } else {
+            schema::tests(&loaded.rules)
+        }
+    } else {
+        schema::rule_file()
+    };
+    write_stdout(&format!(
+        "{}\n",
+        serde_json::to_string_pretty(&v).unwrap_or_default()
+    ))?;
+    Ok(0)
 }
