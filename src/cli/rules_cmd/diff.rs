@@ -1,9 +1,89 @@
+//! `placement rules diff OLD NEW --intakes PATH...`.
+
+use super::write_stdout;
+use crate::check::diff;
+use crate::cli::inputs::{expand, score_input};
 use crate::cli::{CmdResult, Failure, Globals};
-use clap::Args;
+use crate::diag::Severity;
+use crate::rules::{load_path, LoadError, Loaded};
+use clap::{Args, ValueEnum};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Counts, a from/to matrix and the changed intakes.
+    Human,
+    /// One JSON document.
+    Json,
+}
 
 #[derive(Debug, Args)]
-pub struct DiffArgs {}
+pub struct DiffArgs {
+    /// The rule set in use now (a YAML file or a folder).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
 
-pub fn run(_g: &Globals, _a: DiffArgs) -> CmdResult {
-    Err(Failure::usage("not yet"))
+    /// The proposed rule set.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Saved intakes: files, folders of them (recursive), or `-` for JSON
+    /// Lines on stdin.
+    #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
+    pub intakes: Vec<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+
+    /// Exit 1 when any intake changes level (or becomes, or stops being,
+    /// interpretable).
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+fn load(which: &str, p: &Path, max: usize) -> Result<Loaded, Failure> {
+    match load_path(p, max) {
+        Ok(l) => Ok(l),
+        Err(LoadError::Io(m)) => Err(Failure::usage(format!("{which}: {m}"))),
+        Err(LoadError::Invalid {
+            sources,
+            diagnostics,
+        }) => {
+            let mut msg = String::new();
+            for d in &diagnostics {
+                msg.push_str(&sources.render(d));
+            }
+            let n = diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            msg.push_str(&format!(
+                "{which} rule set {} is invalid ({n} error(s)); run `placement rules check {}`",
+                p.display(),
+                p.display()
+            ));
+            Err(Failure::usage(msg))
+        }
+    }
+}
+
+pub fn run(g: &Globals, a: DiffArgs) -> CmdResult {
+    let old = load("OLD", &a.old, g.max_rules_bytes)?;
+    let new = load("NEW", &a.new, g.max_rules_bytes)?;
+    let inputs = expand(&a.intakes);
+    let pairs = inputs
+        .iter()
+        .map(|i| (score_input(&old.rules, i), score_input(&new.rules, i)))
+        .collect();
+    let report = diff::compare(&old.rules, &new.rules, pairs);
+    let text = match a.format {
+        DiffFormat::Human => diff::human(&old.rules, &new.rules, &report),
+        DiffFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&diff::to_json(&old.rules, &new.rules, &report))
+                .unwrap_or_default()
+        ),
+    };
+    write_stdout(&text)?;
+    Ok(u8::from(a.exit_code && report.any_change()))
 }
