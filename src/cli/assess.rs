@@ -1,0 +1,328 @@
+//! `placement assess`: the interactive intake. The interview itself is
+//! [`crate::assess::Interview`]; this module picks the file, checks for a
+//! terminal, installs the signal handlers and reports how it ended.
+
+use super::{eprintln_safe, CmdResult, Failure, Globals};
+use crate::assess::terminal::{signals, Terminal};
+use crate::assess::{self, writer, AssessError, Interview, Outcome, Store};
+use crate::fsutil::atomic_write;
+use crate::intake::{self, Intake};
+use crate::rules::load::io_reason;
+use crate::rules::RuleSet;
+use crate::yaml::Limits;
+use clap::Args;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Exit code when the assessor stops the interview (Ctrl-C) or the
+/// terminal goes away: the shell's code for SIGINT. The file is saved and
+/// `--resume` continues it.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// Write the intake to FILE (default: a new file in --dir, named by
+    /// --id or by the time, e.g. intake-2026-11-26T140500Z.yaml).
+    #[arg(long, short, value_name = "FILE", conflicts_with_all = ["dir", "resume"])]
+    pub out: Option<PathBuf>,
+
+    /// Folder for a new intake file (default: the current folder).
+    #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+    pub dir: Option<PathBuf>,
+
+    /// Pseudonymous reference for the intake (never a name); recorded in
+    /// the file and used in its name.
+    #[arg(long, value_name = "ID", conflicts_with = "resume")]
+    pub id: Option<String>,
+
+    /// Staff id of the assessor, recorded in the file and with every
+    /// acknowledged flag.
+    #[arg(long, value_name = "ID", env = "PLACEMENT_ASSESSOR")]
+    pub assessor: Option<String>,
+
+    /// Continue the interview saved in FILE, from its first unanswered
+    /// question.
+    #[arg(long, value_name = "FILE", conflicts_with = "answers")]
+    pub resume: Option<PathBuf>,
+
+    /// Prefill answers from an intake file and ask only the rest. With
+    /// nothing left to ask, no terminal is needed.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Overwrite an existing intake file (--out), or reopen a finished one
+    /// (--resume).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Saves to one file: atomically, readable by the owner alone.
+struct FileStore {
+    path: PathBuf,
+}
+
+impl Store for FileStore {
+    fn save(&mut self, rs: &RuleSet, intake: &Intake) -> std::io::Result<()> {
+        atomic_write(&self.path, writer::to_yaml(rs, intake).as_bytes(), 0o600)
+    }
+}
+
+pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
+    let loaded = g.load_rules()?;
+    let rs = &loaded.rules;
+    let (path, mut start) = match &args.resume {
+        Some(p) => {
+            let intake = read_intake(rs, p)?;
+            if intake.status.as_deref() == Some("complete") && !args.force {
+                return Err(Failure::usage(format!(
+                    "{} is a finished intake (status: complete); nothing to resume. To reopen it and change answers, add --force (its recommendation and placement are then recorded again)",
+                    p.display()
+                )));
+            }
+            (p.clone(), intake)
+        }
+        None => {
+            let mut intake = match &args.answers {
+                Some(p) => {
+                    let mut i = read_intake(rs, p)?;
+                    // Recomputed at the end; never carried over.
+                    i.recommendation = None;
+                    i.assessed_at = None;
+                    i
+                }
+                None => Intake::default(),
+            };
+            if let Some(id) = &args.id {
+                intake.id = Some(id.clone());
+            }
+            (new_path(&args, intake.id.as_deref())?, intake)
+        }
+    };
+    if let Some(a) = &args.assessor {
+        start.assessor = Some(a.clone());
+    }
+    if let Some(r) = &start.rules {
+        if r.sha256.as_deref().is_some_and(|h| h != rs.sha256) {
+            eprintln_safe(&format!(
+                "warning: these answers were given against rule set `{}` version {} (another sha256); continuing with `{}` version {}",
+                r.name.as_deref().unwrap_or("?"),
+                r.version.as_deref().unwrap_or("?"),
+                rs.name,
+                rs.version
+            ));
+        }
+    }
+
+    let started = assess::now_rfc3339();
+    if start.assessed_at.is_none() {
+        start.assessed_at = Some(started);
+    }
+    let mut iv = Interview::new(
+        rs,
+        start,
+        FileStore { path: path.clone() },
+        assess::now_rfc3339,
+    );
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if !interactive && iv.has_questions_left() && iv.excluded().is_none() {
+        let which = if std::io::stdin().is_terminal() {
+            "standard error"
+        } else {
+            "standard input"
+        };
+        return Err(Failure::usage(format!(
+            "`placement assess` asks questions and needs a terminal, but {which} is not one. \
+To score answers saved in a file, use `placement score FILE`; to prefill answers from a file \
+and ask only the rest, use `placement assess --answers FILE` (with nothing left to ask it runs without a terminal)"
+        )));
+    }
+
+    if interactive {
+        signals::install();
+    }
+    let shown = path.display().to_string();
+    let mut term = Terminal::new(
+        rs,
+        shown.clone(),
+        interactive,
+        g.color_stderr,
+        g.color_stdout,
+    );
+    if interactive {
+        eprintln_safe(&format!(
+            "Rule set `{}` version {}. Answers are saved to {} after every answer. Ctrl-C stops; --resume continues.",
+            rs.name, rs.version, shown
+        ));
+    }
+    let outcome = iv.run(&mut term, interactive);
+    term.restore();
+    let resume = resume_hint(g, &path);
+    match outcome {
+        Ok(Outcome::Complete) => {
+            let saved = iv.saved_intake();
+            if let Some(p) = &saved.placement {
+                let a = iv.assessment();
+                let how = if p.level == a.level {
+                    "the recommended level".to_string()
+                } else {
+                    let reason = p.reason.map(|r| rs.override_reasons[r].label.as_str()).unwrap_or("no reason given");
+                    format!("override of {}; reason: {reason}", rs.levels[a.level].name)
+                };
+                eprintln_safe(&format!("Placement made: {} ({how}).", rs.levels[p.level].name));
+            }
+            eprintln_safe(&format!(
+                "Saved {shown} (status: complete). Score it again with: placement score {}",
+                shell_quote(&shown)
+            ));
+            Ok(0)
+        }
+        Ok(Outcome::Excluded(x)) => {
+            eprintln_safe(&format!(
+                "Stopped: {} No level is recommended. The answers so far are in {shown} (status: in_progress); to change an answer: {resume}",
+                rs.exclusions[x].message
+            ));
+            Ok(1)
+        }
+        Err(AssessError::Interrupted) => {
+            eprintln_safe(&format!("\nInterrupted. Every answer given so far is saved in {shown}.\nTo continue: {resume}"));
+            Ok(EXIT_INTERRUPTED)
+        }
+        Err(AssessError::Terminal(m)) => {
+            eprintln_safe(&format!(
+                "\nThe interview stopped: the terminal failed ({m}). Every answer given so far is saved in {shown}.\nTo continue: {resume}"
+            ));
+            Ok(EXIT_INTERRUPTED)
+        }
+        Err(AssessError::Save(e)) => Err(Failure::usage(format!(
+            "cannot save the intake to {shown}: {}. The last answer was not saved; the file holds the state before it",
+            io_reason(&e)
+        ))),
+    }
+}
+
+/// Reads an intake file to prefill or resume from.
+fn read_intake(rs: &RuleSet, p: &Path) -> Result<Intake, Failure> {
+    let bytes = std::fs::read(p)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {}", p.display(), io_reason(&e))))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::usage(format!("{} is not UTF-8 text", p.display())))?;
+    intake::parse(&text, rs, &Limits::INTAKE).map_err(|e| {
+        let place = if e.first.span.is_known() {
+            format!("{}:{}:{}", p.display(), e.first.span.line, e.first.span.col)
+        } else {
+            p.display().to_string()
+        };
+        Failure::usage(format!("{place}: error[{}]: {}", e.first.code, e.message()))
+    })
+}
+
+/// The file a new interview writes: `--out`, or a new name in `--dir`.
+/// An existing file is never replaced without `--force`.
+fn new_path(args: &AssessArgs, id: Option<&str>) -> Result<PathBuf, Failure> {
+    if let Some(out) = &args.out {
+        refuse_existing(out, args.force)?;
+        return Ok(out.clone());
+    }
+    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    if !dir.is_dir() {
+        return Err(Failure::usage(format!("{} is not a folder", dir.display())));
+    }
+    if let Some(id) = id.filter(|id| safe_file_part(id)) {
+        let p = dir.join(format!("intake-{id}.yaml"));
+        refuse_existing(&p, args.force)?;
+        return Ok(p);
+    }
+    let stamp = assess::file_stamp(assess::now_secs());
+    for n in 1..1000 {
+        let name = if n == 1 {
+            format!("intake-{stamp}.yaml")
+        } else {
+            format!("intake-{stamp}-{n}.yaml")
+        };
+        let p = dir.join(name);
+        if !p.exists() {
+            return Ok(p);
+        }
+    }
+    Err(Failure::usage(format!(
+        "cannot find a free file name in {}",
+        dir.display()
+    )))
+}
+
+/// Ids that may appear in a file name as they are.
+fn safe_file_part(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn refuse_existing(p: &Path, force: bool) -> Result<(), Failure> {
+    if force || !p.exists() {
+        return Ok(());
+    }
+    let status = std::fs::read_to_string(p).ok().and_then(|t| {
+        t.lines().find_map(|l| {
+            l.strip_prefix("status:")
+                .map(|s| s.trim().trim_matches('"').to_string())
+        })
+    });
+    Err(Failure::usage(match status.as_deref() {
+        Some("in_progress") => format!(
+            "{} already holds an interview in progress; continue it with `placement assess --resume {}`, or add --force to start over and replace it",
+            p.display(),
+            shell_quote(&p.display().to_string())
+        ),
+        Some("complete") => format!(
+            "{} is a finished intake; it is not overwritten without --force",
+            p.display()
+        ),
+        _ => format!("{} already exists; it is not overwritten without --force", p.display()),
+    }))
+}
+
+fn resume_hint(g: &Globals, path: &Path) -> String {
+    let rules = g
+        .rules
+        .as_ref()
+        .map(|r| format!(" --rules {}", shell_quote(&r.display().to_string())))
+        .unwrap_or_default();
+    format!(
+        "placement assess --resume {}{rules}",
+        shell_quote(&path.display().to_string())
+    )
+}
+
+/// A path as a shell word.
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=+@%,".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_paths_for_the_shell() {
+        assert_eq!(shell_quote("a/b-1.yaml"), "a/b-1.yaml");
+        assert_eq!(shell_quote("my file's.yaml"), "'my file'\\''s.yaml'");
+    }
+
+    #[test]
+    fn only_plain_ids_name_files() {
+        assert!(safe_file_part("2026-0042"));
+        assert!(!safe_file_part("../x"));
+        assert!(!safe_file_part("Jane Doe"));
+        assert!(!safe_file_part(".hidden"));
+    }
+}

@@ -1,0 +1,496 @@
+//! The interview behind `placement assess`, driven by scripted answers
+//! against the default rule set: skip logic, validation, declined answers,
+//! help, running totals, flags, review edits, resume, override, exclusion.
+
+use placement::assess::writer::to_yaml;
+use placement::assess::{
+    Interview, MemoryStore, Notice, Outcome, Scripted, Step, KEY_ACKNOWLEDGE, KEY_CONFIRM_NONE,
+    KEY_EXCLUDED, KEY_PLACEMENT, KEY_PLACEMENT_LEVEL, KEY_PLACEMENT_NOTE, KEY_PLACEMENT_REASON,
+    KEY_REVIEW, KEY_REVIEW_QUESTION,
+};
+use placement::engine::score;
+use placement::intake::{parse, Intake, Slot};
+use placement::rules::model::{FlagSeverity, QuestionKind, RuleSet};
+use placement::yaml::Limits;
+use std::sync::OnceLock;
+
+fn rs() -> &'static RuleSet {
+    static RS: OnceLock<RuleSet> = OnceLock::new();
+    RS.get_or_init(|| {
+        placement::rules::load_default()
+            .expect("default rules")
+            .rules
+    })
+}
+
+const NOW: &str = "2026-11-26T14:05:00Z";
+
+fn t(s: &str) -> Step {
+    Step::Type(s.to_string())
+}
+
+/// A least-severe answer for every question, with `overrides` instead for
+/// the keys they name; review confirmed, recommendation accepted.
+fn script(overrides: &[(&str, Vec<Step>)]) -> Scripted {
+    let mut s = Scripted::new();
+    for q in &rs().questions {
+        if let Some((_, steps)) = overrides.iter().find(|(k, _)| *k == q.id) {
+            s = s.on(&q.id, steps.clone());
+            continue;
+        }
+        let step = match &q.kind {
+            QuestionKind::SingleChoice(_) => Step::Pick(0),
+            QuestionKind::MultiChoice(_) => Step::Tick(vec![0]),
+            QuestionKind::YesNo => Step::No,
+            QuestionKind::Integer { min, allowed, .. } => t(&allowed
+                .as_ref()
+                .and_then(|a| a.first().copied())
+                .unwrap_or(*min)
+                .to_string()),
+            QuestionKind::Number { min, .. } => t(&min.to_string()),
+            QuestionKind::Text { .. } => t("Fictional answer."),
+        };
+        s = s.on(&q.id, [step]);
+    }
+    for (k, steps) in overrides {
+        if rs().question(k).is_none() {
+            s = s.on(k, steps.clone());
+        }
+    }
+    s
+}
+
+fn with_defaults(s: Scripted) -> Scripted {
+    s.on(KEY_REVIEW, [Step::Pick(0)])
+        .on(KEY_PLACEMENT, [Step::Pick(0)])
+}
+
+fn interview(intake: Intake) -> Interview<'static, MemoryStore> {
+    Interview::new(rs(), intake, MemoryStore::default(), || NOW.to_string())
+}
+
+fn last_saved(iv: &Interview<MemoryStore>) -> Intake {
+    iv.store()
+        .saves
+        .last()
+        .cloned()
+        .expect("saved at least once")
+}
+
+/// The saved intake, written and read back as a file.
+fn reread(intake: &Intake) -> Intake {
+    let text = to_yaml(rs(), intake);
+    parse(&text, rs(), &Limits::INTAKE).unwrap_or_else(|e| panic!("{}\n{text}", e.message()))
+}
+
+fn q(id: &str) -> usize {
+    rs().question(id)
+        .unwrap_or_else(|| panic!("no question {id}"))
+}
+
+#[test]
+fn full_interview_records_recommendation_and_placement() {
+    let mut p = with_defaults(script(&[("age", vec![t("34")])]));
+    let mut iv = interview(Intake::default());
+    let out = iv.run(&mut p, true).unwrap();
+    assert_eq!(out, Outcome::Complete);
+    let saved = last_saved(&iv);
+    assert_eq!(saved.status.as_deref(), Some("complete"));
+    assert_eq!(saved.assessed_at.as_deref(), Some(NOW));
+    let back = reread(&saved);
+    assert_eq!(back, saved);
+    let a = score(rs(), &back);
+    assert!(a.complete(), "missing: {:?}", a.missing);
+    let level = &rs().levels[a.level].id;
+    assert_eq!(
+        back.recommendation.as_ref().and_then(|r| r.level.as_ref()),
+        Some(level)
+    );
+    assert_eq!(back.placement.as_ref().map(|p| p.level), Some(a.level));
+    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+    // One save per answer, plus the first and the last.
+    let answered = back.slots.iter().filter(|s| **s != Slot::Absent).count();
+    assert!(
+        iv.store().saves.len() > answered,
+        "{} saves",
+        iv.store().saves.len()
+    );
+    // The result was shown before the placement was asked.
+    let result_at = p
+        .shown
+        .iter()
+        .position(|n| matches!(n, Notice::Result { .. }))
+        .unwrap();
+    assert!(p.shown[..result_at]
+        .iter()
+        .any(|n| matches!(n, Notice::Review(_))));
+    assert_eq!(p.asked.last().map(String::as_str), Some(KEY_PLACEMENT));
+}
+
+#[test]
+fn skip_logic_follows_the_answers() {
+    // No substances: no withdrawal questions; a man: no pregnancy question.
+    let mut p = with_defaults(script(&[("age", vec![t("40")])]));
+    let mut iv = interview(Intake::default());
+    iv.run(&mut p, true).unwrap();
+    for id in [
+        "pregnancy_status",
+        "primary_substance",
+        "last_use",
+        "ciwa_ar_total",
+        "cows_total",
+    ] {
+        assert!(!p.asked.iter().any(|k| k == id), "{id} was asked");
+    }
+    // Alcohol only, a woman: pregnancy and the alcohol withdrawal questions,
+    // not the opioid ones.
+    let alcohol = rs().questions[q("substances")]
+        .kind
+        .options()
+        .unwrap()
+        .iter()
+        .position(|o| o.id == "alcohol")
+        .unwrap();
+    let mut p = with_defaults(script(&[
+        ("age", vec![t("40")]),
+        ("sex_at_birth", vec![Step::PickText("Female".into())]),
+        ("substances", vec![Step::Tick(vec![alcohol])]),
+    ]));
+    let mut iv = interview(Intake::default());
+    iv.run(&mut p, true).unwrap();
+    for id in [
+        "pregnancy_status",
+        "primary_substance",
+        "last_use",
+        "ciwa_ar_total",
+        "heavy_alcohol_sedative_use",
+    ] {
+        assert!(p.asked.iter().any(|k| k == id), "{id} was not asked");
+    }
+    for id in ["cows_total", "daily_opioid_use", "moud_current"] {
+        assert!(!p.asked.iter().any(|k| k == id), "{id} was asked");
+    }
+    // The progress line counts only questions that apply so far: the total
+    // shrinks once skip logic rules questions out.
+    let first = &p.progress[0];
+    let last = p.progress.last().unwrap();
+    assert!(
+        first.ends_with(&format!("question 1 of {}", rs().questions.len())),
+        "{first}"
+    );
+    let total: usize = last.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(total < rs().questions.len());
+    assert!(
+        last.ends_with(&format!("question {total} of {total}")),
+        "{last}"
+    );
+    assert!(p.progress[0].starts_with(&rs().sections[0].title));
+}
+
+#[test]
+fn bad_numbers_are_asked_again() {
+    let mut p = with_defaults(script(&[(
+        "age",
+        vec![t("abc"), t("150"), t("3.5"), t("34")],
+    )]));
+    let mut iv = interview(Intake::default());
+    iv.run(&mut p, true).unwrap();
+    assert_eq!(p.rejected.len(), 3, "{:?}", p.rejected);
+    assert!(p.rejected[1].contains("0 to 120"), "{}", p.rejected[1]);
+    assert_eq!(last_saved(&iv).slots[q("age")], Slot::Num(34.0));
+    // AUDIT item 9 takes only 0, 2 or 4; its labelled scale is a pick list.
+    assert!(matches!(
+        rs().questions[q("audit_9")].kind,
+        QuestionKind::Integer {
+            allowed: Some(_),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn declined_answers_are_recorded_and_help_is_shown() {
+    let mut p = with_defaults(script(&[
+        ("age", vec![Step::Help, t("52")]),
+        ("phq9_4", vec![Step::Decline]),
+        ("reason_for_visit", vec![Step::Decline]),
+        ("housing", vec![Step::Decline]),
+        ("substances", vec![Step::Help, Step::Tick(vec![0])]),
+    ]));
+    let mut iv = interview(Intake::default());
+    iv.run(&mut p, true).unwrap();
+    let saved = reread(&last_saved(&iv));
+    for id in ["phq9_4", "reason_for_visit", "housing"] {
+        assert_eq!(saved.slots[q(id)], Slot::Declined, "{id}");
+    }
+    for id in ["age", "substances"] {
+        let help = rs().questions[q(id)].help.clone().unwrap();
+        assert!(p.shown.contains(&Notice::Help(help)), "{id}");
+    }
+    // PHQ-9 has a missing item: no total is shown for it.
+    assert!(!p
+        .shown
+        .iter()
+        .any(|n| matches!(n, Notice::Total { instrument, .. } if instrument.contains("PHQ"))));
+    // A declined answer is missing: the result says so.
+    let a = score(rs(), &saved);
+    assert!(a.missing.contains(&q("phq9_4")));
+}
+
+#[test]
+fn instrument_totals_and_critical_flags_show_at_once() {
+    let mut p = with_defaults(script(&[
+        ("age", vec![t("29")]),
+        ("phq9_1", vec![t("3")]),
+        ("phq9_2", vec![t("3")]),
+        ("phq9_3", vec![t("2")]),
+        ("phq9_9", vec![t("1")]),
+    ]));
+    let mut iv = interview(Intake {
+        assessor: Some("staff-17".into()),
+        ..Intake::default()
+    });
+    iv.run(&mut p, true).unwrap();
+    let total = p
+        .shown
+        .iter()
+        .find_map(|n| match n {
+            Notice::Total {
+                instrument,
+                total,
+                band,
+                ..
+            } if instrument.contains("PHQ-9") => Some((*total, band.clone())),
+            _ => None,
+        })
+        .expect("PHQ-9 total shown");
+    assert_eq!(total, (9, "mild".to_string()));
+    // The flag is shown right after the item that raises it, before the
+    // next question, and acknowledged.
+    let flag_at = p
+        .shown
+        .iter()
+        .position(|n| matches!(n, Notice::Flag { severity: FlagSeverity::Critical, id, .. } if id == "self_harm_thoughts"))
+        .expect("flag shown");
+    assert!(p.shown[..flag_at]
+        .iter()
+        .any(|n| matches!(n, Notice::Total { .. })));
+    let phq9_9_at = p.asked.iter().position(|k| k == "phq9_9").unwrap();
+    assert_eq!(p.asked[phq9_9_at + 1], KEY_ACKNOWLEDGE);
+    let saved = last_saved(&iv);
+    assert_eq!(saved.acknowledged_flags.len(), 1);
+    let ack = &saved.acknowledged_flags[0];
+    assert_eq!(
+        (ack.id.as_str(), ack.at.as_deref(), ack.by.as_deref()),
+        ("self_harm_thoughts", Some(NOW), Some("staff-17"))
+    );
+}
+
+#[test]
+fn review_edits_reevaluate_skip_logic() {
+    let options = rs().questions[q("substances")].kind.options().unwrap();
+    let idx = |id: &str| options.iter().position(|o| o.id == id).unwrap();
+    let basics = rs().sections[rs().questions[q("substances")].section]
+        .title
+        .clone();
+    let sub_text = rs().questions[q("substances")].text.clone();
+    let mut p = script(&[
+        ("age", vec![t("45")]),
+        // First no substances; in the review, opioids; in a second review,
+        // none again.
+        (
+            "substances",
+            vec![
+                Step::Tick(vec![0]),
+                Step::Tick(vec![idx("opioids")]),
+                Step::Tick(vec![0]),
+            ],
+        ),
+        ("cows_total", vec![t("14")]),
+        ("daily_opioid_use", vec![Step::Yes]),
+    ])
+    .on(
+        KEY_REVIEW,
+        [
+            Step::PickText(basics.clone()),
+            Step::PickText(basics),
+            Step::Pick(0),
+            Step::Pick(0),
+        ],
+    )
+    .on(
+        KEY_REVIEW_QUESTION,
+        [Step::PickText(sub_text.clone()), Step::PickText(sub_text)],
+    )
+    .on(KEY_PLACEMENT, [Step::Pick(0)]);
+    let mut iv = interview(Intake::default());
+    iv.run(&mut p, true).unwrap();
+    // After the first edit the opioid questions were asked; after the
+    // second they no longer apply and are dropped.
+    let cows_at = p
+        .asked
+        .iter()
+        .position(|k| k == "cows_total")
+        .expect("cows asked after the edit");
+    let second_review = p
+        .asked
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| *k == KEY_REVIEW)
+        .nth(1)
+        .unwrap()
+        .0;
+    assert!(cows_at < second_review);
+    let dropped = p
+        .shown
+        .iter()
+        .find_map(|n| match n {
+            Notice::Dropped(ids) => Some(ids.clone()),
+            _ => None,
+        })
+        .expect("dropped answers listed");
+    assert!(dropped.contains(&"cows_total".to_string()), "{dropped:?}");
+    let saved = reread(&last_saved(&iv));
+    assert_eq!(saved.slots[q("cows_total")], Slot::Absent);
+    assert_eq!(saved.slots[q("substances")], Slot::Multi(1));
+    let a = score(rs(), &saved);
+    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+    assert!(a.complete());
+}
+
+#[test]
+fn an_interrupted_interview_resumes_at_the_first_unanswered_question() {
+    // Stop at PHQ-9 item 3 (no step for it: an interruption).
+    let mut p = script(&[("age", vec![t("33")]), ("phq9_3", vec![Step::Interrupt])]);
+    let mut iv = interview(Intake {
+        id: Some("2026-0042".into()),
+        ..Intake::default()
+    });
+    let err = iv.run(&mut p, true).unwrap_err();
+    assert!(matches!(err, placement::assess::AssessError::Interrupted));
+    let saved = last_saved(&iv);
+    assert_eq!(saved.status.as_deref(), Some("in_progress"));
+    assert!(saved.slots[q("phq9_2")].is_answer());
+    assert_eq!(saved.slots[q("phq9_3")], Slot::Absent);
+
+    // What a resumed session reads is the file as written.
+    let resumed = reread(&saved);
+    let mut p2 = with_defaults(script(&[("phq9_3", vec![t("2")])]));
+    let mut iv2 = interview(resumed);
+    assert_eq!(iv2.next_question(), Some(q("phq9_3")));
+    iv2.run(&mut p2, true).unwrap();
+    let first_question = p2
+        .asked
+        .iter()
+        .find(|k| rs().question(k).is_some())
+        .unwrap();
+    assert_eq!(first_question, "phq9_3");
+    assert!(!p2.asked.iter().any(|k| k == "age"));
+    let done = last_saved(&iv2);
+    assert_eq!(done.id.as_deref(), Some("2026-0042"));
+    assert_eq!(done.status.as_deref(), Some("complete"));
+    assert_eq!(done.slots[q("age")], Slot::Num(33.0));
+}
+
+#[test]
+fn an_override_records_level_reason_and_required_note() {
+    let other = rs()
+        .override_reasons
+        .iter()
+        .find(|r| r.note_required)
+        .expect("a reason that needs a note");
+    let mut p = script(&[("age", vec![t("38")])])
+        .on(KEY_REVIEW, [Step::Pick(0)])
+        .on(KEY_PLACEMENT, [Step::Pick(1)])
+        .on(
+            KEY_PLACEMENT_LEVEL,
+            [Step::PickText(rs().levels[0].name.clone())],
+        )
+        .on(KEY_PLACEMENT_REASON, [Step::PickText(other.label.clone())])
+        .on(
+            KEY_PLACEMENT_NOTE,
+            [t("  "), t("Court letter \"B\"\nsecond line")],
+        );
+    let mut iv = interview(Intake::default());
+    iv.run(&mut p, true).unwrap();
+    assert_eq!(p.rejected, vec!["This reason needs a note.".to_string()]);
+    let saved = reread(&last_saved(&iv));
+    let a = score(rs(), &saved);
+    let placement = saved.placement.clone().unwrap();
+    assert_eq!(placement.level, 0);
+    assert_ne!(
+        placement.level, a.level,
+        "the test needs a recommendation other than the most intensive level"
+    );
+    assert_eq!(
+        placement
+            .reason
+            .map(|r| rs().override_reasons[r].id.clone()),
+        Some(other.id.clone())
+    );
+    assert_eq!(
+        placement.note.as_deref(),
+        Some("Court letter \"B\"\nsecond line")
+    );
+    assert_eq!(
+        saved.recommendation.and_then(|r| r.level),
+        Some(rs().levels[a.level].id.clone())
+    );
+}
+
+#[test]
+fn an_exclusion_stops_without_a_level_or_lets_the_answer_be_corrected() {
+    let mut p = script(&[("age", vec![t("16")])]).on(KEY_EXCLUDED, [Step::PickText("Stop".into())]);
+    let mut iv = interview(Intake::default());
+    let out = iv.run(&mut p, true).unwrap();
+    assert!(matches!(out, Outcome::Excluded(_)));
+    assert!(p.shown.iter().any(|n| matches!(n, Notice::Excluded { .. })));
+    assert_eq!(p.asked, vec!["age".to_string(), KEY_EXCLUDED.to_string()]);
+    let saved = reread(&last_saved(&iv));
+    assert_eq!(saved.status.as_deref(), Some("in_progress"));
+    assert!(saved.recommendation.is_none() && saved.placement.is_none());
+    assert!(!score(rs(), &saved).excluded.is_empty());
+
+    // Resumed, the same file offers to correct the age.
+    let mut p = with_defaults(
+        script(&[("age", vec![t("61")])])
+            .on(KEY_EXCLUDED, [Step::PickText("Change the answer".into())]),
+    );
+    let mut iv = interview(saved);
+    assert_eq!(iv.run(&mut p, true).unwrap(), Outcome::Complete);
+    assert_eq!(last_saved(&iv).slots[q("age")], Slot::Num(61.0));
+}
+
+#[test]
+fn ticking_nothing_is_confirmed() {
+    let mut p = with_defaults(script(&[
+        ("age", vec![t("30")]),
+        ("substances", vec![Step::Tick(vec![]), Step::Tick(vec![])]),
+    ]))
+    .on(KEY_CONFIRM_NONE, [Step::No, Step::Yes]);
+    let mut iv = interview(Intake::default());
+    iv.run(&mut p, true).unwrap();
+    assert_eq!(p.asked.iter().filter(|k| *k == "substances").count(), 2);
+    assert_eq!(last_saved(&iv).slots[q("substances")], Slot::Multi(0));
+}
+
+#[test]
+fn a_prefilled_intake_runs_without_prompts() {
+    // Answer everything once, then run again from the saved answers with
+    // no terminal.
+    let mut p = with_defaults(script(&[("age", vec![t("47")])]));
+    let mut iv = interview(Intake::default());
+    iv.run(&mut p, true).unwrap();
+    let mut answers = reread(&last_saved(&iv));
+    answers.recommendation = None;
+    answers.placement = None;
+    let mut none = Scripted::new();
+    let mut iv = interview(answers);
+    assert!(!iv.has_questions_left());
+    assert_eq!(iv.run(&mut none, false).unwrap(), Outcome::Complete);
+    assert!(none.asked.is_empty());
+    let saved = last_saved(&iv);
+    assert_eq!(saved.status.as_deref(), Some("complete"));
+    assert!(saved.recommendation.is_some());
+    assert!(saved.placement.is_none());
+}
