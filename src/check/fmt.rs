@@ -36,7 +36,7 @@ fn block_lines(lines: &[&str]) -> Vec<bool> {
         let line = lines[i];
         let code = strip_comment(line).trim_end();
         let header = code
-            .rsplit_once(|c: char| c == ' ' || c == '\t')
+            .rsplit_once([' ', '\t'])
             .map(|(_, last)| last)
             .unwrap_or(code.trim_start());
         let is_header = !header.is_empty()
