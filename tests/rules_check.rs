@@ -449,3 +449,60 @@ fn unreadable_rule_set_exits_2_and_default_format_follows_github_actions() {
     assert!(text.lines().all(|l| l.starts_with("::")), "{text}");
     assert!(text.contains("::error file="), "{text}");
 }
+
+#[test]
+fn every_finding_code_is_documented_with_an_example() {
+    let docs = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    for (code, _) in placement::check::report::CODES {
+        let row = docs
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{code}` |")))
+            .unwrap_or_else(|| panic!("docs/ci.md has no row for `{code}`"));
+        assert!(
+            row.len() > code.len() + 20,
+            "no example for `{code}`: {row}"
+        );
+    }
+}
+
+#[test]
+fn too_large_a_rating_space_is_said_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut y = String::from(
+        "name: big\nversion: \"1\"\nmax_rating: 9\nlevels:\n  - {id: high, name: High}\n  - {id: low, name: Low}\nsections:\n  - id: s\n    title: S\n    questions:\n      - {id: q, text: Q, type: integer, min: 0, max: 9}\ndimensions:\n",
+    );
+    for i in 0..7 {
+        y.push_str(&format!("  - id: d{i}\n    name: D{i}\n    rules:\n      - {{rating: 9, when: q >= {i}, why: W.}}\n"));
+    }
+    y.push_str("placement:\n  minimums:\n");
+    for i in 0..7 {
+        y.push_str(&format!(
+            "    d{i}: [low, low, low, low, low, low, low, low, low, high]\n"
+        ));
+    }
+    let file = dir.path().join("big.yaml");
+    std::fs::write(&file, y).unwrap();
+    let out = Command::cargo_bin("placement")
+        .unwrap()
+        .args(["rules", "check", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "space-too-large")
+        .expect("space-too-large reported");
+    assert!(f["message"].as_str().unwrap().contains("10^7"), "{f}");
+    assert!(f["message"].as_str().unwrap().contains("not proved"), "{f}");
+    let mono = v["analyses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "monotonicity")
+        .unwrap();
+    assert_eq!(mono["status"], "not proved");
+    assert_eq!(out.status.code(), Some(0), "a warning, not an error");
+}

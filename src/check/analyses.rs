@@ -625,7 +625,7 @@ impl Analyzer<'_> {
                     esc.id, rs.levels[esc.level].id
                 ),
             )
-            .with_help("remove it, or narrow the escalation that shadows it"),
+            .with_help("remove it, or narrow what shadows it"),
             Some(Counterexample {
                 text: format!(
                     "ratings {} make it hold, and without it the level is already `{}`",

@@ -318,7 +318,7 @@ impl<'a> Solver<'a> {
                 }
                 self.consistent(store, *operand)
             }
-            Cond::In { operand, values } => {
+            Cond::In { operand, values, .. } => {
                 let dom = store
                     .num
                     .entry(*operand)
