@@ -393,7 +393,10 @@ impl<'r, S: Store> Interview<'r, S> {
                         values[i] as f64
                     }))
                 } else {
-                    let hint = integer_hint(*min, *max, allowed.as_deref());
+                    let hint = match allowed {
+                        Some(_) => integer_hint(*min, *max, allowed.as_deref()),
+                        None => format!("{min} to {max}"),
+                    };
                     let initial = match current {
                         Slot::Num(x) => Some(format!("{}", *x as i64)),
                         _ => None,
@@ -412,7 +415,7 @@ impl<'r, S: Store> Interview<'r, S> {
                 }
             }
             QuestionKind::Number { min, max } => {
-                let hint = format!("a number from {} to {}", fmt_num(*min), fmt_num(*max));
+                let hint = format!("{} to {}", fmt_num(*min), fmt_num(*max));
                 let initial = match current {
                     Slot::Num(x) => Some(fmt_num(*x)),
                     _ => None,
@@ -431,7 +434,7 @@ impl<'r, S: Store> Interview<'r, S> {
                 )
             }
             QuestionKind::Text { max_length } => {
-                let hint = format!("text, at most {max_length} characters");
+                let hint = "free text".to_string();
                 let initial = match current {
                     Slot::Text => self
                         .intake
@@ -681,11 +684,11 @@ impl<'r, S: Store> Interview<'r, S> {
             let mut items: Vec<String> = questions
                 .iter()
                 .map(|&q| {
-                    format!(
-                        "{} — {}",
-                        self.rs.questions[q].text,
-                        short(&self.answer_text(q), 40)
-                    )
+                    let texts = questions
+                        .iter()
+                        .map(|&o| self.rs.questions[o].text.as_str());
+                    let text = distinctive(&self.rs.questions[q].text, texts);
+                    format!("{} — {}", short(&text, 60), short(&self.answer_text(q), 30))
                 })
                 .collect();
             items.push("Back to the review".into());
@@ -920,6 +923,30 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
+/// A question's text without the opening words it shares with other
+/// questions of its section ("In the past two weeks, how often ..."), so
+/// that short lists show what tells the questions apart.
+pub fn distinctive<'t>(text: &str, others: impl Iterator<Item = &'t str>) -> String {
+    let mut cut = 0;
+    for o in others.filter(|o| *o != text) {
+        let common = text
+            .char_indices()
+            .zip(o.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map(|((i, c), _)| i + c.len_utf8())
+            .unwrap_or(0);
+        // Back to the last word boundary within the common part.
+        let at = text[..common].rfind(' ').map(|i| i + 1).unwrap_or(0);
+        cut = cut.max(at);
+    }
+    if cut >= 20 {
+        format!("…{}", &text[cut..])
+    } else {
+        text.to_string()
+    }
+}
+
 /// At most `n` characters, with an ellipsis when cut; on one line.
 pub fn short(s: &str, n: usize) -> String {
     let one_line: String = s
@@ -993,6 +1020,23 @@ mod tests {
         assert_eq!(rfc3339(1_795_701_900), "2026-11-26T14:05:00Z");
         assert_eq!(file_stamp(1_795_701_900), "2026-11-26T140500Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn keeps_what_tells_questions_apart() {
+        let a = "In the past two weeks, how often has the client been bothered by feeling down?";
+        let b =
+            "In the past two weeks, how often has the client been bothered by trouble sleeping?";
+        assert_eq!(distinctive(a, [a, b].into_iter()), "…feeling down?");
+        assert_eq!(
+            distinctive(
+                "How old is the client?",
+                [a, "How old is the client?"].into_iter()
+            ),
+            "How old is the client?"
+        );
+        assert_eq!(short("a\nb", 10), "a b");
+        assert_eq!(short("abcdef", 4), "abc…");
     }
 
     #[test]

@@ -69,19 +69,41 @@ impl<'a> Terminal<'a> {
         if !self.interactive {
             return Err(PromptError::Terminal("no terminal to ask at".into()));
         }
+        // dialoguer's lists need a few lines to draw in.
+        if self.term.size().0 < 8 {
+            return Err(PromptError::Terminal(
+                "the terminal is too small: it needs at least 8 lines".into(),
+            ));
+        }
         if signals::stop_requested() {
             return Err(PromptError::Interrupted);
         }
         Ok(())
     }
 
+    /// Shows where the interview stands and, for a question, its text,
+    /// wrapped to the terminal. The prompt line itself then carries only
+    /// the question id: a prompt that wraps is not redrawn cleanly.
     fn before(&self, prompt: &Prompt) -> Result<(), PromptError> {
         self.check()?;
         if let Some(p) = prompt.progress {
             self.line("");
             self.line(&style(p).for_stderr().dim().to_string());
+            let width = (self.term.size().1 as usize).saturating_sub(2).max(20);
+            for l in wrap(prompt.text, width) {
+                self.line(&style(l).for_stderr().bold().to_string());
+            }
         }
         Ok(())
+    }
+
+    /// What the prompt line says (see [`Terminal::before`]).
+    fn label<'p>(prompt: &'p Prompt) -> &'p str {
+        if prompt.progress.is_some() {
+            prompt.key
+        } else {
+            prompt.text
+        }
     }
 
     /// Maps a dialoguer result, noticing a stop asked for meanwhile.
@@ -120,6 +142,13 @@ impl<'a> Terminal<'a> {
             all.len() - 1
         });
         (all, decline, help)
+    }
+
+    /// Items cut to one line each: a list item that wraps confuses the
+    /// redrawing of the list.
+    fn fit(&self, items: Vec<String>) -> Vec<String> {
+        let width = (self.term.size().1 as usize).saturating_sub(6).max(20);
+        items.into_iter().map(|i| super::short(&i, width)).collect()
     }
 
     fn page(&self) -> usize {
@@ -177,8 +206,9 @@ impl Prompter for Terminal<'_> {
     ) -> Result<Reply<usize>, PromptError> {
         self.before(prompt)?;
         let (all, decline, help) = Self::with_escapes(prompt, items);
+        let all = self.fit(all);
         let r = Select::with_theme(&self.theme)
-            .with_prompt(prompt.text)
+            .with_prompt(Self::label(prompt))
             .items(&all)
             .default(default.filter(|d| *d < items.len()).unwrap_or(0))
             .max_length(self.page())
@@ -204,9 +234,13 @@ impl Prompter for Terminal<'_> {
         loop {
             self.before(prompt)?;
             let (all, decline, help) = Self::with_escapes(prompt, items);
+            let all = self.fit(all);
             checked.resize(all.len(), false);
             let r = MultiSelect::with_theme(&self.theme)
-                .with_prompt(format!("{} (Space ticks, Enter confirms)", prompt.text))
+                .with_prompt(format!(
+                    "{} (Space ticks, Enter confirms)",
+                    Self::label(prompt)
+                ))
                 .items(&all)
                 .defaults(&checked)
                 .max_length(self.page())
@@ -262,15 +296,15 @@ impl Prompter for Terminal<'_> {
         self.before(prompt)?;
         let mut escapes = Vec::new();
         if prompt.has_help {
-            escapes.push("? for help");
+            escapes.push("? help");
         }
         if prompt.can_decline {
-            escapes.push("- for declined / unknown");
+            escapes.push("- declined/unknown");
         }
         let text = if escapes.is_empty() {
-            format!("{} ({hint})", prompt.text)
+            format!("{} [{hint}]", Self::label(prompt))
         } else {
-            format!("{} ({hint}; {})", prompt.text, escapes.join(", "))
+            format!("{} [{}; {}]", Self::label(prompt), hint, escapes.join(", "))
         };
         let (can_decline, has_help) = (prompt.can_decline, prompt.has_help);
         let mut input = Input::<String>::with_theme(&self.theme)
@@ -407,6 +441,38 @@ impl Prompter for Terminal<'_> {
             }
             Notice::Info(s) => self.line(s),
         }
+    }
+}
+
+/// Words wrapped into lines of at most `width` characters (a longer word
+/// gets a line of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para in text.lines() {
+        let mut line = String::new();
+        for word in para.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wraps_words() {
+        assert_eq!(
+            super::wrap("one two three four", 9),
+            vec!["one two", "three", "four"]
+        );
+        assert_eq!(super::wrap("a\nb", 9), vec!["a", "b"]);
     }
 }
 

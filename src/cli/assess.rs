@@ -154,6 +154,19 @@ and ask only the rest, use `placement assess --answers FILE` (with nothing left 
             rs.name, rs.version, shown
         ));
     }
+    if interactive && (args.resume.is_some() || args.answers.is_some()) {
+        let given = iv
+            .saved_intake()
+            .slots
+            .iter()
+            .filter(|s| **s != crate::intake::Slot::Absent)
+            .count();
+        let left = match iv.next_question() {
+            Some(q) => format!("continuing with `{}`", rs.questions[q].id),
+            None => "nothing left to ask; on to the review".to_string(),
+        };
+        eprintln_safe(&format!("{given} answer(s) already given; {left}."));
+    }
     let outcome = iv.run(&mut term, interactive);
     term.restore();
     let resume = resume_hint(g, &path);
@@ -223,8 +236,9 @@ fn new_path(args: &AssessArgs, id: Option<&str>) -> Result<PathBuf, Failure> {
         refuse_existing(out, args.force)?;
         return Ok(out.clone());
     }
-    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    if !dir.is_dir() {
+    // Without --dir, a bare file name: messages then show it as typed.
+    let dir = args.dir.clone().unwrap_or_default();
+    if !dir.as_os_str().is_empty() && !dir.is_dir() {
         return Err(Failure::usage(format!("{} is not a folder", dir.display())));
     }
     if let Some(id) = id.filter(|id| safe_file_part(id)) {

@@ -1,0 +1,446 @@
+//! `placement assess` run as a person would: the real binary in a
+//! pseudo-terminal (expectrl), answering by keystrokes; plus what happens
+//! without a terminal.
+
+use assert_cmd::Command as AssertCommand;
+use expectrl::process::unix::{Signal, WaitStatus};
+use expectrl::session::OsSession as Session;
+use expectrl::{Eof, Expect};
+use placement::assess::writer::to_yaml;
+use placement::intake::{parse, Intake, Slot};
+use placement::rules::model::{QuestionKind, RuleSet};
+use placement::yaml::Limits;
+use std::path::Path;
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_placement");
+const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
+const ENTER: &str = "\r";
+
+fn rs() -> &'static RuleSet {
+    static RS: OnceLock<RuleSet> = OnceLock::new();
+    RS.get_or_init(|| {
+        placement::rules::load_default()
+            .expect("default rules")
+            .rules
+    })
+}
+
+fn q(id: &str) -> usize {
+    rs().question(id)
+        .unwrap_or_else(|| panic!("no question {id}"))
+}
+
+fn option(question: &str, id: &str) -> usize {
+    rs().questions[q(question)]
+        .kind
+        .options()
+        .unwrap()
+        .iter()
+        .position(|o| o.id == id)
+        .unwrap()
+}
+
+/// An intake answering every question with its least severe answer (an
+/// adult who drinks alcohol), except the questions in `leave_out`.
+fn prefill(dir: &Path, leave_out: &[&str]) -> std::path::PathBuf {
+    let mut slots = vec![Slot::Absent; rs().questions.len()];
+    let mut texts = Vec::new();
+    for (i, question) in rs().questions.iter().enumerate() {
+        slots[i] = match &question.kind {
+            QuestionKind::SingleChoice(_) => Slot::Num(0.0),
+            QuestionKind::MultiChoice(_) => Slot::Multi(0),
+            QuestionKind::YesNo => Slot::Num(0.0),
+            QuestionKind::Integer { min, allowed, .. } => Slot::Num(
+                allowed
+                    .as_ref()
+                    .and_then(|a| a.first().copied())
+                    .unwrap_or(*min) as f64,
+            ),
+            QuestionKind::Number { min, .. } => Slot::Num(*min),
+            QuestionKind::Text { .. } => {
+                texts.push((i, "Fictional.".to_string()));
+                Slot::Text
+            }
+        };
+    }
+    slots[q("age")] = Slot::Num(44.0);
+    slots[q("substances")] = Slot::Multi(1 << option("substances", "alcohol"));
+    for id in leave_out {
+        slots[q(id)] = Slot::Absent;
+        texts.retain(|(i, _)| *i != q(id));
+    }
+    let intake = Intake {
+        id: Some("2026-0100".into()),
+        slots,
+        texts,
+        ..Intake::default()
+    };
+    let path = dir.join("prefill.yaml");
+    std::fs::write(&path, to_yaml(rs(), &intake)).unwrap();
+    path
+}
+
+fn spawn(dir: &Path, args: &[&str]) -> Session {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("assess").args(args).current_dir(dir);
+    cmd.env("NO_COLOR", "1")
+        .env("TERM", "xterm-256color")
+        .env_remove("PLACEMENT_ASSESSOR");
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.get_process_mut()
+        .set_window_size(120, 40)
+        .expect("window size");
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s
+}
+
+/// Waits for `text` on the screen, then types `keys`.
+fn answer(s: &mut Session, text: &str, keys: &[&str]) {
+    if let Err(e) = s.expect(text) {
+        panic!("waiting for {text:?}: {e}");
+    }
+    // Let the prompt switch the terminal to raw mode before typing.
+    std::thread::sleep(Duration::from_millis(50));
+    for k in keys {
+        s.send(k).unwrap();
+    }
+}
+
+fn exit_code(mut s: Session) -> i32 {
+    s.expect(Eof).expect("the program ends");
+    match s.get_process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("ended by {other:?}"),
+    }
+}
+
+fn read(path: &Path) -> Intake {
+    let text = std::fs::read_to_string(path).unwrap();
+    parse(&text, rs(), &Limits::INTAKE).unwrap_or_else(|e| panic!("{}\n{text}", e.message()))
+}
+
+fn score_level(path: &Path) -> String {
+    let out = AssertCommand::new(BIN)
+        .args(["score", "--format", "json"])
+        .arg(path)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)));
+    v[0]["level"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{v}"))
+        .to_string()
+}
+
+/// A question's prompt line: its text is shown above it, wrapped; the
+/// prompt line names the question.
+fn text_of(_rs: &RuleSet, id: &str) -> String {
+    assert!(rs().question(id).is_some(), "no question {id}");
+    format!("? {id} ")
+}
+
+#[test]
+fn a_whole_interview_by_keystrokes_to_a_recommendation() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefilled = prefill(
+        dir.path(),
+        &[
+            "age",
+            "sex_at_birth",
+            "pregnancy_status",
+            "reason_for_visit",
+            "substances",
+            "heavy_alcohol_sedative_use",
+            "phq9_1",
+        ],
+    );
+    let out = dir.path().join("out.yaml");
+    let mut s = spawn(
+        dir.path(),
+        &[
+            "--answers",
+            prefilled.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let r = rs();
+    // A number, with a bad value first: asked again.
+    answer(&mut s, &text_of(r, "age"), &["250", ENTER]);
+    answer(&mut s, "Out of range", &["\x7f\x7f\x7f", "37", ENTER]);
+    // A single choice: Female is the second option; pregnancy then applies.
+    answer(&mut s, &text_of(r, "sex_at_birth"), &[DOWN, ENTER]);
+    answer(&mut s, &text_of(r, "pregnancy_status"), &[ENTER]);
+    // Free text with quotes and non-ASCII letters.
+    answer(
+        &mut s,
+        &text_of(r, "reason_for_visit"),
+        &["Says \"enough\" — ça suffit", ENTER],
+    );
+    // Several choices: tick alcohol and tobacco.
+    let alcohol = option("substances", "alcohol");
+    let tobacco = option("substances", "tobacco");
+    let mut keys = vec![];
+    for i in 0..=alcohol {
+        if i == tobacco || i == alcohol {
+            keys.push(" ");
+        }
+        if i < alcohol {
+            keys.push(DOWN);
+        }
+    }
+    keys.push(ENTER);
+    answer(&mut s, &text_of(r, "substances"), &keys);
+    // Yes / no: "No" is the second item.
+    answer(
+        &mut s,
+        &text_of(r, "heavy_alcohol_sedative_use"),
+        &[DOWN, ENTER],
+    );
+    // A labelled scale: "2 · More than half the days".
+    answer(&mut s, &text_of(r, "phq9_1"), &[DOWN, DOWN, ENTER]);
+    // The review, then the result and the placement.
+    answer(&mut s, "Review the answers", &[ENTER]);
+    let shown = s
+        .expect(expectrl::Regex(r"Recommended level: [^\n]*\((\w+)\)"))
+        .unwrap();
+    let level = String::from_utf8_lossy(shown.get(1).unwrap()).to_string();
+    answer(&mut s, "Placement made", &[ENTER]);
+    s.expect("Saved").unwrap();
+    assert_eq!(exit_code(s), 0);
+
+    let saved = read(&out);
+    assert_eq!(saved.status.as_deref(), Some("complete"));
+    assert_eq!(saved.slots[q("age")], Slot::Num(37.0));
+    assert_eq!(
+        saved.slots[q("sex_at_birth")],
+        Slot::Num(option("sex_at_birth", "female") as f64)
+    );
+    assert_eq!(
+        saved.slots[q("substances")],
+        Slot::Multi((1 << alcohol) | (1 << tobacco))
+    );
+    assert_eq!(saved.slots[q("heavy_alcohol_sedative_use")], Slot::Num(0.0));
+    assert_eq!(saved.slots[q("phq9_1")], Slot::Num(2.0));
+    assert!(
+        saved.texts.contains(&(
+            q("reason_for_visit"),
+            "Says \"enough\" — ça suffit".to_string()
+        )),
+        "{:?}",
+        saved.texts
+    );
+    assert_eq!(
+        saved.recommendation.as_ref().and_then(|r| r.level.clone()),
+        Some(level.clone())
+    );
+    assert_eq!(
+        saved
+            .placement
+            .as_ref()
+            .map(|p| rs().levels[p.level].id.clone()),
+        Some(level.clone())
+    );
+    // The file scores to the level shown at the end.
+    assert_eq!(score_level(&out), level);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+}
+
+#[test]
+fn a_killed_interview_resumes_where_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefilled = prefill(
+        dir.path(),
+        &["cows_total", "gad7_1", "gad7_2", "gad7_3", "housing"],
+    );
+    let out = dir.path().join("intake.yaml");
+    let out_s = out.to_str().unwrap();
+    let r = rs();
+    // gad7 items come after everything else that is left out except housing.
+    let mut s = spawn(
+        dir.path(),
+        &["--answers", prefilled.to_str().unwrap(), "--out", out_s],
+    );
+    answer(&mut s, &text_of(r, "gad7_1"), &[DOWN, ENTER]);
+    answer(&mut s, &text_of(r, "gad7_2"), &[ENTER]);
+    // SIGKILL while the third is on screen: the two answers are on disk.
+    s.expect(text_of(r, "gad7_3").as_str()).unwrap();
+    s.get_process_mut().kill(Signal::SIGKILL).unwrap();
+    let saved = read(&out);
+    assert_eq!(saved.status.as_deref(), Some("in_progress"));
+    assert_eq!(saved.slots[q("gad7_1")], Slot::Num(1.0));
+    assert_eq!(saved.slots[q("gad7_2")], Slot::Num(0.0));
+    assert_eq!(saved.slots[q("gad7_3")], Slot::Absent);
+    assert!(!dir.path().read_dir().unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .contains(".tmp")));
+
+    // Resumed: the first unanswered question comes first. Ctrl-C there
+    // stops cleanly and says how to go on.
+    let mut s = spawn(dir.path(), &["--resume", out_s]);
+    answer(&mut s, &text_of(r, "gad7_3"), &["\x03"]);
+    s.expect("Interrupted").unwrap();
+    s.expect(format!("placement assess --resume {out_s}").as_str())
+        .unwrap();
+    assert_eq!(exit_code(s), 130);
+
+    // Resumed again: finish it.
+    let mut s = spawn(dir.path(), &["--resume", out_s]);
+    answer(&mut s, &text_of(r, "gad7_3"), &[ENTER]);
+    answer(&mut s, &text_of(r, "housing"), &[ENTER]);
+    answer(&mut s, "Review the answers", &[ENTER]);
+    answer(&mut s, "Placement made", &[ENTER]);
+    assert_eq!(exit_code(s), 0);
+    let saved = read(&out);
+    assert_eq!(saved.status.as_deref(), Some("complete"));
+    assert_eq!(saved.slots[q("gad7_1")], Slot::Num(1.0));
+    assert_eq!(saved.slots[q("gad7_3")], Slot::Num(0.0));
+    assert_eq!(saved.id.as_deref(), Some("2026-0100"));
+    // A finished intake is not resumed (or overwritten) without --force.
+    let s = spawn(dir.path(), &["--resume", out_s]);
+    assert_eq!(exit_code(s), 2);
+}
+
+#[test]
+fn an_override_with_a_critical_flag_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefilled = prefill(dir.path(), &["phq9_9"]);
+    let mut s = spawn(
+        dir.path(),
+        &[
+            "--answers",
+            prefilled.to_str().unwrap(),
+            "--assessor",
+            "staff-9",
+        ],
+    );
+    let r = rs();
+    // Item 9 of the PHQ-9 above 0 raises the critical flag at once.
+    answer(&mut s, &text_of(r, "phq9_9"), &[DOWN, ENTER]);
+    s.expect("CRITICAL FLAG").unwrap();
+    answer(&mut s, "I have seen this flag", &[ENTER]);
+    answer(&mut s, "Review the answers", &[ENTER]);
+    s.expect("Recommended level").unwrap();
+    // Another level: the first offered is the most intensive; the reason
+    // is the last in the list ("Other"), which needs a note.
+    answer(&mut s, "Placement made", &[DOWN, ENTER]);
+    answer(&mut s, "Level placed at", &[ENTER]);
+    answer(&mut s, "Reason for the different level", &[UP, ENTER]);
+    answer(&mut s, "Note (required", &[ENTER]);
+    answer(&mut s, "needs a note", &["Waiting list elsewhere", ENTER]);
+    s.expect("Placement made: ").unwrap();
+    assert_eq!(exit_code(s), 0);
+
+    // Named by the id from the prefilled file.
+    let out = dir.path().join("intake-2026-0100.yaml");
+    let saved = read(&out);
+    let p = saved.placement.clone().unwrap();
+    let rec = saved.recommendation.clone().unwrap().level.unwrap();
+    assert_ne!(rs().levels[p.level].id, rec);
+    assert_eq!(
+        p.reason.map(|i| rs().override_reasons[i].id.clone()),
+        rs().override_reasons.last().map(|o| o.id.clone())
+    );
+    assert_eq!(p.note.as_deref(), Some("Waiting list elsewhere"));
+    assert_eq!(saved.acknowledged_flags.len(), 1);
+    assert_eq!(saved.acknowledged_flags[0].by.as_deref(), Some("staff-9"));
+    assert_eq!(score_level(&out), rec);
+}
+
+#[test]
+fn without_a_terminal_it_refuses_to_ask_and_never_hangs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = AssertCommand::new(BIN)
+        .arg("assess")
+        .current_dir(dir.path())
+        .write_stdin("34\n")
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not one") && err.contains("terminal"), "{err}");
+    assert!(
+        err.contains("placement score") && err.contains("--answers FILE"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        dir.path().read_dir().unwrap().count(),
+        0,
+        "no file is written"
+    );
+}
+
+#[test]
+fn with_every_answer_given_it_runs_without_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefilled = prefill(dir.path(), &[]);
+    let out = dir.path().join("done.yaml");
+    let run = |force: bool| {
+        let mut c = AssertCommand::new(BIN);
+        c.args(["assess", "--answers"])
+            .arg(&prefilled)
+            .arg("--out")
+            .arg(&out)
+            .current_dir(dir.path());
+        if force {
+            c.arg("--force");
+        }
+        c.timeout(Duration::from_secs(20)).output().unwrap()
+    };
+    let first = run(false);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("Recommended level"));
+    let saved = read(&out);
+    assert_eq!(saved.status.as_deref(), Some("complete"));
+    let level = saved.recommendation.and_then(|r| r.level).unwrap();
+    assert_eq!(score_level(&out), level);
+    // The finished file is kept unless --force.
+    let again = run(false);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert_eq!(run(true).status.code(), Some(0));
+}
+
+#[test]
+fn an_exclusion_without_a_terminal_gives_no_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefilled = prefill(dir.path(), &[]);
+    let text = std::fs::read_to_string(&prefilled)
+        .unwrap()
+        .replace("  age: 44\n", "  age: 16\n");
+    std::fs::write(&prefilled, text).unwrap();
+    let out = AssertCommand::new(BIN)
+        .args(["assess", "--answers"])
+        .arg(&prefilled)
+        .args(["--out", "x.yaml"])
+        .current_dir(dir.path())
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Recommended"));
+    let saved = read(&dir.path().join("x.yaml"));
+    assert_eq!(saved.status.as_deref(), Some("in_progress"));
+    assert!(saved.recommendation.is_none());
+}
