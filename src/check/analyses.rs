@@ -503,7 +503,9 @@ impl Analyzer<'_> {
                 )
             }
             Cause::Escalation(e) => {
-                let esc = &rs.escalations[e];
+                let Some(esc) = rs.escalations.get(e) else {
+                    return;
+                };
                 (
                     esc.span,
                     format!(

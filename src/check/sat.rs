@@ -318,7 +318,9 @@ impl<'a> Solver<'a> {
                 }
                 self.consistent(store, *operand)
             }
-            Cond::In { operand, values, .. } => {
+            Cond::In {
+                operand, values, ..
+            } => {
                 let dom = store
                     .num
                     .entry(*operand)
@@ -563,4 +565,97 @@ fn narrow_in(dom: &mut NumDom, values: &[f64], negated: bool) {
 /// The rating bits a list of ratings allows.
 pub fn mask_of(ratings: &[u8]) -> u16 {
     ratings.iter().fold(0, |m, r| m | (1 << r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{SourceFile, Sources};
+    use crate::rules::load::load_sources;
+
+    const RULES: &str = r#"
+name: t
+version: "1"
+levels:
+  - {id: high, name: High}
+  - {id: low, name: Low}
+sections:
+  - id: s
+    title: S
+    questions:
+      - {id: n, text: N, type: integer, min: 0, max: 10}
+      - {id: yes, text: Y, type: yes_no}
+      - {id: skipped, text: S, type: integer, min: 0, max: 3, ask_when: yes}
+      - {id: pick, text: P, type: multi_choice, options: [{id: a, label: A}, {id: b, label: B}]}
+      - {id: odd, text: O, type: integer, min: 0, max: 4, allowed: [0, 2, 4]}
+instruments:
+  - {id: inst, items: [odd], bands: [{id: lo, min: 0, max: 1}, {id: mid, min: 2, max: 3}, {id: hi, min: 4, max: 4}]}
+dimensions:
+  - id: d
+    name: D
+    rules:
+      - {rating: 1, when: n > 100 or n < 0 or (n > 3 and n < 2), why: W.}
+      - {rating: 2, when: "not (skipped > 1) and not (skipped <= 1)", why: W.}
+      - {rating: 3, when: "at_least 2 of (n > 5, n < 3, yes)", why: W.}
+      - {rating: 4, when: "at_least 2 of (n > 5, n < 3)", why: W.}
+placement:
+  minimums:
+    d: [low, low, low, high, high]
+  escalations:
+    - {id: e1, when: "pick has a and not pick has_any [a, b]", level: high, why: W.}
+    - {id: e2, when: inst.band == lo and odd == 2, level: high, why: W.}
+    - {id: e3, when: inst.band == mid, level: high, why: W.}
+"#;
+
+    fn solve_all() -> Vec<bool> {
+        let loaded = load_sources(Sources {
+            files: vec![SourceFile {
+                path: "t.yaml".into(),
+                rel_path: "t.yaml".into(),
+                text: RULES.into(),
+            }],
+        })
+        .expect("test rules load");
+        let rs = &loaded.rules;
+        let facts = Facts::new(rs);
+        let mut s = Solver::new(rs, &facts);
+        let mut out: Vec<bool> = rs.dimensions[0]
+            .rules
+            .iter()
+            .map(|r| s.satisfiable(&r.when))
+            .collect();
+        out.extend(rs.escalations.iter().map(|e| s.satisfiable(&e.when)));
+        out
+    }
+
+    #[test]
+    fn proves_contradictions_and_keeps_what_can_hold() {
+        assert_eq!(
+            solve_all(),
+            vec![
+                false, // out of range, and an empty interval
+                true,  // both negations hold when the question is not asked
+                true,  // n > 5 and yes
+                false, // n > 5 and n < 3 cannot both hold
+                false, // has a, yet has neither a nor b
+                true, // total 2 is in band mid, not lo: totals and their items are not related (a documented limit)
+                true, // total 2 is in band mid
+            ]
+        );
+    }
+
+    #[test]
+    fn subset_sums_find_unreachable_totals() {
+        let loaded = load_sources(Sources {
+            files: vec![SourceFile {
+                path: "t.yaml".into(),
+                rel_path: "t.yaml".into(),
+                text: RULES.into(),
+            }],
+        })
+        .expect("test rules load");
+        let facts = Facts::new(&loaded.rules);
+        assert_eq!(facts.totals[0], Some(vec![0, 2, 4]));
+        assert_eq!(facts.band_reachable[0], vec![true, true, true]);
+    }
 }
