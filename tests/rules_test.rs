@@ -42,6 +42,7 @@ fn replace_once(p: &Path, old: &str, new: &str) {
 fn rules_test(args: &[&str], path: &Path) -> (i32, String) {
     let out = Command::cargo_bin("placement")
         .unwrap()
+        .env_remove("GITHUB_ACTIONS")
         .args(["rules", "test"])
         .args(args)
         .arg(path)
@@ -134,6 +135,32 @@ fn breaking_one_rule_fails_exactly_the_tests_that_depend_on_it() {
         Some("level: expected inpatient, actual php")
     );
     assert!(failure.text().unwrap().contains("+ actual:   2"));
+
+    // GitHub workflow commands, the default under GitHub Actions.
+    let out = Command::cargo_bin("placement")
+        .unwrap()
+        .env("GITHUB_ACTIONS", "true")
+        .args(["rules", "test"])
+        .arg(d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let gh = String::from_utf8(out.stdout).unwrap();
+    let errors: Vec<&str> = gh.lines().filter(|l| l.starts_with("::error")).collect();
+    assert_eq!(
+        errors,
+        vec![format!(
+            "::error file={},line={line},col=5,title=test-failed::[test-failed] test `{name}` failed: level: expected inpatient, actual php; ratings.withdrawal: expected 3, actual 2",
+            tests.display().to_string().replace(':', "%3A").replace(',', "%2C")
+        )]
+    );
+    assert!(
+        gh.lines()
+            .last()
+            .unwrap()
+            .starts_with("::notice title=rules test::"),
+        "{gh}"
+    );
 }
 
 #[test]

@@ -45,6 +45,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("test-unknown-field", "A key a test case or expectation does not have."),
     ("test-unknown-reference", "A test names a question, level, dimension, instrument, band, flag or support that does not exist."),
     ("test-answer", "A test answer of the wrong type or out of range."),
+    ("test-failed", "A test case whose expectations do not hold (GitHub format only; elsewhere a diff)."),
 ];
 
 pub fn describe(code: &str) -> &'static str {

@@ -825,6 +825,57 @@ pub fn human(suite: &Suite, out: &Outcome, min_coverage: Option<f64>) -> String 
     t
 }
 
+/// GitHub Actions workflow commands: problems in test files and failed
+/// tests as errors at their place, coverage below the minimum as an error,
+/// and the totals as a notice.
+pub fn github(suite: &Suite, out: &Outcome, min_coverage: Option<f64>) -> String {
+    let s = &suite.sources;
+    let mut t = String::new();
+    for d in &suite.diags {
+        t.push_str(&super::report::github_line(s, d, None));
+        t.push('\n');
+    }
+    for r in out.results.iter().filter(|r| !r.passed()) {
+        let what: Vec<String> = r
+            .mismatches
+            .iter()
+            .map(|m| format!("{}: expected {}, actual {}", m.key, m.expected, m.actual))
+            .collect();
+        let d = Diagnostic::error(
+            "test-failed",
+            r.span,
+            format!("test `{}` failed: {}", r.name, what.join("; ")),
+        );
+        t.push_str(&super::report::github_line(s, &d, None));
+        t.push('\n');
+    }
+    let c = &out.coverage;
+    if let Some(min) = min_coverage {
+        if c.percent() < min {
+            let missing: Vec<String> = c
+                .items
+                .iter()
+                .filter(|i| !i.covered)
+                .map(|i| format!("{} `{}`", i.kind, i.id))
+                .collect();
+            t.push_str(&format!(
+                "::error title=coverage::coverage {:.1}% is below the minimum of {min}%; not exercised: {}\n",
+                c.percent(),
+                missing.join(", ")
+            ));
+        }
+    }
+    t.push_str(&format!(
+        "::notice title=rules test::{} passed, {} failed; coverage {:.1}% ({} of {})\n",
+        out.results.len() - out.failed(),
+        out.failed(),
+        c.percent(),
+        c.covered(),
+        c.items.len()
+    ));
+    t
+}
+
 fn xml(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {

@@ -1,6 +1,6 @@
 //! `placement rules test [PATH]`.
 
-use super::{load_for, write_stdout};
+use super::{in_github_actions, load_for, write_stdout};
 use crate::check::testing;
 use crate::cli::{CmdResult, Failure, Globals};
 use crate::rules::LoadError;
@@ -15,6 +15,8 @@ pub enum TestFormat {
     Json,
     /// JUnit XML, for CI test reports.
     Junit,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::`).
+    Github,
 }
 
 #[derive(Debug, Args)]
@@ -32,8 +34,9 @@ pub struct TestArgs {
     #[arg(long, value_name = "REGEX")]
     pub run: Option<String>,
 
-    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
-    pub format: TestFormat,
+    /// Output format (default: `human`, or `github` when GITHUB_ACTIONS=true).
+    #[arg(long, value_enum)]
+    pub format: Option<TestFormat>,
 
     /// Fail (exit 1) when coverage of rating rules, escalations and bands
     /// is below this percentage.
@@ -132,7 +135,13 @@ pub fn run(g: &Globals, a: TestArgs) -> CmdResult {
     let outcome = testing::run(rs, &suite, |name| {
         filter.as_ref().is_none_or(|r| r.is_match(name))
     });
-    let text = match a.format {
+    let format = a.format.unwrap_or(if in_github_actions() {
+        TestFormat::Github
+    } else {
+        TestFormat::Human
+    });
+    let text = match format {
+        TestFormat::Github => testing::github(&suite, &outcome, a.min_coverage),
         TestFormat::Human => testing::human(&suite, &outcome, a.min_coverage),
         TestFormat::Json => format!(
             "{}\n",
