@@ -118,6 +118,8 @@ impl State<'_> {
             return Val::Na;
         }
         match self.slots[q] {
+            // Answered, but the skip logic may yet rule the question out.
+            Slot::Num(x) if app == Tri::Unknown => Val::MaybeRange(x, x),
             Slot::Num(x) => Val::Range(x, x),
             _ => match self.rs.questions[q].kind.range() {
                 Some((lo, hi)) => Val::Range(lo, hi),
@@ -156,6 +158,12 @@ fn instrument_total(
         }
         any_applies = true;
         match slots[q] {
+            Slot::Num(x) if app == Tri::Unknown => {
+                // Either not asked (least points) or this answer.
+                let p = item.values.points(x);
+                lo += p.min(pmin);
+                hi += p.max(pmin);
+            }
             Slot::Num(x) => {
                 let p = item.values.points(x);
                 lo += p;
@@ -209,14 +217,15 @@ impl Env for State<'_> {
         match operand {
             Operand::Answer(q) => self.question_value(q as usize),
             Operand::Total(i) => self.total(i as usize),
-            Operand::Band(i) => match self.total(i as usize) {
-                Val::Na => Val::Na,
-                Val::Range(lo, hi) => {
-                    let inst = &self.rs.instruments[i as usize];
-                    let b = |t: f64| inst.band_of(t as i64).unwrap_or(0) as f64;
-                    Val::Range(b(lo), b(hi))
+            Operand::Band(i) => {
+                let inst = &self.rs.instruments[i as usize];
+                let b = |t: f64| inst.band_of(t as i64).unwrap_or(0) as f64;
+                match self.total(i as usize) {
+                    Val::Na => Val::Na,
+                    Val::Range(lo, hi) => Val::Range(b(lo), b(hi)),
+                    Val::MaybeRange(lo, hi) => Val::MaybeRange(b(lo), b(hi)),
                 }
-            },
+            }
             Operand::Rating(d) => self
                 .ratings
                 .get(d as usize)
@@ -232,6 +241,9 @@ impl Env for State<'_> {
             return Multi::Na;
         }
         match self.slots[q] {
+            Slot::Multi(m) if self.applicable.get(q).copied() == Some(Tri::Unknown) => {
+                Multi::MaybeSet(m)
+            }
             Slot::Multi(m) => Multi::Set(m),
             _ => Multi::Unknown,
         }
@@ -239,10 +251,10 @@ impl Env for State<'_> {
 
     fn answered(&self, q: u32) -> Tri {
         let q = q as usize;
-        if self.applicable.get(q).copied() == Some(Tri::False) {
-            return Tri::False;
+        match self.applicable.get(q).copied().unwrap_or(Tri::Unknown) {
+            Tri::False => Tri::False,
+            app => Tri::from_bool(self.slots[q].is_answer()).and(app),
         }
-        Tri::from_bool(self.slots[q].is_answer())
     }
 
     fn missing(&self, q: u32) -> Tri {
@@ -475,8 +487,8 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
                     missing: Vec::new(),
                     applicable: false,
                 },
-                Val::Range(lo, hi) => {
-                    let complete = item_missing.is_empty();
+                Val::Range(lo, hi) | Val::MaybeRange(lo, hi) => {
+                    let complete = item_missing.is_empty() && lo == hi;
                     let total = complete.then_some(lo as i64);
                     InstrumentResult {
                         total,
@@ -593,6 +605,7 @@ fn constants(rs: &RuleSet, q: usize) -> Vec<f64> {
             Cond::In {
                 operand: Operand::Answer(x),
                 values,
+                ..
             } if *x == q => out.extend(values),
             _ => {}
         }
@@ -628,10 +641,18 @@ pub fn for_each_condition(rs: &RuleSet, mut f: impl FnMut(&crate::cond::Cond)) {
     }
 }
 
-/// Missing questions that can lift the level: first each on its own, by
-/// trying its possible values with every other missing answer still
-/// missing; where none does alone but together they can (two missing items
-/// of one total), the ones without which the most severe case is lower.
+/// Missing questions that can lift the level.
+///
+/// First each on its own: some value of it, with every other missing
+/// answer still missing, gives a more intensive level. Then, where the most
+/// severe case is above the level, the answers that reach it only together
+/// with others: for each such question, the other missing answers are set
+/// one by one to their least severe values as long as the most severe case
+/// stays above the level; if setting the question itself to its least
+/// severe value then brings it down, the question takes part. With more
+/// than [`MAX_SEARCH`] missing answers the search is skipped and every
+/// missing answer a rating rule or escalation reads is listed (erring on
+/// the side of listing).
 fn could_raise(
     rs: &RuleSet,
     slots: &[Slot],
@@ -652,20 +673,86 @@ fn could_raise(
         }
         trial[q] = saved;
     }
-    if out.is_empty() {
-        // A value of `q` that lowers the most severe case shows that `q`
-        // takes part in reaching it.
-        for &q in missing {
+    if max_level >= level {
+        return out;
+    }
+    let rest: Vec<usize> = missing
+        .iter()
+        .copied()
+        .filter(|q| !out.contains(q))
+        .collect();
+    if rest.is_empty() {
+        return out;
+    }
+    if missing.len() > MAX_SEARCH {
+        let read = read_by_placement(rs);
+        out.extend(rest.into_iter().filter(|&q| read[q]));
+        out.sort_unstable();
+        return out;
+    }
+    // The least severe value of each missing answer: the one that gives the
+    // lowest most-severe case with the others still missing.
+    let least: Vec<(usize, Slot)> = missing
+        .iter()
+        .map(|&q| {
             let saved = trial[q].clone();
-            let takes_part = candidates(rs, q).into_iter().any(|v| {
-                trial[q] = v;
-                pass(rs, &trial, false).max_level > max_level
-            });
-            if takes_part {
+            let best = candidates(rs, q)
+                .into_iter()
+                .max_by_key(|v| {
+                    trial[q] = v.clone();
+                    pass(rs, &trial, false).max_level
+                })
+                .unwrap_or(Slot::Absent);
+            trial[q] = saved;
+            (q, best)
+        })
+        .collect();
+    let raises = |t: &[Slot]| pass(rs, t, false).max_level < level;
+    for &q in &rest {
+        let mut t = slots.to_vec();
+        for (r, v) in &least {
+            if *r == q {
+                continue;
+            }
+            let saved = std::mem::replace(&mut t[*r], v.clone());
+            if !raises(&t) {
+                t[*r] = saved;
+            }
+        }
+        if let Some((_, v)) = least.iter().find(|(r, _)| *r == q) {
+            t[q] = v.clone();
+            if !raises(&t) {
                 out.push(q);
             }
-            trial[q] = saved;
         }
     }
+    out.sort_unstable();
     out
+}
+
+/// Above this many missing answers, `could_raise` lists instead of searching.
+pub const MAX_SEARCH: usize = 32;
+
+/// Questions read by a rating rule or escalation, directly or through an
+/// instrument.
+fn read_by_placement(rs: &RuleSet) -> Vec<bool> {
+    let mut read = vec![false; rs.questions.len()];
+    let mut mark = |o: Operand| match o {
+        Operand::Answer(q) => read[q as usize] = true,
+        Operand::Total(i) | Operand::Band(i) => {
+            for item in &rs.instruments[i as usize].items {
+                read[item.question] = true;
+            }
+        }
+        _ => {}
+    };
+    for d in &rs.dimensions {
+        for r in &d.rules {
+            r.when.visit_operands(&mut mark);
+        }
+    }
+    for e in &rs.escalations {
+        e.when.visit_operands(&mut mark);
+    }
+    read
 }

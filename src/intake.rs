@@ -102,17 +102,18 @@ impl IntakeError {
         IntakeError { first: d, count: 1 }
     }
 
-    /// The message, with a note when there were more problems.
+    /// The message with its hint ("did you mean ..."), and a note when
+    /// there were more problems.
     pub fn message(&self) -> String {
-        if self.count > 1 {
-            format!(
-                "{} (and {} more problem(s))",
-                self.first.message,
-                self.count - 1
-            )
-        } else {
-            self.first.message.clone()
+        let mut m = self.first.message.clone();
+        if let Some(h) = &self.first.help {
+            m.push_str("; ");
+            m.push_str(h);
         }
+        if self.count > 1 {
+            m.push_str(&format!(" (and {} more problem(s))", self.count - 1));
+        }
+        m
     }
 }
 
@@ -140,6 +141,7 @@ pub fn parse(text: &str, rs: &RuleSet, limits: &Limits) -> Result<Intake, Intake
         } else {
             "intake-syntax"
         };
+        d.message = without_quoted(&d.message);
         IntakeError::single(d)
     })?;
     from_node(&node, rs)
@@ -225,6 +227,23 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// A parser message without the `quoted` text it may carry, which could be
+/// part of an answer.
+fn without_quoted(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut inside = false;
+    for c in msg.chars() {
+        if c == '`' {
+            inside = !inside;
+            continue;
+        }
+        if !inside {
+            out.push(c);
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A key shown in a message: ids only; anything else is not repeated.

@@ -111,11 +111,11 @@ pub fn parse(text: &str, file: u32, limits: &Limits) -> Result<Node, Diagnostic>
     let raw: Result<Spanned<Raw>, _> = serde_saphyr::from_str_with_options(text, options);
     match raw {
         Ok(raw) => Ok(convert(raw, file, text)),
-        Err(e) => Err(syntax_error(&e, file, text)),
+        Err(e) => Err(syntax_error(&e, file, text, limits)),
     }
 }
 
-fn syntax_error(e: &serde_saphyr::Error, file: u32, text: &str) -> Diagnostic {
+fn syntax_error(e: &serde_saphyr::Error, file: u32, text: &str, limits: &Limits) -> Diagnostic {
     let span = e
         .location()
         .map(|l| location_span(&l, file, text))
@@ -139,14 +139,49 @@ fn syntax_error(e: &serde_saphyr::Error, file: u32, text: &str) -> Diagnostic {
     } else {
         "yaml-syntax"
     };
-    let msg = if lower.contains("multiple yaml documents") {
-        "more than one YAML document in the file (a `---` separator); put one document in each file"
-            .to_string()
-    } else {
-        msg
+    // Budget breaches come as `budget breached: Kind { ... }`: say which
+    // limit in words.
+    let breached = msg.strip_prefix("budget breached: ").map(|rest| {
+        rest.split([' ', '{'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    });
+    let (code, msg) = match breached.as_deref() {
+        Some("documents") => ("yaml-syntax", MULTI_DOC.to_string()),
+        Some("depth") => (
+            "yaml-limit",
+            format!(
+                "the file nests deeper than the limit of {} levels",
+                limits.max_depth
+            ),
+        ),
+        Some("nodes") => (
+            "yaml-limit",
+            format!(
+                "the file has more than the limit of {} YAML values",
+                limits.max_nodes
+            ),
+        ),
+        Some("aliases") => (
+            "yaml-limit",
+            format!(
+                "the file has more than the limit of {} YAML aliases (*name)",
+                limits.max_aliases
+            ),
+        ),
+        Some(other) => (
+            "yaml-limit",
+            format!("the file exceeds a YAML size limit ({other})"),
+        ),
+        None if lower.contains("multiple yaml documents") => ("yaml-syntax", MULTI_DOC.to_string()),
+        None => (code, msg),
     };
     Diagnostic::error(code, span, msg)
 }
+
+const MULTI_DOC: &str =
+    "more than one YAML document in the file (a --- separator); put one document in each file";
 
 fn location_span(l: &serde_saphyr::Location, file: u32, _text: &str) -> Span {
     let s = l.span();
@@ -296,7 +331,8 @@ mod tests {
     #[test]
     fn rejects_several_documents() {
         let e = p("a: 1\n---\nb: 2\n").unwrap_err();
-        assert_eq!(e.span.line, 3);
+        // Reported at the separator.
+        assert_eq!(e.span.line, 2);
         assert!(e.message.starts_with("more than one YAML document"));
     }
 

@@ -128,17 +128,16 @@ impl Globals {
                 sources,
                 diagnostics,
             }) => {
-                let mut msg = String::new();
                 for d in &diagnostics {
-                    msg.push_str(&sources.render(d));
+                    eprintln_safe(&sources.render(d));
                 }
                 let n = diagnostics
                     .iter()
                     .filter(|d| d.severity == Severity::Error)
                     .count();
-                msg.push_str(&format!(
-                    "the rule set is invalid ({n} error(s)); nothing was scored. Run `placement rules check` for details"
-                ));
+                let msg = format!(
+                    "the rule set is invalid ({n} error(s)); nothing was done. Run `placement rules check` for details"
+                );
                 Err(Failure::usage(msg))
             }
         }

@@ -87,6 +87,9 @@ pub enum Cond {
     In {
         operand: Operand,
         values: Vec<f64>,
+        /// The operand takes whole numbers only (bands, options, integer
+        /// answers, ratings, levels), so a range can be covered by the list.
+        integral: bool,
     },
     Has {
         question: u32,
@@ -105,6 +108,10 @@ pub enum Val {
     Na,
     /// Somewhere in `lo..=hi`; a known value has `lo == hi`.
     Range(f64, f64),
+    /// Either not applicable or somewhere in `lo..=hi`: an answer to a
+    /// question whose skip logic depends on a missing answer. A comparison
+    /// that holds on the range is only possible, never certain.
+    MaybeRange(f64, f64),
 }
 
 /// A multi-choice answer during evaluation.
@@ -113,6 +120,8 @@ pub enum Multi {
     Na,
     Unknown,
     Set(u64),
+    /// Either not applicable or this set (see [`Val::MaybeRange`]).
+    MaybeSet(u64),
 }
 
 /// What evaluation needs to know about the answers and results so far.
@@ -169,18 +178,16 @@ impl Cond {
             Cond::Cmp { operand, op, value } => match env.value(*operand) {
                 Val::Na => Tri::False,
                 Val::Range(lo, hi) => compare(lo, hi, *op, *value),
+                Val::MaybeRange(lo, hi) => compare(lo, hi, *op, *value).and(Tri::Unknown),
             },
-            Cond::In { operand, values } => match env.value(*operand) {
+            Cond::In {
+                operand,
+                values,
+                integral,
+            } => match env.value(*operand) {
                 Val::Na => Tri::False,
-                Val::Range(lo, hi) => {
-                    if lo == hi {
-                        Tri::from_bool(values.contains(&lo))
-                    } else if values.iter().any(|v| *v >= lo && *v <= hi) {
-                        Tri::Unknown
-                    } else {
-                        Tri::False
-                    }
-                }
+                Val::Range(lo, hi) => member(lo, hi, values, *integral),
+                Val::MaybeRange(lo, hi) => member(lo, hi, values, *integral).and(Tri::Unknown),
             },
             Cond::Has {
                 question,
@@ -189,10 +196,8 @@ impl Cond {
             } => match env.multi(*question) {
                 Multi::Na => Tri::False,
                 Multi::Unknown => Tri::Unknown,
-                Multi::Set(set) => Tri::from_bool(match mode {
-                    HasMode::One | HasMode::Any => set & mask != 0,
-                    HasMode::All => set & mask == *mask,
-                }),
+                Multi::Set(set) => has(set, *mode, *mask),
+                Multi::MaybeSet(set) => has(set, *mode, *mask).and(Tri::Unknown),
             },
             Cond::Answered(q) => env.answered(*q),
             Cond::Missing(q) => env.missing(*q),
@@ -212,6 +217,31 @@ impl Cond {
             }
         }
     }
+}
+
+fn has(set: u64, mode: HasMode, mask: u64) -> Tri {
+    Tri::from_bool(match mode {
+        HasMode::One | HasMode::Any => set & mask != 0,
+        HasMode::All => set & mask == mask,
+    })
+}
+
+/// Whether a value in `lo..=hi` is among `values`.
+fn member(lo: f64, hi: f64, values: &[f64], integral: bool) -> Tri {
+    if lo == hi {
+        return Tri::from_bool(values.contains(&lo));
+    }
+    if !values.iter().any(|v| *v >= lo && *v <= hi) {
+        return Tri::False;
+    }
+    // Every whole number of the range listed: it holds whatever the value.
+    if integral && hi - lo <= 10_000.0 {
+        let (a, b) = (lo.ceil() as i64, hi.floor() as i64);
+        if (a..=b).all(|x| values.contains(&(x as f64))) {
+            return Tri::True;
+        }
+    }
+    Tri::Unknown
 }
 
 fn compare(lo: f64, hi: f64, op: CmpOp, v: f64) -> Tri {

@@ -593,7 +593,7 @@ mod tests {
     fn reports_position_of_errors() {
         let e = parse("a >= 3 and (b == 1").unwrap_err();
         assert_eq!(e.message, "expected `)`, found the end of the condition");
-        assert_eq!(e.pos.start, 19);
+        assert_eq!(e.pos.start, 18);
         let e = parse("a = 3").unwrap_err();
         assert_eq!(e.message, "`=` is not an operator; write `==` to compare");
         assert_eq!(e.pos.start, 2);

@@ -141,7 +141,17 @@ impl Resolver<'_, '_> {
                 for lit in set {
                     values.push(self.value(&target, lhs, lit)?);
                 }
-                Some(Cond::In { operand, values })
+                let integral = match target {
+                    Target::Question(q) => {
+                        !matches!(self.rs.questions[q].kind, QuestionKind::Number { .. })
+                    }
+                    _ => true,
+                };
+                Some(Cond::In {
+                    operand,
+                    values,
+                    integral,
+                })
             }
             Expr::Has { lhs, mode, items } => {
                 let target = self.target(lhs)?;

@@ -56,6 +56,20 @@ pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
             let _ = writeln!(out, "{line}");
         }
     }
+    for &i in &a.possible_flags {
+        let f = &rs.flags[i];
+        if f.severity == FlagSeverity::Critical {
+            let line = format!(
+                "?? POSSIBLE CRITICAL [{}]: {} (cannot be ruled out until the missing answers are known)",
+                f.id, f.message
+            );
+            if style.color {
+                let _ = writeln!(out, "\x1b[1;33m{line}\x1b[0m");
+            } else {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
     t.set_content_arrangement(ContentArrangement::Dynamic);

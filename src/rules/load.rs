@@ -338,12 +338,14 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 tops.push(f);
             }
         }
+        // Whole-rule-set problems (no `name`, ...) point at the first key
+        // of the first file.
         let first_span = docs
-            .first()
-            .map(|d| Span {
-                line: 1,
-                col: 1,
-                ..d.span
+            .iter()
+            .find(|d| d.span.is_known())
+            .map(|d| match &d.kind {
+                Kind::Map(pairs) if !pairs.is_empty() => pairs[0].0.span,
+                _ => d.span,
             })
             .unwrap_or(Span::UNKNOWN);
 
@@ -1575,12 +1577,13 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         "`minimums` must map each dimension id to a list of levels",
                     );
                 }
+                // Dimensions whose entry had a problem were reported already.
+                let mentioned: Vec<&str> = match &mn.kind {
+                    Kind::Map(pairs) => pairs.iter().filter_map(|(k, _)| k.as_str()).collect(),
+                    _ => Vec::new(),
+                };
                 for d in dims.iter() {
-                    if d.minimums.is_empty()
-                        && !self.dec.diags.iter().any(|x| {
-                            x.message.contains(&format!("`{}`", d.id)) && x.code == "minimums"
-                        })
-                    {
+                    if !mentioned.contains(&d.id.as_str()) {
                         self.dec.error(
                             "minimums",
                             mn.span,
