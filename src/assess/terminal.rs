@@ -16,6 +16,7 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use dialoguer::console::{style, Term};
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Input, MultiSelect, Select};
+use std::fmt;
 use std::io::Write;
 
 const DECLINE: &str = "(declined / unknown)";
@@ -25,7 +26,7 @@ const HELP: &str = "(show help)";
 /// any prompt (no terminal; everything was answered beforehand).
 pub struct Terminal<'a> {
     term: Term,
-    theme: ColorfulTheme,
+    theme: MarkedTheme,
     color: bool,
     color_stdout: bool,
     interactive: bool,
@@ -45,7 +46,7 @@ impl<'a> Terminal<'a> {
         dialoguer::console::set_colors_enabled_stderr(color_stderr);
         Terminal {
             term: Term::stderr(),
-            theme: ColorfulTheme::default(),
+            theme: MarkedTheme(ColorfulTheme::default()),
             color: color_stderr,
             color_stdout,
             interactive,
@@ -441,6 +442,82 @@ impl Prompter for Terminal<'_> {
             }
             Notice::Info(s) => self.line(s),
         }
+    }
+}
+
+/// dialoguer's colourful theme, with the cursor of a multiple-choice list
+/// marked by a character too: that theme marks it by colour alone, which
+/// is invisible without colour.
+struct MarkedTheme(ColorfulTheme);
+
+impl dialoguer::theme::Theme for MarkedTheme {
+    fn format_prompt(&self, f: &mut dyn fmt::Write, prompt: &str) -> fmt::Result {
+        self.0.format_prompt(f, prompt)
+    }
+    fn format_error(&self, f: &mut dyn fmt::Write, err: &str) -> fmt::Result {
+        self.0.format_error(f, err)
+    }
+    fn format_input_prompt(
+        &self,
+        f: &mut dyn fmt::Write,
+        prompt: &str,
+        default: Option<&str>,
+    ) -> fmt::Result {
+        self.0.format_input_prompt(f, prompt, default)
+    }
+    fn format_input_prompt_selection(
+        &self,
+        f: &mut dyn fmt::Write,
+        prompt: &str,
+        sel: &str,
+    ) -> fmt::Result {
+        self.0.format_input_prompt_selection(f, prompt, sel)
+    }
+    fn format_select_prompt(&self, f: &mut dyn fmt::Write, prompt: &str) -> fmt::Result {
+        self.0.format_select_prompt(f, prompt)
+    }
+    fn format_select_prompt_selection(
+        &self,
+        f: &mut dyn fmt::Write,
+        prompt: &str,
+        sel: &str,
+    ) -> fmt::Result {
+        self.0.format_select_prompt_selection(f, prompt, sel)
+    }
+    fn format_select_prompt_item(
+        &self,
+        f: &mut dyn fmt::Write,
+        text: &str,
+        active: bool,
+    ) -> fmt::Result {
+        self.0.format_select_prompt_item(f, text, active)
+    }
+    fn format_multi_select_prompt(&self, f: &mut dyn fmt::Write, prompt: &str) -> fmt::Result {
+        self.0.format_multi_select_prompt(f, prompt)
+    }
+    fn format_multi_select_prompt_selection(
+        &self,
+        f: &mut dyn fmt::Write,
+        prompt: &str,
+        sel: &[&str],
+    ) -> fmt::Result {
+        self.0.format_multi_select_prompt_selection(f, prompt, sel)
+    }
+    fn format_multi_select_prompt_item(
+        &self,
+        f: &mut dyn fmt::Write,
+        text: &str,
+        checked: bool,
+        active: bool,
+    ) -> fmt::Result {
+        let mark = if active {
+            &self.0.active_item_prefix
+        } else {
+            &self.0.inactive_item_prefix
+        };
+        write!(f, "{mark} ")?;
+        self.0
+            .format_multi_select_prompt_item(f, text, checked, active)
     }
 }
 

@@ -79,6 +79,7 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
                     p.display()
                 )));
             }
+            remove_stale_temporaries(p);
             (p.clone(), intake)
         }
         None => {
@@ -206,11 +207,60 @@ and ask only the rest, use `placement assess --answers FILE` (with nothing left 
             ));
             Ok(EXIT_INTERRUPTED)
         }
+        Err(AssessError::Save(e)) if !path.exists() => Err(Failure::usage(format!(
+            "cannot write the intake file {shown}: {}",
+            io_reason(&e)
+        ))),
         Err(AssessError::Save(e)) => Err(Failure::usage(format!(
-            "cannot save the intake to {shown}: {}. The last answer was not saved; the file holds the state before it",
+            "cannot save the intake to {shown}: {}. The last answer was not saved; the file holds the answers before it. To continue: {resume}",
             io_reason(&e)
         ))),
     }
+}
+
+/// Removes what a killed save of `path` left behind: the temporary files
+/// `fsutil` writes beside it (`.NAME.tmp-PID-N`), when process PID is gone.
+/// They hold answers, so they are not left lying around.
+fn remove_stale_temporaries(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!(".{}.tmp-", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().to_string();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if !process_alive(pid) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 /// Reads an intake file to prefill or resume from.
@@ -330,6 +380,24 @@ mod tests {
     fn quotes_paths_for_the_shell() {
         assert_eq!(shell_quote("a/b-1.yaml"), "a/b-1.yaml");
         assert_eq!(shell_quote("my file's.yaml"), "'my file'\\''s.yaml'");
+    }
+
+    #[test]
+    fn removes_temporaries_of_dead_processes_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("intake-1.yaml");
+        std::fs::write(&target, "intake: 1\n").unwrap();
+        let mine = dir
+            .path()
+            .join(format!(".intake-1.yaml.tmp-{}-0", std::process::id()));
+        let dead = dir.path().join(".intake-1.yaml.tmp-999999999-0");
+        let other = dir.path().join(".other.yaml.tmp-999999999-0");
+        for p in [&mine, &dead, &other] {
+            std::fs::write(p, "x").unwrap();
+        }
+        remove_stale_temporaries(&target);
+        assert!(mine.exists() && other.exists() && target.exists());
+        assert!(!dead.exists());
     }
 
     #[test]
