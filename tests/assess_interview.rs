@@ -350,6 +350,16 @@ fn review_edits_reevaluate_skip_logic() {
         })
         .expect("dropped answers listed");
     assert!(dropped.contains(&"cows_total".to_string()), "{dropped:?}");
+    // The result shown is the file's: no answers kept but not used.
+    let shown = p
+        .shown
+        .iter()
+        .find_map(|n| match n {
+            Notice::Result { assessment, .. } => Some(assessment.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(shown.warnings.is_empty(), "{:?}", shown.warnings);
     let saved = reread(&last_saved(&iv));
     assert_eq!(saved.slots[q("cows_total")], Slot::Absent);
     assert_eq!(saved.slots[q("substances")], Slot::Multi(1));

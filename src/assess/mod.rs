@@ -234,6 +234,10 @@ impl<'r, S: Store> Interview<'r, S> {
                 return Ok(o);
             }
         }
+        // From here on the answers are what the file holds: answers kept
+        // in memory for questions that no longer apply are let go.
+        self.intake = self.saved_intake();
+        self.rescore();
         p.show(&Notice::Result {
             intake: Box::new(self.saved_intake()),
             assessment: Box::new(self.assessment.clone()),
