@@ -343,7 +343,13 @@ impl Parser<'_> {
                     "unknown-question" | "unknown-option" => "test-unknown-reference",
                     _ => "test-answer",
                 };
-                d.message = format!("test `{name}`: {}", e.message());
+                // The help stays separate; note further problems.
+                let more = if e.count > 1 {
+                    format!(" (and {} more problem(s))", e.count - 1)
+                } else {
+                    String::new()
+                };
+                d.message = format!("test `{name}`: {}{more}", e.first.message);
                 self.diags.push(d);
                 None
             }
