@@ -30,7 +30,7 @@ pub enum RulesCommand {
     Test(TestArgs),
     /// Print the compiled rule set.
     Show(ShowArgs),
-    /// JSON Schema (draft-07) for rule files, or with `--intake` for intake files.
+    /// JSON Schema (draft-07) for rule files, `--intake` files or `--tests` files.
     Schema(SchemaArgs),
     /// Which saved intakes would change level between two rule sets.
     Diff(DiffArgs),
