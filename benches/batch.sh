@@ -103,8 +103,8 @@ results=$(mktemp)
   best "score-yaml" - "$BIN" score "$Y" --format jsonl --no-summary
 } > "$results"
 
-ONE=$(ls "$Y" | head -1)
-single=$(python3 - "$BIN" "$Y/$ONE" <<'PY'
+ONE=$(find "$Y" -name "*.yaml" -print -quit)
+single=$(python3 - "$BIN" "$ONE" <<'PY'
 import subprocess, sys, time
 runs = []
 for _ in range(30):

@@ -696,13 +696,16 @@ fn could_raise(
         .iter()
         .map(|&q| {
             let saved = trial[q].clone();
-            let best = candidates(rs, q)
-                .into_iter()
-                .max_by_key(|v| {
-                    trial[q] = v.clone();
-                    pass(rs, &trial, false).max_level
-                })
-                .unwrap_or(Slot::Absent);
+            // Candidates come least severe first; the first of equals wins.
+            let mut best: Option<(usize, Slot)> = None;
+            for v in candidates(rs, q) {
+                trial[q] = v.clone();
+                let m = pass(rs, &trial, false).max_level;
+                if best.as_ref().is_none_or(|(bm, _)| m > *bm) {
+                    best = Some((m, v));
+                }
+            }
+            let best = best.map(|(_, v)| v).unwrap_or(Slot::Absent);
             trial[q] = saved;
             (q, best)
         })
