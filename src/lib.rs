@@ -20,3 +20,4 @@ pub mod render;
 pub mod rules;
 pub mod sample;
 pub mod yaml;
+pub mod yaml_tree;

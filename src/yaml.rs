@@ -6,49 +6,8 @@
 //! reported with its line and column instead of stopping at the first one.
 
 use crate::diag::{Diagnostic, Span};
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
-use std::fmt;
-
-/// A YAML value with its place in the file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub kind: Kind,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
-}
-
-impl Node {
-    /// What kind of value this is, for messages ("a list", "text").
-    pub fn kind_name(&self) -> &'static str {
-        match &self.kind {
-            Kind::Null => "nothing (null)",
-            Kind::Bool(_) => "true/false",
-            Kind::Int(_) => "a whole number",
-            Kind::Float(_) => "a number",
-            Kind::Str(_) => "text",
-            Kind::Seq(_) => "a list",
-            Kind::Map(_) => "a mapping",
-        }
-    }
-
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.kind {
-            Kind::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-}
+use crate::yaml_tree::{location_span, options, parse_tree};
+pub use crate::yaml_tree::{Kind, Node};
 
 /// Size limits for one file.
 #[derive(Debug, Clone, Copy)]
@@ -93,26 +52,8 @@ pub fn parse(text: &str, file: u32, limits: &Limits) -> Result<Node, Diagnostic>
             ),
         ));
     }
-    let budget = serde_saphyr::budget! {
-        max_depth: limits.max_depth,
-        max_nodes: limits.max_nodes,
-        max_aliases: limits.max_aliases,
-        max_documents: 1,
-    };
-    let alias_limits = serde_saphyr::alias_limits! {
-        max_total_replayed_events: limits.max_nodes,
-    };
-    let options = serde_saphyr::options! {
-        budget: budget,
-        alias_limits: alias_limits,
-        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
-        strict_booleans: true,
-    };
-    let raw: Result<Spanned<Raw>, _> = serde_saphyr::from_str_with_options(text, options);
-    match raw {
-        Ok(raw) => Ok(convert(raw, file, text)),
-        Err(e) => Err(syntax_error(&e, file, text, limits)),
-    }
+    let options = options(limits.max_depth, limits.max_nodes, limits.max_aliases);
+    parse_tree(text, file, options).map_err(|e| syntax_error(&e, file, text, limits))
 }
 
 fn syntax_error(e: &serde_saphyr::Error, file: u32, text: &str, limits: &Limits) -> Diagnostic {
@@ -182,122 +123,6 @@ fn syntax_error(e: &serde_saphyr::Error, file: u32, text: &str, limits: &Limits)
 
 const MULTI_DOC: &str =
     "more than one YAML document in the file (a --- separator); put one document in each file";
-
-fn location_span(l: &serde_saphyr::Location, file: u32, _text: &str) -> Span {
-    let s = l.span();
-    Span {
-        file,
-        offset: s.byte_offset().unwrap_or(0).min(u32::MAX as u64) as u32,
-        len: s.byte_len().unwrap_or(0).min(u32::MAX as u64) as u32,
-        line: l.line().min(u32::MAX as u64) as u32,
-        col: l.column().min(u32::MAX as u64) as u32,
-    }
-}
-
-fn convert(raw: Spanned<Raw>, file: u32, text: &str) -> Node {
-    let span = location_span(&raw.referenced, file, text);
-    let kind = match raw.value {
-        Raw::Null => Kind::Null,
-        Raw::Bool(b) => Kind::Bool(b),
-        Raw::Int(i) => Kind::Int(i),
-        Raw::Float(f) => Kind::Float(f),
-        Raw::Str(s) => Kind::Str(s),
-        Raw::Seq(items) => Kind::Seq(items.into_iter().map(|i| convert(i, file, text)).collect()),
-        Raw::Map(pairs) => Kind::Map(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (convert(k, file, text), convert(v, file, text)))
-                .collect(),
-        ),
-    };
-    // A mapping or list is located at its first entry by the parser; for a
-    // block mapping that is the first key, which is what we want to show.
-    Node { kind, span }
-}
-
-/// The parser's view of a value, before conversion.
-enum Raw {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Spanned<Raw>>),
-    Map(Vec<(Spanned<Raw>, Spanned<Raw>)>),
-}
-
-impl<'de> Deserialize<'de> for Raw {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct RawVisitor;
-        impl<'de> Visitor<'de> for RawVisitor {
-            type Value = Raw;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any YAML value")
-            }
-            fn visit_unit<E>(self) -> Result<Raw, E> {
-                Ok(Raw::Null)
-            }
-            fn visit_none<E>(self) -> Result<Raw, E> {
-                Ok(Raw::Null)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
-                Raw::deserialize(d)
-            }
-            fn visit_bool<E>(self, b: bool) -> Result<Raw, E> {
-                Ok(Raw::Bool(b))
-            }
-            fn visit_i64<E>(self, i: i64) -> Result<Raw, E> {
-                Ok(Raw::Int(i))
-            }
-            fn visit_u64<E>(self, u: u64) -> Result<Raw, E> {
-                Ok(match i64::try_from(u) {
-                    Ok(i) => Raw::Int(i),
-                    Err(_) => Raw::Float(u as f64),
-                })
-            }
-            fn visit_i128<E>(self, i: i128) -> Result<Raw, E> {
-                Ok(match i64::try_from(i) {
-                    Ok(i) => Raw::Int(i),
-                    Err(_) => Raw::Float(i as f64),
-                })
-            }
-            fn visit_u128<E>(self, u: u128) -> Result<Raw, E> {
-                Ok(match i64::try_from(u) {
-                    Ok(i) => Raw::Int(i),
-                    Err(_) => Raw::Float(u as f64),
-                })
-            }
-            fn visit_f64<E>(self, f: f64) -> Result<Raw, E> {
-                Ok(Raw::Float(f))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Raw, E> {
-                Ok(Raw::Str(s.to_owned()))
-            }
-            fn visit_string<E>(self, s: String) -> Result<Raw, E> {
-                Ok(Raw::Str(s))
-            }
-            fn visit_bytes<E: de::Error>(self, _b: &[u8]) -> Result<Raw, E> {
-                Err(E::custom("binary values are not supported"))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = a.next_element()? {
-                    items.push(item);
-                }
-                Ok(Raw::Seq(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
-                let mut pairs = Vec::new();
-                while let Some(k) = a.next_key()? {
-                    let v = a.next_value()?;
-                    pairs.push((k, v));
-                }
-                Ok(Raw::Map(pairs))
-            }
-        }
-        d.deserialize_any(RawVisitor)
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -51,19 +51,27 @@ pub struct Loaded {
 }
 
 /// The default rule set's files, embedded at build time.
-pub const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+/// Each entry: file name, text, and the text pre-parsed at build time.
+pub const EMBEDDED: &[(&str, &str, Option<&[u8]>)] =
+    include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 
 /// Loads the embedded default rule set.
 pub fn load_default() -> Result<Loaded, LoadError> {
     let files = EMBEDDED
         .iter()
-        .map(|(rel, text)| SourceFile {
+        .map(|(rel, text, _)| SourceFile {
             path: format!("<default>/{rel}"),
             rel_path: rel.to_string(),
             text: text.to_string(),
         })
         .collect();
-    load_sources(Sources { files })
+    // The trees parsed at build time spare start-up the YAML parse; a file
+    // without one is parsed now.
+    let trees = EMBEDDED
+        .iter()
+        .map(|(_, _, tree)| tree.and_then(crate::yaml_tree::decode))
+        .collect();
+    load_parsed(Sources { files }, trees)
 }
 
 /// Loads a rule set from a file or a folder of `*.yaml` / `*.yml` files
@@ -179,12 +187,21 @@ pub fn fingerprint(sources: &Sources) -> String {
 
 /// Parses, checks and compiles rule files already in memory.
 pub fn load_sources(sources: Sources) -> Result<Loaded, LoadError> {
+    let trees = vec![None; sources.files.len()];
+    load_parsed(sources, trees)
+}
+
+/// Like [`load_sources`], with trees already parsed for some files.
+fn load_parsed(sources: Sources, trees: Vec<Option<Node>>) -> Result<Loaded, LoadError> {
     let mut dec = Decoder::default();
     let mut docs = Vec::new();
-    for (i, f) in sources.files.iter().enumerate() {
-        match yaml::parse(&f.text, i as u32, &Limits::RULES) {
-            Ok(n) => docs.push(n),
-            Err(d) => dec.push(d),
+    for ((i, f), tree) in sources.files.iter().enumerate().zip(trees) {
+        match tree {
+            Some(n) => docs.push(n),
+            None => match yaml::parse(&f.text, i as u32, &Limits::RULES) {
+                Ok(n) => docs.push(n),
+                Err(d) => dec.push(d),
+            },
         }
     }
     let compiled = Compiler::new(&sources, &mut dec).compile(&docs);
@@ -1894,5 +1911,30 @@ struct DimRef(Option<(String, Span)>);
 impl DimRef {
     fn take_dim(&mut self) -> Option<(String, Span)> {
         self.0.take()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_trees_equal_parsing_the_text() {
+        assert!(!EMBEDDED.is_empty());
+        for (i, (name, text, tree)) in EMBEDDED.iter().enumerate() {
+            let tree = tree.unwrap_or_else(|| panic!("{name} has no pre-parsed tree"));
+            let decoded = crate::yaml_tree::decode(tree).expect("decodes");
+            let parsed = yaml::parse(text, i as u32, &Limits::RULES).expect("parses");
+            assert_eq!(decoded, parsed, "{name}");
+        }
+    }
+
+    #[test]
+    fn decode_rejects_truncated_trees() {
+        let (_, _, tree) = EMBEDDED[0];
+        let tree = tree.expect("tree");
+        for cut in [0, 1, tree.len() / 2, tree.len() - 1] {
+            assert_eq!(crate::yaml_tree::decode(&tree[..cut]), None);
+        }
     }
 }

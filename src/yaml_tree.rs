@@ -1,0 +1,362 @@
+//! The spanned YAML tree shared by the crate and its build script (which
+//! includes this file to pre-parse the embedded default rule set): a
+//! [`Node`] for every value with its [`Span`], the serde-saphyr visitor
+//! that builds it, and a compact binary encoding of trees.
+//!
+//! This file must not use anything from the crate.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+/// A place in a source file. `line` and `col` count from 1; `col` counts
+/// characters. `offset` and `len` are bytes into the file's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Span {
+    pub file: u32,
+    pub offset: u32,
+    pub len: u32,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Span {
+    pub const UNKNOWN: Span = Span {
+        file: 0,
+        offset: 0,
+        len: 0,
+        line: 0,
+        col: 0,
+    };
+
+    pub fn is_known(&self) -> bool {
+        self.line > 0
+    }
+}
+
+/// A YAML value with its place in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: Kind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// What kind of value this is, for messages ("a list", "text").
+    pub fn kind_name(&self) -> &'static str {
+        match &self.kind {
+            Kind::Null => "nothing (null)",
+            Kind::Bool(_) => "true/false",
+            Kind::Int(_) => "a whole number",
+            Kind::Float(_) => "a number",
+            Kind::Str(_) => "text",
+            Kind::Seq(_) => "a list",
+            Kind::Map(_) => "a mapping",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The parser options for one file: duplicate keys are passed through (and
+/// reported by the decoder with both places), YAML 1.1 booleans such as
+/// `yes` stay text, and the budgets bound depth, size and aliases.
+pub fn options(max_depth: usize, max_nodes: usize, max_aliases: usize) -> serde_saphyr::Options {
+    let budget = serde_saphyr::budget! {
+        max_depth: max_depth,
+        max_nodes: max_nodes,
+        max_aliases: max_aliases,
+        max_documents: 1,
+    };
+    let alias_limits = serde_saphyr::alias_limits! {
+        max_total_replayed_events: max_nodes,
+    };
+    serde_saphyr::options! {
+        budget: budget,
+        alias_limits: alias_limits,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
+        strict_booleans: true,
+    }
+}
+
+/// Parses one document into a tree.
+pub fn parse_tree(
+    text: &str,
+    file: u32,
+    options: serde_saphyr::Options,
+) -> Result<Node, serde_saphyr::Error> {
+    let raw: Spanned<Raw> = serde_saphyr::from_str_with_options(text, options)?;
+    Ok(convert(raw, file, text))
+}
+
+pub fn location_span(l: &serde_saphyr::Location, file: u32, _text: &str) -> Span {
+    let s = l.span();
+    Span {
+        file,
+        offset: s.byte_offset().unwrap_or(0).min(u32::MAX as u64) as u32,
+        len: s.byte_len().unwrap_or(0).min(u32::MAX as u64) as u32,
+        line: l.line().min(u32::MAX as u64) as u32,
+        col: l.column().min(u32::MAX as u64) as u32,
+    }
+}
+
+fn convert(raw: Spanned<Raw>, file: u32, text: &str) -> Node {
+    let span = location_span(&raw.referenced, file, text);
+    let kind = match raw.value {
+        Raw::Null => Kind::Null,
+        Raw::Bool(b) => Kind::Bool(b),
+        Raw::Int(i) => Kind::Int(i),
+        Raw::Float(f) => Kind::Float(f),
+        Raw::Str(s) => Kind::Str(s),
+        Raw::Seq(items) => Kind::Seq(items.into_iter().map(|i| convert(i, file, text)).collect()),
+        Raw::Map(pairs) => Kind::Map(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (convert(k, file, text), convert(v, file, text)))
+                .collect(),
+        ),
+    };
+    // A mapping or list is located at its first entry by the parser; for a
+    // block mapping that is the first key, which is what we want to show.
+    Node { kind, span }
+}
+
+/// The parser's view of a value, before conversion.
+enum Raw {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Raw>>),
+    Map(Vec<(Spanned<Raw>, Spanned<Raw>)>),
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RawVisitor;
+        impl<'de> Visitor<'de> for RawVisitor {
+            type Value = Raw;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_unit<E>(self) -> Result<Raw, E> {
+                Ok(Raw::Null)
+            }
+            fn visit_none<E>(self) -> Result<Raw, E> {
+                Ok(Raw::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+                Raw::deserialize(d)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Raw, E> {
+                Ok(Raw::Bool(b))
+            }
+            fn visit_i64<E>(self, i: i64) -> Result<Raw, E> {
+                Ok(Raw::Int(i))
+            }
+            fn visit_u64<E>(self, u: u64) -> Result<Raw, E> {
+                Ok(match i64::try_from(u) {
+                    Ok(i) => Raw::Int(i),
+                    Err(_) => Raw::Float(u as f64),
+                })
+            }
+            fn visit_i128<E>(self, i: i128) -> Result<Raw, E> {
+                Ok(match i64::try_from(i) {
+                    Ok(i) => Raw::Int(i),
+                    Err(_) => Raw::Float(i as f64),
+                })
+            }
+            fn visit_u128<E>(self, u: u128) -> Result<Raw, E> {
+                Ok(match i64::try_from(u) {
+                    Ok(i) => Raw::Int(i),
+                    Err(_) => Raw::Float(u as f64),
+                })
+            }
+            fn visit_f64<E>(self, f: f64) -> Result<Raw, E> {
+                Ok(Raw::Float(f))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Raw, E> {
+                Ok(Raw::Str(s.to_owned()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Raw, E> {
+                Ok(Raw::Str(s))
+            }
+            fn visit_bytes<E: de::Error>(self, _b: &[u8]) -> Result<Raw, E> {
+                Err(E::custom("binary values are not supported"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = a.next_element()? {
+                    items.push(item);
+                }
+                Ok(Raw::Seq(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(k) = a.next_key()? {
+                    let v = a.next_value()?;
+                    pairs.push((k, v));
+                }
+                Ok(Raw::Map(pairs))
+            }
+        }
+        d.deserialize_any(RawVisitor)
+    }
+}
+
+// Binary encoding: a tag byte, the span as five varints, then the value.
+
+const T_NULL: u8 = 0;
+const T_FALSE: u8 = 1;
+const T_TRUE: u8 = 2;
+const T_INT: u8 = 3;
+const T_FLOAT: u8 = 4;
+const T_STR: u8 = 5;
+const T_SEQ: u8 = 6;
+const T_MAP: u8 = 7;
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Appends the encoding of `node` to `out`.
+pub fn encode(node: &Node, out: &mut Vec<u8>) {
+    let tag = match &node.kind {
+        Kind::Null => T_NULL,
+        Kind::Bool(false) => T_FALSE,
+        Kind::Bool(true) => T_TRUE,
+        Kind::Int(_) => T_INT,
+        Kind::Float(_) => T_FLOAT,
+        Kind::Str(_) => T_STR,
+        Kind::Seq(_) => T_SEQ,
+        Kind::Map(_) => T_MAP,
+    };
+    out.push(tag);
+    let s = node.span;
+    for v in [s.file, s.offset, s.len, s.line, s.col] {
+        put_varint(out, v as u64);
+    }
+    match &node.kind {
+        Kind::Int(i) => out.extend_from_slice(&i.to_le_bytes()),
+        Kind::Float(f) => out.extend_from_slice(&f.to_bits().to_le_bytes()),
+        Kind::Str(s) => {
+            put_varint(out, s.len() as u64);
+            out.extend_from_slice(s.as_bytes());
+        }
+        Kind::Seq(items) => {
+            put_varint(out, items.len() as u64);
+            for i in items {
+                encode(i, out);
+            }
+        }
+        Kind::Map(pairs) => {
+            put_varint(out, pairs.len() as u64);
+            for (k, v) in pairs {
+                encode(k, out);
+                encode(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Reads a tree written by [`encode`]; `None` if the bytes are not one.
+pub fn decode(bytes: &[u8]) -> Option<Node> {
+    let mut pos = 0;
+    let node = decode_at(bytes, &mut pos, 0)?;
+    (pos == bytes.len()).then_some(node)
+}
+
+fn varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *bytes.get(*pos)?;
+        *pos += 1;
+        v |= ((b & 0x7f) as u64) << shift;
+        if b < 0x80 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+fn fixed8(bytes: &[u8], pos: &mut usize) -> Option<[u8; 8]> {
+    let b = bytes.get(*pos..*pos + 8)?.try_into().ok()?;
+    *pos += 8;
+    Some(b)
+}
+
+fn decode_at(bytes: &[u8], pos: &mut usize, depth: usize) -> Option<Node> {
+    if depth > 256 {
+        return None;
+    }
+    let tag = *bytes.get(*pos)?;
+    *pos += 1;
+    let mut f = [0u32; 5];
+    for x in f.iter_mut() {
+        *x = u32::try_from(varint(bytes, pos)?).ok()?;
+    }
+    let span = Span {
+        file: f[0],
+        offset: f[1],
+        len: f[2],
+        line: f[3],
+        col: f[4],
+    };
+    let kind = match tag {
+        T_NULL => Kind::Null,
+        T_FALSE => Kind::Bool(false),
+        T_TRUE => Kind::Bool(true),
+        T_INT => Kind::Int(i64::from_le_bytes(fixed8(bytes, pos)?)),
+        T_FLOAT => Kind::Float(f64::from_bits(u64::from_le_bytes(fixed8(bytes, pos)?))),
+        T_STR => {
+            let n = varint(bytes, pos)? as usize;
+            let s = std::str::from_utf8(bytes.get(*pos..pos.checked_add(n)?)?)
+                .ok()?
+                .to_string();
+            *pos += n;
+            Kind::Str(s)
+        }
+        T_SEQ => {
+            let n = varint(bytes, pos)? as usize;
+            let mut items = Vec::with_capacity(n.min(1 << 16));
+            for _ in 0..n {
+                items.push(decode_at(bytes, pos, depth + 1)?);
+            }
+            Kind::Seq(items)
+        }
+        T_MAP => {
+            let n = varint(bytes, pos)? as usize;
+            let mut pairs = Vec::with_capacity(n.min(1 << 16));
+            for _ in 0..n {
+                let k = decode_at(bytes, pos, depth + 1)?;
+                let v = decode_at(bytes, pos, depth + 1)?;
+                pairs.push((k, v));
+            }
+            Kind::Map(pairs)
+        }
+        _ => return None,
+    };
+    Some(Node { kind, span })
+}
