@@ -1007,14 +1007,28 @@ fn bad_arguments_exit_2() {
 }
 
 #[test]
-fn commands_not_built_yet_exit_2_with_a_clear_message() {
-    let out = run(&["completions"]);
-    assert_eq!(out.stdout, "");
-    assert_eq!(
-        out.stderr,
-        "error: `placement completions` is not available in this version yet (tracked in issue 6)\n"
-    );
+fn completions_are_generated_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "_placement()"),
+        ("zsh", "#compdef placement"),
+        ("fish", "complete -c placement"),
+    ] {
+        let out = run(&["completions", shell]);
+        assert_eq!(out.code, 0, "{shell}");
+        assert_eq!(out.stderr, "", "{shell}");
+        assert!(out.stdout.contains(marker), "{shell}: {}", out.stdout);
+        assert!(
+            out.stdout.contains("score"),
+            "{shell}: lists the subcommands"
+        );
+    }
+    let out = run(&["completions", "tcsh"]);
     assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("invalid value 'tcsh'"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod score;
 
 use crate::diag::Severity;
 use crate::rules::{load_default, load_path, LoadError, Loaded};
+use crate::yaml::Limits;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -33,8 +34,12 @@ pub struct Cli {
     pub color: ColorChoice,
 
     /// Largest rule file accepted, in bytes.
-    #[arg(long, global = true, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::RULES.max_bytes)]
     pub max_rules_bytes: usize,
+
+    /// Largest intake file (or line of JSON Lines on stdin) accepted, in bytes.
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::INTAKE.max_bytes)]
+    pub max_intake_bytes: usize,
 
     #[command(subcommand)]
     pub command: Command,
@@ -62,8 +67,11 @@ pub enum Command {
     Rules(rules_cmd::RulesCommand),
     /// Synthetic, fictional intakes for demos, training and load tests.
     Sample(sample::SampleArgs),
-    /// Shell completions (not built yet).
-    Completions,
+    /// Print shell completions for SHELL (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// A command's failure, with the exit code it maps to.
@@ -96,6 +104,8 @@ pub struct Globals {
     pub color_stdout: bool,
     pub color_stderr: bool,
     pub max_rules_bytes: usize,
+    /// Limits for intake files: [`Limits::INTAKE`] with `--max-intake-bytes`.
+    pub intake_limits: Limits,
 }
 
 impl Globals {
@@ -111,6 +121,7 @@ impl Globals {
             color_stdout: pick(std::io::stdout().is_terminal()),
             color_stderr: pick(std::io::stderr().is_terminal()),
             max_rules_bytes: cli.max_rules_bytes,
+            intake_limits: Limits::INTAKE.with_max_bytes(cli.max_intake_bytes),
         }
     }
 
@@ -153,7 +164,12 @@ pub fn run(cli: Cli) -> u8 {
         Command::Explain(args) => explain::run(&g, args),
         Command::Rules(cmd) => rules_cmd::run(&g, cmd),
         Command::Sample(args) => sample::run(&g, args),
-        Command::Completions => not_yet("completions", 6),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "placement", &mut std::io::stdout());
+            Ok(0)
+        }
     };
     match result {
         Ok(code) => code,
@@ -162,12 +178,6 @@ pub fn run(cli: Cli) -> u8 {
             f.code
         }
     }
-}
-
-fn not_yet(cmd: &str, issue: u32) -> CmdResult {
-    Err(Failure::usage(format!(
-        "`placement {cmd}` is not available in this version yet (tracked in issue {issue})"
-    )))
 }
 
 /// Writes to stderr, ignoring a closed pipe.

@@ -90,13 +90,20 @@ fn tally(rs: &RuleSet, rec: &Record) -> Tally {
 }
 
 /// Renders one record in the chosen format.
-fn render_one(rs: &RuleSet, rec: &Record, format: Format, style: Style, out: &mut Vec<u8>) {
+fn render_one(
+    rs: &RuleSet,
+    cache: &render::json::Cache,
+    rec: &Record,
+    format: Format,
+    style: Style,
+    out: &mut Vec<u8>,
+) {
     match format {
         Format::Table => {
             out.extend_from_slice(render::table::record(rs, rec, style).as_bytes());
             out.push(b'\n');
         }
-        Format::Jsonl | Format::Json => render::json::write_record(rs, rec, out),
+        Format::Jsonl | Format::Json => render::json::write_record(rs, cache, rec, out),
         Format::Markdown => out.extend_from_slice(render::markdown::record(rs, rec).as_bytes()),
         Format::Csv => out.extend_from_slice(&render::csv::line(render::csv::row(rs, rec))),
     }
@@ -137,7 +144,7 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
             std::io::stdout().lock(),
         )),
     };
-    let mut stream = InputStream::new(&args.paths);
+    let mut stream = InputStream::new(&args.paths, &g.intake_limits);
     let progress = Progress::new(stream.known_total());
 
     let mut header = Vec::new();
@@ -148,6 +155,7 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     }
     sink.write_all(&header)?;
 
+    let cache = render::json::Cache::new(rs);
     let mut counts = Counts::new(rs);
     let mut total = 0usize;
     let mut stopped = false;
@@ -157,9 +165,9 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
         batch
             .par_iter()
             .map(|input| {
-                let rec = score_input(rs, input);
+                let rec = score_input(rs, input, &g.intake_limits);
                 let mut buf = Vec::with_capacity(2048);
-                render_one(rs, &rec, format, style, &mut buf);
+                render_one(rs, &cache, &rec, format, style, &mut buf);
                 let err = match &rec {
                     Record::Failed(f) if format != Format::Table => {
                         Some(render::table::failure(f).trim_end().to_string())

@@ -1,294 +1,258 @@
-//! The JSON record of `product.md`, written straight from the assessment
-//! through `serde::Serialize` (no intermediate maps), so batch output stays
-//! cheap. [`record`] gives the same as a `serde_json::Value`.
+//! The JSON record of `product.md`, written byte by byte: every string that
+//! comes from the rule set (ids, rationales, flag messages) is escaped once
+//! per run in a [`Cache`], so batch output costs little more than copying.
+//! [`record`] gives the same record as a `serde_json::Value`.
 
 use super::{Failure, Record, Scored};
 use crate::cond::Tri;
 use crate::rules::RuleSet;
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
-use serde::Serialize;
 use serde_json::Value;
 
 pub const TOOL_NAME: &str = "placement";
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// A record ready to serialize.
-pub struct View<'a> {
-    pub rs: &'a RuleSet,
-    pub record: &'a Record,
+/// Rule-set strings, already in JSON form (quoted and escaped).
+pub struct Cache {
+    levels: Vec<Vec<u8>>,
+    questions: Vec<Vec<u8>>,
+    supports: Vec<Vec<u8>>,
+    reasons: Vec<Vec<u8>>,
+    /// Per dimension: `"id":` and per rule its id and rationale.
+    dimension_keys: Vec<Vec<u8>>,
+    rule_ids: Vec<Vec<Vec<u8>>>,
+    rule_whys: Vec<Vec<Vec<u8>>>,
+    instrument_keys: Vec<Vec<u8>>,
+    bands: Vec<Vec<Vec<u8>>>,
+    /// Whole objects.
+    flags: Vec<Vec<u8>>,
+    escalations: Vec<Vec<u8>>,
+    /// `"rules":{...},"tool":{...}`.
+    rules_and_tool: Vec<u8>,
 }
 
+fn quoted(s: &str) -> Vec<u8> {
+    serde_json::to_vec(s).unwrap_or_else(|_| b"\"\"".to_vec())
+}
+
+impl Cache {
+    pub fn new(rs: &RuleSet) -> Self {
+        let key = |s: &str| {
+            let mut k = quoted(s);
+            k.push(b':');
+            k
+        };
+        Cache {
+            levels: rs.levels.iter().map(|l| quoted(&l.id)).collect(),
+            questions: rs.questions.iter().map(|q| quoted(&q.id)).collect(),
+            supports: rs.supports.iter().map(|s| quoted(&s.id)).collect(),
+            reasons: rs.override_reasons.iter().map(|r| quoted(&r.id)).collect(),
+            dimension_keys: rs.dimensions.iter().map(|d| key(&d.id)).collect(),
+            rule_ids: rs.dimensions.iter().map(|d| d.rules.iter().map(|r| quoted(&r.id)).collect()).collect(),
+            rule_whys: rs.dimensions.iter().map(|d| d.rules.iter().map(|r| quoted(&r.why)).collect()).collect(),
+            instrument_keys: rs.instruments.iter().map(|i| key(&i.id)).collect(),
+            bands: rs.instruments.iter().map(|i| i.bands.iter().map(|b| quoted(&b.id)).collect()).collect(),
+            flags: rs
+                .flags
+                .iter()
+                .map(|f| {
+                    serde_json::to_vec(&serde_json::json!({"id": f.id, "severity": f.severity.as_str(), "message": f.message}))
+                        .unwrap_or_default()
+                })
+                .collect(),
+            escalations: rs
+                .escalations
+                .iter()
+                .map(|e| {
+                    serde_json::to_vec(&serde_json::json!({"id": e.id, "level": rs.levels[e.level].id, "why": e.why}))
+                        .unwrap_or_default()
+                })
+                .collect(),
+            rules_and_tool: {
+                let mut v = b"\"rules\":".to_vec();
+                v.extend(
+                    serde_json::to_vec(&serde_json::json!({"name": rs.name, "version": rs.version, "sha256": rs.sha256}))
+                        .unwrap_or_default(),
+                );
+                v.extend_from_slice(b",\"tool\":");
+                v.extend(serde_json::to_vec(&serde_json::json!({"name": TOOL_NAME, "version": TOOL_VERSION})).unwrap_or_default());
+                v
+            },
+        }
+    }
+}
+
+/// The record as a JSON value.
 pub fn record(rs: &RuleSet, r: &Record) -> Value {
-    serde_json::to_value(View { rs, record: r }).unwrap_or(Value::Null)
+    let mut out = Vec::new();
+    write_record(rs, &Cache::new(rs), r, &mut out);
+    serde_json::from_slice(&out).unwrap_or(Value::Null)
 }
 
 /// Appends one record as compact JSON to `out`.
-pub fn write_record(rs: &RuleSet, r: &Record, out: &mut Vec<u8>) {
-    // Serializing plain data into memory cannot fail.
-    let _ = serde_json::to_writer(&mut *out, &View { rs, record: r });
-}
-
-impl Serialize for View<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.record {
-            Record::Failed(f) => failure(f, s),
-            Record::Scored(sc) => scored(self.rs, sc, s),
-        }
+pub fn write_record(rs: &RuleSet, cache: &Cache, r: &Record, out: &mut Vec<u8>) {
+    match r {
+        Record::Failed(f) => failure(f, out),
+        Record::Scored(s) => scored(rs, cache, s, out),
     }
 }
 
-fn failure<S: Serializer>(f: &Failure, s: S) -> Result<S::Ok, S::Error> {
-    let mut m = s.serialize_map(None)?;
-    m.serialize_entry("source", &f.source)?;
-    m.serialize_entry("error", &f.message)?;
-    m.serialize_entry("code", &f.code)?;
+fn string(out: &mut Vec<u8>, s: &str) {
+    // Writing to memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+fn number(out: &mut Vec<u8>, n: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = write!(out, "{n}");
+}
+
+/// `[a,b,c]` from pre-quoted items.
+fn list<'a>(out: &mut Vec<u8>, items: impl Iterator<Item = &'a [u8]>) {
+    out.push(b'[');
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(item);
+    }
+    out.push(b']');
+}
+
+fn failure(f: &Failure, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"source\":");
+    string(out, &f.source);
+    out.extend_from_slice(b",\"error\":");
+    string(out, &f.message);
+    out.extend_from_slice(b",\"code\":");
+    string(out, &f.code);
     if let Some(l) = f.line {
-        m.serialize_entry("line", &l)?;
+        out.extend_from_slice(b",\"line\":");
+        number(out, l);
     }
     if let Some(c) = f.column {
-        m.serialize_entry("column", &c)?;
+        out.extend_from_slice(b",\"column\":");
+        number(out, c);
     }
-    m.end()
+    out.push(b'}');
 }
 
-/// A list of ids picked by index.
-struct Ids<'a, F: Fn(usize) -> &'a str> {
-    idx: &'a [usize],
-    id: F,
-}
+fn scored(rs: &RuleSet, c: &Cache, s: &Scored, out: &mut Vec<u8>) {
+    let a = &s.assessment;
+    let questions = |idx: &[usize]| {
+        idx.iter()
+            .map(|&q| c.questions[q].as_slice())
+            .collect::<Vec<_>>()
+    };
+    out.extend_from_slice(b"{\"source\":");
+    string(out, &s.source);
+    out.extend_from_slice(b",\"id\":");
+    match &s.intake.id {
+        Some(id) => string(out, id),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"level\":");
+    out.extend_from_slice(&c.levels[a.level]);
+    out.extend_from_slice(b",\"max_level\":");
+    out.extend_from_slice(&c.levels[a.max_level]);
+    out.extend_from_slice(b",\"could_raise\":");
+    list(out, questions(&a.could_raise).into_iter());
+    out.extend_from_slice(b",\"supports\":");
+    list(out, a.supports.iter().map(|&i| c.supports[i].as_slice()));
 
-impl<'a, F: Fn(usize) -> &'a str> Serialize for Ids<'a, F> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.idx.len()))?;
-        for &i in self.idx {
-            seq.serialize_element((self.id)(i))?;
+    out.extend_from_slice(b",\"dimensions\":{");
+    for (d, (dim, dr)) in rs.dimensions.iter().zip(&a.dimensions).enumerate() {
+        if d > 0 {
+            out.push(b',');
         }
-        seq.end()
+        out.extend_from_slice(&c.dimension_keys[d]);
+        out.extend_from_slice(b"{\"rating\":");
+        number(out, dr.rating);
+        out.extend_from_slice(b",\"max_rating\":");
+        number(out, dr.max_rating);
+        out.extend_from_slice(b",\"min_level\":");
+        out.extend_from_slice(&c.levels[dr.min_level]);
+        let deciding = dr.deciding_rules(dim);
+        out.extend_from_slice(b",\"reasons\":");
+        list(out, deciding.iter().map(|&r| c.rule_whys[d][r].as_slice()));
+        out.extend_from_slice(b",\"rules\":");
+        list(out, deciding.iter().map(|&r| c.rule_ids[d][r].as_slice()));
+        out.push(b'}');
     }
-}
+    out.extend_from_slice(b"},\"escalations\":");
+    list(
+        out,
+        a.escalations
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| **t == Tri::True)
+            .map(|(i, _)| c.escalations[i].as_slice()),
+    );
 
-struct RulesRef<'a>(&'a RuleSet);
-
-impl Serialize for RulesRef<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("name", &self.0.name)?;
-        m.serialize_entry("version", &self.0.version)?;
-        m.serialize_entry("sha256", &self.0.sha256)?;
-        m.end()
-    }
-}
-
-struct Dimensions<'a>(&'a RuleSet, &'a Scored);
-
-impl Serialize for Dimensions<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (rs, sc) = (self.0, self.1);
-        let mut m = s.serialize_map(Some(rs.dimensions.len()))?;
-        for (d, dr) in rs.dimensions.iter().zip(&sc.assessment.dimensions) {
-            let deciding = dr.deciding_rules(d);
-            m.serialize_entry(
-                &d.id,
-                &Dimension {
-                    rs,
-                    d,
-                    dr,
-                    deciding: &deciding,
-                },
-            )?;
+    out.extend_from_slice(b",\"instruments\":{");
+    for (i, (inst, ir)) in rs.instruments.iter().zip(&a.instruments).enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        m.end()
-    }
-}
-
-struct Dimension<'a> {
-    rs: &'a RuleSet,
-    d: &'a crate::rules::model::Dimension,
-    dr: &'a crate::engine::DimensionResult,
-    deciding: &'a [usize],
-}
-
-impl Serialize for Dimension<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(5))?;
-        m.serialize_entry("rating", &self.dr.rating)?;
-        m.serialize_entry("max_rating", &self.dr.max_rating)?;
-        m.serialize_entry("min_level", &self.rs.levels[self.dr.min_level].id)?;
-        m.serialize_entry(
-            "reasons",
-            &Ids {
-                idx: self.deciding,
-                id: |i| self.d.rules[i].why.as_str(),
-            },
-        )?;
-        m.serialize_entry(
-            "rules",
-            &Ids {
-                idx: self.deciding,
-                id: |i| self.d.rules[i].id.as_str(),
-            },
-        )?;
-        m.end()
-    }
-}
-
-struct Instruments<'a>(&'a RuleSet, &'a Scored);
-
-impl Serialize for Instruments<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (rs, sc) = (self.0, self.1);
-        let mut m = s.serialize_map(Some(rs.instruments.len()))?;
-        for (inst, ir) in rs.instruments.iter().zip(&sc.assessment.instruments) {
-            m.serialize_entry(&inst.id, &Instrument { rs, inst, ir })?;
+        out.extend_from_slice(&c.instrument_keys[i]);
+        out.extend_from_slice(b"{\"total\":");
+        match ir.total {
+            Some(t) => number(out, t),
+            None => out.extend_from_slice(b"null"),
         }
-        m.end()
-    }
-}
-
-struct Instrument<'a> {
-    rs: &'a RuleSet,
-    inst: &'a crate::rules::model::Instrument,
-    ir: &'a crate::engine::InstrumentResult,
-}
-
-impl Serialize for Instrument<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("total", &self.ir.total)?;
-        m.serialize_entry(
-            "band",
-            &self.ir.band.map(|b| self.inst.bands[b].id.as_str()),
-        )?;
-        m.serialize_entry(
-            "missing",
-            &Ids {
-                idx: &self.ir.missing,
-                id: |q| self.rs.questions[q].id.as_str(),
-            },
-        )?;
-        if !self.ir.applicable {
-            m.serialize_entry("applicable", &false)?;
+        out.extend_from_slice(b",\"band\":");
+        match ir.band {
+            Some(b) => out.extend_from_slice(&c.bands[i][b]),
+            None => out.extend_from_slice(b"null"),
         }
-        m.end()
-    }
-}
-
-struct Flags<'a>(&'a RuleSet, &'a [usize]);
-
-impl Serialize for Flags<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.1.len()))?;
-        for &i in self.1 {
-            let f = &self.0.flags[i];
-            seq.serialize_element(&FlagEntry {
-                id: &f.id,
-                severity: f.severity.as_str(),
-                message: &f.message,
-            })?;
+        out.extend_from_slice(b",\"missing\":");
+        list(out, questions(&ir.missing).into_iter());
+        if !ir.applicable {
+            out.extend_from_slice(b",\"applicable\":false");
         }
-        seq.end()
+        out.push(b'}');
+        let _ = inst;
     }
-}
-
-#[derive(Serialize)]
-struct FlagEntry<'a> {
-    id: &'a str,
-    severity: &'a str,
-    message: &'a str,
-}
-
-#[derive(Serialize)]
-struct EscalationEntry<'a> {
-    id: &'a str,
-    level: &'a str,
-    why: &'a str,
-}
-
-struct Escalations<'a>(&'a RuleSet, &'a Scored);
-
-impl Serialize for Escalations<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let rs = self.0;
-        let mut seq = s.serialize_seq(None)?;
-        for (e, t) in rs.escalations.iter().zip(&self.1.assessment.escalations) {
-            if *t == Tri::True {
-                seq.serialize_element(&EscalationEntry {
-                    id: &e.id,
-                    level: &rs.levels[e.level].id,
-                    why: &e.why,
-                })?;
+    out.extend_from_slice(b"},\"flags\":");
+    list(out, a.flags.iter().map(|&f| c.flags[f].as_slice()));
+    out.extend_from_slice(b",\"possible_flags\":");
+    list(out, a.possible_flags.iter().map(|&f| c.flags[f].as_slice()));
+    out.extend_from_slice(b",\"complete\":");
+    out.extend_from_slice(if a.complete() { b"true" } else { b"false" });
+    out.extend_from_slice(b",\"missing\":");
+    list(out, questions(&a.missing).into_iter());
+    out.extend_from_slice(b",\"warnings\":[");
+    for (i, w) in a.warnings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        string(out, w);
+    }
+    out.extend_from_slice(b"],");
+    out.extend_from_slice(&c.rules_and_tool);
+    out.extend_from_slice(b",\"placement\":");
+    match &s.intake.placement {
+        Some(p) => {
+            out.extend_from_slice(b"{\"level\":");
+            out.extend_from_slice(&c.levels[p.level]);
+            out.extend_from_slice(b",\"reason\":");
+            match p.reason {
+                Some(r) => out.extend_from_slice(&c.reasons[r]),
+                None => out.extend_from_slice(b"null"),
             }
+            out.extend_from_slice(b",\"note\":");
+            match &p.note {
+                Some(n) => string(out, n),
+                None => out.extend_from_slice(b"null"),
+            }
+            out.push(b'}');
         }
-        seq.end()
+        None => out.extend_from_slice(b"null"),
     }
-}
-
-#[derive(Serialize)]
-struct PlacementEntry<'a> {
-    level: &'a str,
-    reason: Option<&'a str>,
-    note: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
-
-fn scored<S: Serializer>(rs: &RuleSet, sc: &Scored, s: S) -> Result<S::Ok, S::Error> {
-    let a = &sc.assessment;
-    let q = |i: usize| rs.questions[i].id.as_str();
-    let mut m = s.serialize_map(None)?;
-    m.serialize_entry("source", &sc.source)?;
-    m.serialize_entry("id", &sc.intake.id)?;
-    m.serialize_entry("level", &rs.levels[a.level].id)?;
-    m.serialize_entry("max_level", &rs.levels[a.max_level].id)?;
-    m.serialize_entry(
-        "could_raise",
-        &Ids {
-            idx: &a.could_raise,
-            id: q,
-        },
-    )?;
-    m.serialize_entry(
-        "supports",
-        &Ids {
-            idx: &a.supports,
-            id: |i| rs.supports[i].id.as_str(),
-        },
-    )?;
-    m.serialize_entry("dimensions", &Dimensions(rs, sc))?;
-    m.serialize_entry("escalations", &Escalations(rs, sc))?;
-    m.serialize_entry("instruments", &Instruments(rs, sc))?;
-    m.serialize_entry("flags", &Flags(rs, &a.flags))?;
-    m.serialize_entry("possible_flags", &Flags(rs, &a.possible_flags))?;
-    m.serialize_entry("complete", &a.complete())?;
-    m.serialize_entry(
-        "missing",
-        &Ids {
-            idx: &a.missing,
-            id: q,
-        },
-    )?;
-    m.serialize_entry("warnings", &a.warnings)?;
-    m.serialize_entry("rules", &RulesRef(rs))?;
-    m.serialize_entry(
-        "tool",
-        &Tool {
-            name: TOOL_NAME,
-            version: TOOL_VERSION,
-        },
-    )?;
-    let placement = sc.intake.placement.as_ref().map(|p| PlacementEntry {
-        level: &rs.levels[p.level].id,
-        reason: p.reason.map(|r| rs.override_reasons[r].id.as_str()),
-        note: p.note.as_deref(),
-    });
-    m.serialize_entry("placement", &placement)?;
-    m.serialize_entry("overridden", &sc.overridden())?;
-    if let Some(changed) = sc.recommendation_changed(rs) {
-        m.serialize_entry("recommendation_changed", &changed)?;
+    out.extend_from_slice(b",\"overridden\":");
+    out.extend_from_slice(if s.overridden() { b"true" } else { b"false" });
+    if let Some(changed) = s.recommendation_changed(rs) {
+        out.extend_from_slice(b",\"recommendation_changed\":");
+        out.extend_from_slice(if changed { b"true" } else { b"false" });
     }
-    m.end()
+    out.push(b'}');
 }
