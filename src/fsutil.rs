@@ -118,6 +118,44 @@ fn existing_mode(path: &Path) -> Option<u32> {
     }
 }
 
+/// A file's bytes, at most one past `max` (enough to tell it is too big
+/// without reading a huge file). Only regular files: a FIFO or a device
+/// given by name would block or never end.
+pub fn read_bounded(p: &Path, max: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    // Checked before opening: opening a FIFO blocks until it has a writer.
+    let meta = std::fs::metadata(p)?;
+    if meta.is_dir() {
+        return Err(std::io::Error::other("it is a folder, not a file"));
+    }
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let f = std::fs::File::open(p)?;
+    let mut bytes = Vec::new();
+    f.take(max as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// A text file of at most `max` bytes (rule and test files); the errors
+/// say which limit or what is wrong.
+pub fn read_text_bounded(p: &Path, max: usize) -> std::io::Result<String> {
+    let bytes = read_bounded(p, max)?;
+    if bytes.len() > max {
+        return Err(io::Error::other(format!(
+            "the file is more than the limit of {max} bytes (--max-rules-bytes)"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("line {line} is not UTF-8 text; save the file as UTF-8"),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

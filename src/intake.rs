@@ -144,11 +144,12 @@ pub fn parse(text: &str, rs: &RuleSet, limits: &Limits) -> Result<Intake, Intake
         d.message = without_quoted(&d.message);
         IntakeError::single(d)
     })?;
-    from_node(&node, rs)
+    from_node_limited(&node, rs, limits)
 }
 
 struct Reader<'a> {
     rs: &'a RuleSet,
+    limits: &'a Limits,
     diags: Vec<Diagnostic>,
 }
 
@@ -191,12 +192,15 @@ impl Reader<'_> {
 
     fn text(&mut self, node: &Node, what: &str) -> Option<String> {
         match &node.kind {
-            Kind::Str(s) if s.len() <= 10_000 => Some(s.clone()),
+            Kind::Str(s) if s.len() <= self.limits.max_text_bytes => Some(s.clone()),
             Kind::Str(_) => {
                 self.err(
                     "intake-limit",
                     node.span,
-                    format!("{what} is longer than 10000 bytes"),
+                    format!(
+                        "{what} is longer than the limit of {} bytes",
+                        self.limits.max_text_bytes
+                    ),
                 );
                 None
             }
@@ -258,9 +262,21 @@ fn safe_key(k: &str) -> String {
     }
 }
 
+/// Reads an intake already parsed into a tree, with the intake limits.
 pub fn from_node(node: &Node, rs: &RuleSet) -> Result<Intake, IntakeError> {
+    from_node_limited(node, rs, &Limits::INTAKE)
+}
+
+/// Reads an intake already parsed into a tree; `limits` bounds the number
+/// of answers and the length of text fields.
+pub fn from_node_limited(
+    node: &Node,
+    rs: &RuleSet,
+    limits: &Limits,
+) -> Result<Intake, IntakeError> {
     let mut r = Reader {
         rs,
+        limits,
         diags: Vec::new(),
     };
     let mut intake = Intake {
@@ -339,8 +355,16 @@ pub fn from_node(node: &Node, rs: &RuleSet) -> Result<Intake, IntakeError> {
         Some(n) if n.kind == Kind::Null => {}
         Some(n) => {
             let entries = r.map(n, "`answers`");
-            if entries.len() > 10_000 {
-                r.err("intake-limit", n.span, "more than 10000 answers");
+            if entries.len() > limits.max_answers {
+                r.err(
+                    "intake-limit",
+                    n.span,
+                    format!(
+                        "`answers` has {} entries, more than the limit of {}",
+                        entries.len(),
+                        limits.max_answers
+                    ),
+                );
             } else {
                 for (k, kn, v) in &entries {
                     answer(&mut r, &mut intake, k, kn, v);
@@ -616,6 +640,25 @@ fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, v: &Node) {
                     return;
                 }
                 Slot::Num(i as f64)
+            }
+            Kind::Float(x) if x.abs() >= 9.2e18 => {
+                // Too large for a whole number (e.g. 20 digits).
+                r.err(
+                    "out-of-range",
+                    v.span,
+                    format!("answer to `{id}` is out of range: it must be from {min} to {max}"),
+                );
+                return;
+            }
+            Kind::Float(_) => {
+                r.err(
+                    "wrong-type",
+                    v.span,
+                    format!(
+                        "answer to `{id}` must be a whole number from {min} to {max}, not a decimal number"
+                    ),
+                );
+                return;
             }
             _ => {
                 wrong(r, &format!("a whole number from {min} to {max}"));

@@ -10,12 +10,16 @@
 use crate::diag::Span;
 use crate::intake::{self, Intake, Slot};
 use crate::rules::model::{QuestionKind, RuleSet};
-use crate::yaml::{Kind, Node};
+use crate::yaml::{Kind, Limits, Node};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
-/// Parses a JSON intake, or `None` if anything needs the full reader.
-pub fn parse(text: &str, rs: &RuleSet) -> Option<Intake> {
+/// Parses a JSON intake, or `None` if anything needs the full reader
+/// (which also enforces `limits`: near any of them, this gives up).
+pub fn parse(text: &str, rs: &RuleSet, limits: &Limits) -> Option<Intake> {
+    if text.len() > limits.max_bytes {
+        return None;
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let mut answers = Answers {
@@ -23,6 +27,7 @@ pub fn parse(text: &str, rs: &RuleSet) -> Option<Intake> {
         seen: vec![false; rs.questions.len()],
         texts: Vec::new(),
         count: 0,
+        max_answers: limits.max_answers,
     };
     let meta = TopSeed {
         rs,
@@ -31,7 +36,22 @@ pub fn parse(text: &str, rs: &RuleSet) -> Option<Intake> {
     .deserialize(&mut de)
     .ok()?;
     de.end().ok()?;
-    let mut intake = intake::from_node(&meta, rs).ok()?;
+    // The YAML budgets, with a margin for counting differently from the
+    // YAML parser: each answer is a key and a value, plus its list items.
+    let (nodes, depth) = size(&meta);
+    let items: usize = answers
+        .slots
+        .iter()
+        .map(|s| match s {
+            Slot::Multi(m) => m.count_ones() as usize,
+            _ => 0,
+        })
+        .sum();
+    let nodes = nodes + 2 * answers.count + items;
+    if (depth + 1) * 2 > limits.max_depth || nodes * 2 > limits.max_nodes {
+        return None;
+    }
+    let mut intake = intake::from_node_limited(&meta, rs, limits).ok()?;
     for (q, slot) in answers.slots.into_iter().enumerate() {
         if slot == Slot::Absent {
             continue;
@@ -51,6 +71,22 @@ struct Answers {
     seen: Vec<bool>,
     texts: Vec<(usize, String)>,
     count: usize,
+    max_answers: usize,
+}
+
+/// Values in a tree (keys included) and its depth.
+fn size(n: &Node) -> (usize, usize) {
+    match &n.kind {
+        Kind::Seq(items) => items.iter().fold((1, 1), |(c, d), i| {
+            let (ic, id) = size(i);
+            (c + ic, d.max(id + 1))
+        }),
+        Kind::Map(pairs) => pairs.iter().fold((1, 1), |(c, d), (_, v)| {
+            let (vc, vd) = size(v);
+            (c + 1 + vc, d.max(vd + 1))
+        }),
+        _ => (1, 1),
+    }
 }
 
 fn node(kind: Kind) -> Node {
@@ -171,7 +207,7 @@ impl<'de> Visitor<'de> for AnswersSeed<'_> {
             }
             self.answers.seen[q] = true;
             self.answers.count += 1;
-            if self.answers.count > 10_000 {
+            if self.answers.count > self.answers.max_answers {
                 return Err(de::Error::custom("too many"));
             }
             let slot = map.next_value_seed(AnswerSeed { rs: self.rs, q })?;

@@ -16,6 +16,11 @@ pub struct Limits {
     pub max_depth: usize,
     pub max_nodes: usize,
     pub max_aliases: usize,
+    /// Intakes: the most answers one file may hold.
+    pub max_answers: usize,
+    /// Intakes: the longest text field other than a text answer (a text
+    /// answer is bounded by its question's `max_length`), in bytes.
+    pub max_text_bytes: usize,
 }
 
 impl Limits {
@@ -25,6 +30,8 @@ impl Limits {
         max_depth: 64,
         max_nodes: 250_000,
         max_aliases: 1_000,
+        max_answers: 10_000,
+        max_text_bytes: 100_000,
     };
     /// Intake files come from many systems; tight limits.
     pub const INTAKE: Limits = Limits {
@@ -32,7 +39,14 @@ impl Limits {
         max_depth: 16,
         max_nodes: 20_000,
         max_aliases: 100,
+        max_answers: 1_000,
+        max_text_bytes: 10_000,
     };
+
+    /// These limits with another size limit (from a command-line flag).
+    pub const fn with_max_bytes(self, max_bytes: usize) -> Limits {
+        Limits { max_bytes, ..self }
+    }
 }
 
 /// Parses one YAML document. `file` is the index of the file in its
@@ -116,6 +130,39 @@ fn syntax_error(e: &serde_saphyr::Error, file: u32, text: &str, limits: &Limits)
             format!("the file exceeds a YAML size limit ({other})"),
         ),
         None if lower.contains("multiple yaml documents") => ("yaml-syntax", MULTI_DOC.to_string()),
+        // The parser's own guards, in its words: say which limit.
+        None if lower.contains("recursion limit") => (
+            "yaml-limit",
+            format!(
+                "the file nests deeper than the limit of {} levels",
+                limits.max_depth
+            ),
+        ),
+        None if lower.contains("alias replay") || lower.contains("alias expansion") => (
+            "yaml-limit",
+            format!(
+                "the file's aliases (*name) expand to more than the limit of {} YAML values",
+                limits.max_nodes
+            ),
+        ),
+        None if lower.contains("non-finite float") => (
+            "yaml-syntax",
+            "not-a-number and infinity (.nan, .inf) are not accepted; write a finite number"
+                .to_string(),
+        ),
+        None if lower.starts_with("unexpected character") => (
+            code,
+            "a character YAML does not allow here (a control character such as NUL?); remove it"
+                .to_string(),
+        ),
+        None if lower.contains("did not find expected <document start>") => (
+            code,
+            "unexpected text after the end of the document; a file holds one value (one mapping)"
+                .to_string(),
+        ),
+        None if lower.starts_with("tabs disallowed") => {
+            (code, format!("{msg}; indent with spaces, not tabs"))
+        }
         None => (code, msg),
     };
     Diagnostic::error(code, span, msg)

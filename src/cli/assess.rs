@@ -72,7 +72,7 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
     let rs = &loaded.rules;
     let (path, mut start) = match &args.resume {
         Some(p) => {
-            let intake = read_intake(rs, p)?;
+            let intake = read_intake(rs, p, &g.intake_limits)?;
             if intake.status.as_deref() == Some("complete") && !args.force {
                 return Err(Failure::usage(format!(
                     "{} is a finished intake (status: complete); nothing to resume. To reopen it and change answers, add --force (its recommendation and placement are then recorded again)",
@@ -85,7 +85,7 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
         None => {
             let mut intake = match &args.answers {
                 Some(p) => {
-                    let mut i = read_intake(rs, p)?;
+                    let mut i = read_intake(rs, p, &g.intake_limits)?;
                     // Recomputed at the end; never carried over.
                     i.recommendation = None;
                     i.assessed_at = None;
@@ -264,12 +264,19 @@ fn process_alive(_pid: u32) -> bool {
 }
 
 /// Reads an intake file to prefill or resume from.
-fn read_intake(rs: &RuleSet, p: &Path) -> Result<Intake, Failure> {
-    let bytes = std::fs::read(p)
+fn read_intake(rs: &RuleSet, p: &Path, limits: &Limits) -> Result<Intake, Failure> {
+    let bytes = crate::fsutil::read_bounded(p, limits.max_bytes)
         .map_err(|e| Failure::usage(format!("cannot read {}: {}", p.display(), io_reason(&e))))?;
+    if bytes.len() > limits.max_bytes {
+        return Err(Failure::usage(format!(
+            "{}: error[intake-limit]: file is more than the limit of {} bytes (--max-intake-bytes)",
+            p.display(),
+            limits.max_bytes
+        )));
+    }
     let text = String::from_utf8(bytes)
         .map_err(|_| Failure::usage(format!("{} is not UTF-8 text", p.display())))?;
-    intake::parse(&text, rs, &Limits::INTAKE).map_err(|e| {
+    intake::parse(&text, rs, limits).map_err(|e| {
         let place = if e.first.span.is_known() {
             format!("{}:{}:{}", p.display(), e.first.span.line, e.first.span.col)
         } else {

@@ -17,7 +17,7 @@ pub struct ExplainArgs {
 pub fn run(g: &Globals, args: ExplainArgs) -> CmdResult {
     let loaded = g.load_rules()?;
     let rs = &loaded.rules;
-    let rec = score_input(rs, &Input::File(args.file));
+    let rec = score_input(rs, &Input::File(args.file), &g.intake_limits);
     match rec {
         Record::Scored(s) => {
             let text = render::explain::explain(rs, &s);

@@ -36,6 +36,8 @@ pub struct InputStream {
     pending: std::collections::VecDeque<Pending>,
     stdin: Option<(std::io::BufReader<std::io::Stdin>, usize)>,
     has_stdin: bool,
+    /// The longest line read from standard input (`Limits::max_bytes`).
+    max_line: usize,
 }
 
 enum Pending {
@@ -44,7 +46,7 @@ enum Pending {
 }
 
 impl InputStream {
-    pub fn new(paths: &[PathBuf]) -> Self {
+    pub fn new(paths: &[PathBuf], limits: &Limits) -> Self {
         let mut pending = std::collections::VecDeque::new();
         let mut has_stdin = false;
         for p in paths {
@@ -63,6 +65,7 @@ impl InputStream {
             pending,
             stdin: None,
             has_stdin,
+            max_line: limits.max_bytes,
         }
     }
 
@@ -78,12 +81,28 @@ impl Iterator for InputStream {
     fn next(&mut self) -> Option<Input> {
         loop {
             if let Some((reader, line_no)) = &mut self.stdin {
-                let mut buf = Vec::new();
-                match reader.read_until(b'\n', &mut buf) {
+                // Sized for a typical intake line, to spare regrowing it.
+                let mut buf = Vec::with_capacity(4096);
+                // At most one byte past the limit is kept; the rest of an
+                // over-long line is skipped.
+                let limit = self.max_line as u64 + 1;
+                match read_line_bounded(reader, &mut buf, limit) {
                     Ok(0) => self.stdin = None,
-                    Ok(_) => {
+                    Ok(len) => {
                         *line_no += 1;
                         let n = *line_no;
+                        if buf.len() as u64 >= limit {
+                            return Some(Input::Broken(Failure {
+                                source: format!("stdin:{n}"),
+                                code: "intake-limit".into(),
+                                message: format!(
+                                    "line is {len} bytes, more than the limit of {} bytes (--max-intake-bytes)",
+                                    self.max_line
+                                ),
+                                line: Some(n as u32),
+                                column: None,
+                            }));
+                        }
                         if buf.last() == Some(&b'\n') {
                             buf.pop();
                             if buf.last() == Some(&b'\r') {
@@ -136,9 +155,39 @@ impl Iterator for InputStream {
     }
 }
 
+/// Reads one line (through its `\n`) keeping at most `keep` bytes of it
+/// in `buf`; returns the line's full length.
+fn read_line_bounded(r: &mut impl BufRead, buf: &mut Vec<u8>, keep: u64) -> std::io::Result<usize> {
+    let mut total = 0usize;
+    loop {
+        let (done, used) = {
+            let avail = match r.fill_buf() {
+                Ok(a) => a,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                return Ok(total);
+            }
+            let (done, used) = match avail.iter().position(|b| *b == b'\n') {
+                Some(i) => (true, i + 1),
+                None => (false, avail.len()),
+            };
+            let room = (keep as usize).saturating_sub(buf.len());
+            buf.extend_from_slice(&avail[..used.min(room)]);
+            (done, used)
+        };
+        r.consume(used);
+        total += used;
+        if done {
+            return Ok(total);
+        }
+    }
+}
+
 /// All inputs at once (for small runs and tests).
-pub fn expand(paths: &[PathBuf]) -> Vec<Input> {
-    InputStream::new(paths).collect()
+pub fn expand(paths: &[PathBuf], limits: &Limits) -> Vec<Input> {
+    InputStream::new(paths, limits).collect()
 }
 
 fn walk(dir: &Path, out: &mut Vec<Input>, visited: &mut Vec<PathBuf>) {
@@ -168,18 +217,38 @@ fn walk(dir: &Path, out: &mut Vec<Input>, visited: &mut Vec<PathBuf>) {
         if p.is_dir() {
             walk(&p, out, visited);
         } else if is_intake_file(&p) {
-            out.push(Input::File(p));
+            // Every matching name is accounted for. Regular files only are
+            // read: a FIFO or device would block the run.
+            let broken = |message: String| {
+                Input::Broken(Failure {
+                    source: p.display().to_string(),
+                    code: "io".into(),
+                    message,
+                    line: None,
+                    column: None,
+                })
+            };
+            match std::fs::metadata(&p) {
+                Ok(m) if m.is_file() => out.push(Input::File(p)),
+                Ok(_) => out.push(broken(
+                    "not a regular file (a pipe, socket or device); not read".into(),
+                )),
+                Err(e) => out.push(broken(format!(
+                    "cannot read file: {}",
+                    crate::rules::load::io_reason(&e)
+                ))),
+            }
         }
     }
 }
 
-/// Reads and scores one input.
-pub fn score_input(rs: &RuleSet, input: &Input) -> Record {
+/// Reads and scores one input; `limits` bounds what is read.
+pub fn score_input(rs: &RuleSet, input: &Input, limits: &Limits) -> Record {
     match input {
         Input::Broken(f) => Record::Failed(f.clone()),
         Input::File(p) => {
             let source = p.display().to_string();
-            let bytes = match std::fs::read(p) {
+            let bytes = match crate::fsutil::read_bounded(p, limits.max_bytes) {
                 Ok(b) => b,
                 Err(e) => {
                     return Record::Failed(Failure {
@@ -191,17 +260,27 @@ pub fn score_input(rs: &RuleSet, input: &Input) -> Record {
                     })
                 }
             };
-            score_bytes(rs, source, &bytes, 0)
+            score_bytes(rs, limits, source, &bytes, 0)
         }
-        Input::Line(n, text) => {
-            score_bytes(rs, format!("stdin:{n}"), text.as_bytes(), *n as u32 - 1)
-        }
+        Input::Line(n, text) => score_bytes(
+            rs,
+            limits,
+            format!("stdin:{n}"),
+            text.as_bytes(),
+            *n as u32 - 1,
+        ),
     }
 }
 
 /// Scores the bytes of one intake; `line_offset` is added to reported lines
 /// (for stdin).
-pub fn score_bytes(rs: &RuleSet, source: String, bytes: &[u8], line_offset: u32) -> Record {
+pub fn score_bytes(
+    rs: &RuleSet,
+    limits: &Limits,
+    source: String,
+    bytes: &[u8],
+    line_offset: u32,
+) -> Record {
     let fail = |code: &str, message: String, line: Option<u32>, column: Option<u32>| {
         Record::Failed(Failure {
             source: source.clone(),
@@ -211,13 +290,12 @@ pub fn score_bytes(rs: &RuleSet, source: String, bytes: &[u8], line_offset: u32)
             column,
         })
     };
-    if bytes.len() > Limits::INTAKE.max_bytes {
+    if bytes.len() > limits.max_bytes {
         return fail(
             "intake-limit",
             format!(
-                "file is {} bytes, more than the limit of {} bytes",
-                bytes.len(),
-                Limits::INTAKE.max_bytes
+                "file is more than the limit of {} bytes (--max-intake-bytes)",
+                limits.max_bytes
             ),
             None,
             None,
@@ -237,7 +315,7 @@ pub fn score_bytes(rs: &RuleSet, source: String, bytes: &[u8], line_offset: u32)
                 + 1;
             return fail(
                 "intake-encoding",
-                "file is not UTF-8 text".into(),
+                "file is not UTF-8 text; save it as UTF-8".into(),
                 Some(line + line_offset),
                 Some(col),
             );
@@ -248,11 +326,11 @@ pub fn score_bytes(rs: &RuleSet, source: String, bytes: &[u8], line_offset: u32)
         .trim_start()
         .starts_with('{');
     if looks_json {
-        if let Some(intake) = crate::intake_fast::parse(text, rs) {
+        if let Some(intake) = crate::intake_fast::parse(text, rs, limits) {
             return scored(rs, source, intake);
         }
     }
-    match intake::parse(text, rs, &Limits::INTAKE) {
+    match intake::parse(text, rs, limits) {
         Err(IntakeError { first, count }) => {
             let e = IntakeError { first, count };
             let known = e.first.span.is_known();

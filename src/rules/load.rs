@@ -71,7 +71,7 @@ pub fn load_default() -> Result<Loaded, LoadError> {
         .iter()
         .map(|(_, _, tree)| tree.and_then(crate::yaml_tree::decode))
         .collect();
-    load_parsed(Sources { files }, trees)
+    load_parsed(Sources { files }, trees, &Limits::RULES)
 }
 
 /// Loads a rule set from a file or a folder of `*.yaml` / `*.yml` files
@@ -86,7 +86,7 @@ pub fn load_path(path: &Path, max_bytes: usize) -> Result<Loaded, LoadError> {
     })?;
     let mut files = Vec::new();
     let mut read = |p: &Path, rel: String| -> Result<(), LoadError> {
-        let bytes = std::fs::read(p).map_err(|e| {
+        let bytes = crate::fsutil::read_bounded(p, max_bytes).map_err(|e| {
             LoadError::Io(format!(
                 "cannot read rule file {}: {}",
                 p.display(),
@@ -95,17 +95,18 @@ pub fn load_path(path: &Path, max_bytes: usize) -> Result<Loaded, LoadError> {
         })?;
         if bytes.len() > max_bytes {
             return Err(LoadError::Io(format!(
-                "rule file {} is {} bytes, more than the limit of {} bytes (--max-rules-bytes)",
+                "rule file {} is more than the limit of {} bytes (--max-rules-bytes)",
                 p.display(),
-                bytes.len(),
                 max_bytes
             )));
         }
         let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let col = valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
             LoadError::Io(format!(
-                "rule file {} is not UTF-8 text (invalid byte at offset {})",
+                "rule file {}:{line}:{col} is not UTF-8 text (an invalid byte there); save it as UTF-8",
                 p.display(),
-                e.utf8_error().valid_up_to()
             ))
         })?;
         files.push(SourceFile {
@@ -158,7 +159,7 @@ pub fn load_path(path: &Path, max_bytes: usize) -> Result<Loaded, LoadError> {
             .unwrap_or_else(|| path.display().to_string());
         read(path, name)?;
     }
-    load_sources(Sources { files })
+    load_sources_limited(Sources { files }, &Limits::RULES.with_max_bytes(max_bytes))
 }
 
 pub fn io_reason(e: &std::io::Error) -> String {
@@ -187,25 +188,44 @@ pub fn fingerprint(sources: &Sources) -> String {
 
 /// Parses, checks and compiles rule files already in memory.
 pub fn load_sources(sources: Sources) -> Result<Loaded, LoadError> {
+    load_sources_limited(sources, &Limits::RULES)
+}
+
+/// Like [`load_sources`], with other YAML limits (`--max-rules-bytes`).
+pub fn load_sources_limited(sources: Sources, limits: &Limits) -> Result<Loaded, LoadError> {
     let trees = vec![None; sources.files.len()];
-    load_parsed(sources, trees)
+    load_parsed(sources, trees, limits)
 }
 
 /// Like [`load_sources`], with trees already parsed for some files.
-fn load_parsed(sources: Sources, trees: Vec<Option<Node>>) -> Result<Loaded, LoadError> {
+fn load_parsed(
+    sources: Sources,
+    trees: Vec<Option<Node>>,
+    limits: &Limits,
+) -> Result<Loaded, LoadError> {
     let mut dec = Decoder::default();
     let mut docs = Vec::new();
+    let mut unparsed = false;
     for ((i, f), tree) in sources.files.iter().enumerate().zip(trees) {
         match tree {
             Some(n) => docs.push(n),
-            None => match yaml::parse(&f.text, i as u32, &Limits::RULES) {
+            None => match yaml::parse(&f.text, i as u32, limits) {
                 Ok(n) => docs.push(n),
-                Err(d) => dec.push(d),
+                Err(d) => {
+                    unparsed = true;
+                    dec.push(d)
+                }
             },
         }
     }
     let compiled = Compiler::new(&sources, &mut dec).compile(&docs);
     let mut diagnostics = dec.diags;
+    if unparsed {
+        // A file that does not parse leaves the set without its `name`,
+        // its levels, the ids others refer to...: report the parse errors
+        // alone, not what follows from them.
+        diagnostics.retain(|d| d.code.starts_with("yaml-"));
+    }
     sort_diagnostics(&sources, &mut diagnostics);
     match compiled {
         Some(mut rs) if !diagnostics.iter().any(|d| d.severity == Severity::Error) => {

@@ -70,10 +70,15 @@ fn load(which: &str, p: &Path, max: usize) -> Result<Loaded, Failure> {
 pub fn run(g: &Globals, a: DiffArgs) -> CmdResult {
     let old = load("OLD", &a.old, g.max_rules_bytes)?;
     let new = load("NEW", &a.new, g.max_rules_bytes)?;
-    let inputs = expand(&a.intakes);
+    let inputs = expand(&a.intakes, &g.intake_limits);
     let pairs = inputs
         .iter()
-        .map(|i| (score_input(&old.rules, i), score_input(&new.rules, i)))
+        .map(|i| {
+            (
+                score_input(&old.rules, i, &g.intake_limits),
+                score_input(&new.rules, i, &g.intake_limits),
+            )
+        })
         .collect();
     let report = diff::compare(&old.rules, &new.rules, pairs);
     let text = match a.format {

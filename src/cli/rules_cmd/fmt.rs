@@ -60,7 +60,7 @@ pub fn run(g: &Globals, a: FmtArgs) -> CmdResult {
     let mut out = String::new();
     let (mut changed, mut problems) = (0, 0);
     for f in &files {
-        let text = std::fs::read_to_string(f).map_err(|e| {
+        let text = crate::fsutil::read_text_bounded(f, g.max_rules_bytes).map_err(|e| {
             Failure::usage(format!(
                 "cannot read {}: {}",
                 f.display(),

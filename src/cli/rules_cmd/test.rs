@@ -122,7 +122,7 @@ pub fn run(g: &Globals, a: TestArgs) -> CmdResult {
     }
     let mut texts = Vec::new();
     for f in files {
-        let text = std::fs::read_to_string(&f).map_err(|e| {
+        let text = crate::fsutil::read_text_bounded(&f, g.max_rules_bytes).map_err(|e| {
             Failure::usage(format!(
                 "cannot read test file {}: {}",
                 f.display(),

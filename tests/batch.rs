@@ -1,0 +1,240 @@
+//! Batch scoring: every input accounted for, errors counted, output in
+//! input order whatever the number of threads.
+
+use assert_cmd::cargo::CommandCargoExt;
+use std::path::Path;
+use std::process::Command;
+
+fn placement() -> Command {
+    Command::cargo_bin("placement").expect("binary")
+}
+
+/// 9,900 synthetic intakes plus 100 broken inputs of five kinds.
+fn make_batch(dir: &Path) {
+    // One file per intake, written here rather than with `sample --out`,
+    // which syncs every file to disk and would make the test slow.
+    let out = placement()
+        .args([
+            "sample", "--count", "9900", "--seed", "3", "--format", "jsonl",
+        ])
+        .output()
+        .expect("sample runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 9900);
+    for (i, line) in lines.iter().enumerate() {
+        std::fs::write(dir.join(format!("sample-{:05}.json", i + 1)), line).unwrap();
+    }
+    for i in 0..20 {
+        std::fs::write(
+            dir.join(format!("broken-yaml-{i:02}.yaml")),
+            "intake: 1\nanswers: [unclosed\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join(format!("broken-type-{i:02}.yaml")),
+            "intake: 1\nanswers:\n  age: \"forty\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join(format!("broken-question-{i:02}.json")),
+            "{\"intake\": 1, \"answers\": {\"agee\": 40}}",
+        )
+        .unwrap();
+        std::fs::write(dir.join(format!("broken-empty-{i:02}.yaml")), "").unwrap();
+        // A file that cannot be read: a link to nothing (tests run as root
+        // in CI, where permissions do not stop reads).
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(
+            dir.join("does-not-exist"),
+            dir.join(format!("broken-link-{i:02}.yaml")),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn ten_thousand_inputs_give_ten_thousand_records_in_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("intakes");
+    std::fs::create_dir(&dir).unwrap();
+    make_batch(&dir);
+
+    let run = |threads: &str| {
+        placement()
+            .args([
+                "score",
+                "--format",
+                "jsonl",
+                "--summary",
+                "--threads",
+                threads,
+            ])
+            .arg(&dir)
+            .output()
+            .expect("score runs")
+    };
+    let one = run("1");
+    assert_eq!(one.status.code(), Some(1), "some inputs failed");
+    let stdout = String::from_utf8(one.stdout.clone()).unwrap();
+    let records: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(records.len(), 10_000);
+
+    // Input order: the folder's files in sorted order.
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    names.sort();
+    let sources: Vec<&str> = records
+        .iter()
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        names.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+
+    let errors: Vec<&serde_json::Value> = records
+        .iter()
+        .filter(|r| r.get("error").is_some())
+        .collect();
+    assert_eq!(errors.len(), 100);
+    let count = |code: &str| errors.iter().filter(|e| e["code"] == code).count();
+    assert_eq!(count("intake-syntax"), 20);
+    assert_eq!(count("wrong-type"), 20);
+    assert_eq!(count("unknown-question"), 20);
+    assert_eq!(count("intake-format"), 20);
+    assert_eq!(count("io"), 20);
+    for e in &errors {
+        let src = e["source"].as_str().unwrap();
+        if e["code"] == "io" {
+            assert_eq!(
+                e["error"], "cannot read file: no such file or folder",
+                "{e}"
+            );
+        } else {
+            assert!(e["line"].as_u64().is_some(), "{src} has a line: {e}");
+            assert!(e["column"].as_u64().is_some(), "{src} has a column: {e}");
+        }
+    }
+    let wrong = errors.iter().find(|e| e["code"] == "wrong-type").unwrap();
+    assert_eq!(wrong["line"], 3);
+    assert_eq!(wrong["column"], 8);
+    assert_eq!(
+        wrong["error"],
+        "answer to `age` must be a whole number from 0 to 120, not text"
+    );
+
+    // The summary on stderr counts the same.
+    let stderr = String::from_utf8(one.stderr.clone()).unwrap();
+    let row = |label: &str| -> usize {
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(&format!(" {label} ")))
+            .unwrap_or_else(|| panic!("summary row {label}: {stderr}"));
+        line.split('┆')
+            .nth(1)
+            .unwrap()
+            .trim()
+            .trim_end_matches('│')
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(row("errors"), 100);
+    assert_eq!(row("total"), 10_000);
+    let scored = records.len() - errors.len();
+    let per_level: usize = ["inpatient", "php", "iop", "sober_living", "outpatient"]
+        .iter()
+        .map(|l| {
+            let n = records.iter().filter(|r| r["level"] == *l).count();
+            assert_eq!(row(&format!("level {l}")), n, "level {l}");
+            n
+        })
+        .sum();
+    assert_eq!(per_level, scored);
+    let incomplete = records.iter().filter(|r| r["complete"] == false).count();
+    assert_eq!(row("incomplete"), incomplete);
+    assert!(
+        stderr.ends_with("100 of 10000 input(s) could not be scored\n"),
+        "{stderr}"
+    );
+
+    // Same bytes whatever the thread count, and run to run.
+    for threads in ["2", "3"] {
+        let other = run(threads);
+        assert_eq!(other.status.code(), Some(1));
+        assert!(
+            other.stdout == one.stdout,
+            "output differs with {threads} threads"
+        );
+    }
+}
+
+#[test]
+fn fail_fast_stops_at_the_first_error_and_jsonl_on_stdin_counts_lines() {
+    let input = "{\"intake\": 1, \"answers\": {\"age\": 30}}\n\n{\"intake\": 1, \"answers\": {\"agee\": 30}}\n{\"intake\": 1, \"answers\": {\"age\": 31}}\n";
+    let out = placement()
+        .args(["score", "-", "--format", "jsonl"])
+        .write_stdin_bytes(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let sources: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    // The blank line 2 is skipped; numbering follows the input's lines.
+    assert_eq!(sources, ["stdin:1", "stdin:3", "stdin:4"]);
+
+    let out = placement()
+        .args(["score", "-", "--format", "jsonl", "--fail-fast"])
+        .write_stdin_bytes(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().count(),
+        2,
+        "stops after the failing line 3: {stdout}"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr
+            .ends_with("1 of 2 input(s) could not be scored (stopped at the first, --fail-fast)\n"),
+        "{stderr}"
+    );
+}
+
+/// `Command::write_stdin` for plain std commands.
+trait WriteStdin {
+    fn write_stdin_bytes(&mut self, input: &str) -> &mut Self;
+}
+
+impl WriteStdin for Command {
+    fn write_stdin_bytes(&mut self, input: &str) -> &mut Self {
+        let path = std::env::temp_dir().join(format!(
+            "placement-stdin-{}-{}",
+            std::process::id(),
+            input.len()
+        ));
+        std::fs::write(&path, input).unwrap();
+        self.stdin(std::fs::File::open(&path).unwrap())
+    }
+}
