@@ -1,0 +1,24 @@
+#!/bin/sh
+# Fills fuzz/corpus/<target>/ with seed inputs from the repository (the
+# corpora are not committed). Run from the repository root:  sh fuzz/seed.sh
+set -eu
+P=${PLACEMENT:-target/debug/placement}
+mkdir -p fuzz/corpus/rules_load fuzz/corpus/cond_parse fuzz/corpus/intake_parse fuzz/corpus/intake_fast
+cp rules/*.yaml tests/fixtures/mini/*.yaml tests/fixtures/broken/*.yaml fuzz/corpus/rules_load/
+# Conditions: every `when:` / `ask_when:` value of the default rule set.
+n=0
+grep -ho '\(ask_\)\?when: .*' rules/*.yaml | sed 's/^[a-z_]*when: //' | while IFS= read -r c; do
+  n=$((n + 1)); printf '%s' "$c" > "fuzz/corpus/cond_parse/when-$n"
+done
+cp examples/intakes/* fuzz/corpus/intake_parse/
+cp examples/intakes/*.json fuzz/corpus/intake_fast/
+if [ -x "$P" ]; then
+  "$P" sample -n 20 --format jsonl | split -l 1 - fuzz/corpus/intake_fast/sample-
+  "$P" sample -n 5 --format yaml --out fuzz/corpus/intake_parse/ >/dev/null
+fi
+if [ -d tests/hostile ]; then
+  find tests/hostile -maxdepth 1 -type f -name '*.yaml' -o -maxdepth 1 -type f -name '*.json' | while read -r f; do
+    cp "$f" fuzz/corpus/intake_parse/
+  done
+  cp tests/hostile/*.json fuzz/corpus/intake_fast/ 2>/dev/null || true
+fi
