@@ -8,7 +8,6 @@ mod schema;
 mod test;
 
 use super::{CmdResult, Failure, Globals};
-use crate::diag::{Diagnostic, Sources};
 use crate::rules::model::QuestionKind;
 use crate::rules::{load_default, load_path, LoadError, Loaded, RuleSet};
 use clap::{Args, Subcommand, ValueEnum};
@@ -82,19 +81,6 @@ fn write_stdout(text: &str) -> Result<(), Failure> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(e.into()),
     }
-}
-
-pub fn diag_json(sources: &Sources, d: &Diagnostic) -> Value {
-    json!({
-        "code": d.code,
-        "severity": d.severity.as_str(),
-        "message": d.message,
-        "file": sources.path(&d.span),
-        "line": d.span.line,
-        "column": d.span.col,
-        "snippet": sources.line_text(&d.span),
-        "help": d.help,
-    })
 }
 
 fn show(g: &Globals, a: ShowArgs) -> CmdResult {

@@ -102,13 +102,7 @@ fn scored_row(rs: &RuleSet, s: &Scored, row: &mut Vec<String>) {
             .collect::<Vec<_>>()
             .join(";"),
     );
-    row.push(
-        a.could_raise
-            .iter()
-            .map(|&q| rs.questions[q].id.as_str())
-            .collect::<Vec<_>>()
-            .join(";"),
-    );
+    row.push(super::question_ids(rs, &a.could_raise).join(";"));
     match &s.intake.placement {
         Some(p) => {
             row.push(rs.levels[p.level].id.clone());

@@ -93,11 +93,7 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
             );
         } else {
             let (lo, hi) = r.range.unwrap_or((0, 0));
-            let missing: Vec<&str> = r
-                .missing
-                .iter()
-                .map(|&q| rs.questions[q].id.as_str())
-                .collect();
+            let missing: Vec<&str> = super::question_ids(rs, &r.missing);
             let _ = writeln!(
                 out,
                 "  {:<10} incomplete: total between {lo} and {hi}; missing {}",
@@ -167,11 +163,7 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
     let _ = writeln!(out, "\n== Recommendation ==");
     let _ = writeln!(out, "Level: {} ({}), the most intensive of the dimensions' minimums and the escalations that hold.", level.name, level.id);
     if a.max_level != a.level {
-        let could: Vec<&str> = a
-            .could_raise
-            .iter()
-            .map(|&q| rs.questions[q].id.as_str())
-            .collect();
+        let could: Vec<&str> = super::question_ids(rs, &a.could_raise);
         let _ = writeln!(
             out,
             "With the missing answers it could be {} ({}); could raise it: {}.",

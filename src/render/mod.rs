@@ -60,6 +60,11 @@ impl Scored {
     }
 }
 
+/// The ids of the questions at these indexes.
+pub fn question_ids<'a>(rs: &'a RuleSet, idx: &[usize]) -> Vec<&'a str> {
+    idx.iter().map(|&q| rs.questions[q].id.as_str()).collect()
+}
+
 /// A rating as a small bar: `■■□□ 2`.
 pub fn rating_bar(rating: u8, max: u8) -> String {
     let mut s = String::new();

@@ -127,11 +127,7 @@ pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
         }
     }
     if a.max_level != a.level {
-        let could: Vec<&str> = a
-            .could_raise
-            .iter()
-            .map(|&q| rs.questions[q].id.as_str())
-            .collect();
+        let could: Vec<&str> = super::question_ids(rs, &a.could_raise);
         let _ = writeln!(
             out,
             "Incomplete: with the missing answers it could be as high as {} ({}). Could raise it: {}",
