@@ -252,10 +252,9 @@ fn without_quoted(msg: &str) -> String {
 
 /// A key shown in a message: ids only; anything else is not repeated.
 fn safe_key(k: &str) -> String {
-    if k.len() <= 64
-        && k.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
+    // Only what is shaped like an id (lower case, digits, `_`): a key in
+    // capitals or with spaces is more likely text someone typed.
+    if is_id(k) {
         k.to_string()
     } else {
         "(not an id)".to_string()
@@ -310,11 +309,15 @@ pub fn from_node_limited(
             ),
             _ => r.err("intake-format", n.span, format!("`intake` is the format version and must be the number {FORMAT_VERSION}")),
         },
-        None => r.err(
-            "intake-format",
-            Span { line: node.span.line.max(1), col: node.span.col.max(1), ..node.span },
-            format!("not an intake file: the field `intake: {FORMAT_VERSION}` (the format version) is missing"),
-        ),
+        // Without the format version nothing else can be read as an
+        // intake (it may be a rule file or another document): say only that.
+        None => {
+            return Err(IntakeError::single(Diagnostic::error(
+                "intake-format",
+                Span { line: node.span.line.max(1), col: node.span.col.max(1), ..node.span },
+                format!("not an intake file: the field `intake: {FORMAT_VERSION}` (the format version) is missing"),
+            )))
+        }
     }
     intake.id = get("id").and_then(|n| match &n.kind {
         Kind::Int(i) => Some(i.to_string()),

@@ -301,7 +301,10 @@ impl Analyzer<'_> {
             }
         }
         for (q, question) in rs.questions.iter().enumerate() {
-            if read[q] || matches!(question.kind, QuestionKind::Text { .. }) {
+            if read[q]
+                || question.informational
+                || matches!(question.kind, QuestionKind::Text { .. })
+            {
                 continue;
             }
             let msg = match item_of[q] {

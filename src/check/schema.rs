@@ -54,6 +54,7 @@ pub fn rule_file() -> Value {
                 "scale": {"type": "array", "items": object(json!({"value": {"type": "integer"}, "label": text()}), &["value", "label"])},
                 "ask_when": condition("Skip logic: asked only when this holds; reads only earlier questions"),
                 "max_length": {"type": "integer", "minimum": 1},
+                "informational": {"type": "boolean", "description": "Collected for the record; no rule reads it by design."},
             }),
             &["id", "text", "type"],
         );

@@ -705,6 +705,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 "scale",
                 "ask_when",
                 "max_length",
+                "informational",
             ],
             &["id", "text", "type"],
         )?;
@@ -881,6 +882,10 @@ impl<'s, 'd> Compiler<'s, 'd> {
             }
         };
         let ask_when = self.pending(f.get("ask_when"), "`ask_when`");
+        let informational = f
+            .get("informational")
+            .and_then(|n| self.dec.boolean(n, "`informational`"))
+            .unwrap_or(false);
         if !ids.add(self.dec, &id, id_node.span, "question", self.sources) {
             return None;
         }
@@ -893,6 +898,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 section,
                 ask_when: None,
                 ask_when_text: None,
+                informational,
                 span: id_node.span,
             },
             ask_when,

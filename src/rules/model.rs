@@ -58,6 +58,9 @@ pub struct Question {
     pub section: usize,
     pub ask_when: Option<Cond>,
     pub ask_when_text: Option<String>,
+    /// Collected for the record, not read by any rule by design (no
+    /// `unused-question` warning).
+    pub informational: bool,
     pub span: Span,
 }
 
