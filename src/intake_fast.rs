@@ -75,7 +75,7 @@ pub fn parse(text: &str, rs: &RuleSet, limits: &Limits) -> Option<Intake> {
 fn yaml_printable(text: &str) -> bool {
     // Only these lead bytes can start such a character: the usual text
     // has none and is checked in one pass over its bytes.
-    !text.bytes().any(|b| b == 0x7f || b == 0xc2 || b == 0xef)
+    memchr::memchr3(0x7f, 0xc2, 0xef, text.as_bytes()).is_none()
         || text.chars().all(|c| {
             (matches!(c, '\t' | '\n' | '\r') || !c.is_control())
                 && !matches!(c, '\u{fffe}' | '\u{ffff}')
@@ -134,7 +134,7 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
         let mut pairs = Vec::new();
         let mut saw_answers = false;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Text<'de>>()? {
             if key == "answers" {
                 if saw_answers {
                     return Err(de::Error::custom("duplicate"));
@@ -150,7 +150,7 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
                 ));
             } else {
                 let v: serde_json::Value = map.next_value()?;
-                pairs.push((node(Kind::Str(key.into_owned())), from_json(v, 0)?));
+                pairs.push((node(Kind::Str(key.0.into_owned())), from_json(v, 0)?));
             }
         }
         Ok(node(Kind::Map(pairs)))
@@ -209,9 +209,9 @@ impl<'de> Visitor<'de> for AnswersSeed<'_> {
         // Answers usually come in question order: try the next question
         // before looking the key up.
         let mut next = 0usize;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        while let Some(key) = map.next_key::<Text<'de>>()? {
             let q = match self.rs.questions.get(next) {
-                Some(question) if question.id == key => next,
+                Some(question) if *question.id == *key => next,
                 _ => match self.rs.question(&key) {
                     Some(q) => q,
                     None => return Err(de::Error::custom("unknown question")),
@@ -334,10 +334,10 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
             return Err(de::Error::custom("type"));
         };
         let mut mask = 0u64;
-        while let Some(s) = seq.next_element::<std::borrow::Cow<'de, str>>()? {
+        while let Some(s) = seq.next_element::<Text<'de>>()? {
             let i = options
                 .iter()
-                .position(|o| o.id == s)
+                .position(|o| *o.id == *s)
                 .ok_or_else(|| de::Error::custom("option"))?;
             if mask & (1 << i) != 0 {
                 return Err(de::Error::custom("duplicate"));
@@ -349,5 +349,44 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnswerValue, A::Error> {
         let _ = map.next_key::<IgnoredAny>()?;
         Err(de::Error::custom("type"))
+    }
+}
+
+/// A string from the JSON text, borrowed when it has no escapes (serde's
+/// own `Cow<str>` always allocates).
+struct Text<'de>(std::borrow::Cow<'de, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<&str> for Text<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(std::borrow::Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Text<'de>, E> {
+                Ok(Text(std::borrow::Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Text<'de>, E> {
+                Ok(Text(std::borrow::Cow::Owned(s)))
+            }
+        }
+        d.deserialize_str(V)
     }
 }

@@ -169,7 +169,7 @@ fn read_line_bounded(r: &mut impl BufRead, buf: &mut Vec<u8>, keep: u64) -> std:
             if avail.is_empty() {
                 return Ok(total);
             }
-            let (done, used) = match avail.iter().position(|b| *b == b'\n') {
+            let (done, used) = match memchr::memchr(b'\n', avail) {
                 Some(i) => (true, i + 1),
                 None => (false, avail.len()),
             };
