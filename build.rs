@@ -13,7 +13,7 @@ use std::path::Path;
 
 /// Must match `Limits::RULES` in `src/yaml.rs`.
 const RULES_DEPTH: usize = 64;
-const RULES_NODES: usize = 250_000;
+const RULES_NODES: usize = 100_000;
 const RULES_ALIASES: usize = 1_000;
 
 fn main() {

@@ -28,7 +28,7 @@ impl Limits {
     pub const RULES: Limits = Limits {
         max_bytes: 4 * 1024 * 1024,
         max_depth: 64,
-        max_nodes: 250_000,
+        max_nodes: 100_000,
         max_aliases: 1_000,
         max_answers: 10_000,
         max_text_bytes: 100_000,
