@@ -644,7 +644,10 @@ pub fn for_each_condition(rs: &RuleSet, mut f: impl FnMut(&crate::cond::Cond)) {
 /// Missing questions that can lift the level.
 ///
 /// First each on its own: some value of it, with every other missing
-/// answer still missing, gives a more intensive level. Then, where the most
+/// answer still missing, gives a more intensive level. Then, where the
+/// level can still rise and the combinations of the remaining missing
+/// answers' values are few (at most [`EXACT_SEARCH`]), all of them are
+/// tried. Otherwise, where the most
 /// severe case is above the level, the answers that reach it only together
 /// with others: for each such question, the other missing answers are set
 /// one by one to their least severe values as long as the most severe case
@@ -710,6 +713,46 @@ fn could_raise(
             (q, best)
         })
         .collect();
+    // Small spaces are searched exactly: every combination of the missing
+    // answers' values; a question takes part when, in some combination
+    // that raises the level, another value of it does not.
+    let cands: Vec<Vec<Slot>> = rest.iter().map(|&q| candidates(rs, q)).collect();
+    let combos = cands
+        .iter()
+        .try_fold(1usize, |acc, c| acc.checked_mul(c.len().max(1)));
+    if let Some(n) = combos.filter(|&n| n <= EXACT_SEARCH) {
+        let mut t = slots.to_vec();
+        let mut takes_part = vec![false; rest.len()];
+        for mut k in 0..n {
+            for (i, &q) in rest.iter().enumerate() {
+                let c = &cands[i];
+                t[q] = c[k % c.len()].clone();
+                k /= c.len();
+            }
+            if pass(rs, &t, false).level >= level {
+                continue;
+            }
+            for (i, &q) in rest.iter().enumerate() {
+                if takes_part[i] {
+                    continue;
+                }
+                let here = t[q].clone();
+                takes_part[i] = cands[i].iter().any(|v| {
+                    t[q] = v.clone();
+                    pass(rs, &t, false).level >= level
+                });
+                t[q] = here;
+            }
+        }
+        out.extend(
+            rest.iter()
+                .zip(takes_part)
+                .filter(|(_, p)| *p)
+                .map(|(q, _)| *q),
+        );
+        out.sort_unstable();
+        return out;
+    }
     let raises = |t: &[Slot]| pass(rs, t, false).max_level < level;
     for &q in &rest {
         let mut t = slots.to_vec();
@@ -729,9 +772,22 @@ fn could_raise(
             }
         }
     }
+    if out.is_empty() {
+        // The search found none, yet the level can rise: err on the side
+        // of listing every missing answer a rule reads.
+        let read = read_by_placement(rs);
+        out.extend(rest.iter().copied().filter(|&q| read[q]));
+        if out.is_empty() {
+            out.extend(rest.iter().copied());
+        }
+    }
     out.sort_unstable();
     out
 }
+
+/// Up to this many combinations of missing answers, `could_raise` searches
+/// them all.
+pub const EXACT_SEARCH: usize = 4096;
 
 /// Above this many missing answers, `could_raise` lists instead of searching.
 pub const MAX_SEARCH: usize = 32;

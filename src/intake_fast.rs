@@ -25,13 +25,7 @@ pub fn parse(text: &str, rs: &RuleSet, limits: &Limits) -> Option<Intake> {
         return None;
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let mut answers = Answers {
-        slots: vec![Slot::Absent; rs.questions.len()],
-        seen: vec![false; rs.questions.len()],
-        texts: Vec::new(),
-        count: 0,
-        max_answers: limits.max_answers,
-    };
+    let mut answers = Answers::new(rs, limits);
     let meta = TopSeed {
         rs,
         answers: &mut answers,
@@ -54,6 +48,31 @@ pub fn parse(text: &str, rs: &RuleSet, limits: &Limits) -> Option<Intake> {
     if (depth + 1) * 2 > limits.max_depth || nodes * 2 > limits.max_nodes {
         return None;
     }
+    finish(meta, answers, rs, limits)
+}
+
+/// The same for a YAML intake: the YAML parser, with the same options and
+/// budgets as the full reader, feeds the answers straight into slots.
+pub fn parse_yaml(text: &str, rs: &RuleSet, limits: &Limits) -> Option<Intake> {
+    if text.len() > limits.max_bytes {
+        return None;
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut answers = Answers::new(rs, limits);
+    let options = crate::yaml_tree::options(limits.max_depth, limits.max_nodes, limits.max_aliases);
+    let meta = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
+        TopSeed {
+            rs,
+            answers: &mut answers,
+        }
+        .deserialize(de)
+    })
+    .ok()?;
+    finish(meta, answers, rs, limits)
+}
+
+/// Checks the other fields with the full reader's code and merges the answers.
+fn finish(meta: Node, answers: Answers, rs: &RuleSet, limits: &Limits) -> Option<Intake> {
     let mut intake = intake::from_node_limited(&meta, rs, limits).ok()?;
     for (q, slot) in answers.slots.into_iter().enumerate() {
         if slot == Slot::Absent {
@@ -88,6 +107,18 @@ struct Answers {
     texts: Vec<(usize, String)>,
     count: usize,
     max_answers: usize,
+}
+
+impl Answers {
+    fn new(rs: &RuleSet, limits: &Limits) -> Self {
+        Answers {
+            slots: vec![Slot::Absent; rs.questions.len()],
+            seen: vec![false; rs.questions.len()],
+            texts: Vec::new(),
+            count: 0,
+            max_answers: limits.max_answers,
+        }
+    }
 }
 
 /// Values in a tree (keys included) and its depth.

@@ -231,7 +231,7 @@ fn rules_fmt_leaves_old_or_new() {
     let dir = tmp.path();
     // A large YAML file in a non-canonical layout (extra spaces).
     let old: String = std::iter::once("# many items\nitems:   \n".to_string())
-        .chain((0..20_000).map(|i| format!("  - id:   q{i}   \n    text:   some text {i}   \n")))
+        .chain((0..10_000).map(|i| format!("  - id:   q{i}   \n    text:   some text {i}   \n")))
         .collect();
     let file = dir.join("r.yaml");
     std::fs::write(&file, &old).unwrap();

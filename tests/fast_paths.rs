@@ -1,0 +1,108 @@
+//! The fast readers (JSON and YAML straight into slots) accept exactly what
+//! the full reader accepts, and read it the same: whenever a fast reader
+//! gives an intake, the full reader gives the same one.
+
+use placement::intake::{self, Intake};
+use placement::intake_fast;
+use placement::rules::{load_default, RuleSet};
+use placement::yaml::Limits;
+use std::path::{Path, PathBuf};
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else if matches!(
+            p.extension().and_then(|x| x.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
+            out.push(p);
+        }
+    }
+}
+
+fn check(rs: &RuleSet, name: &str, text: &str) -> bool {
+    let limits = Limits::INTAKE;
+    let full: Option<Intake> = intake::parse(text, rs, &limits).ok();
+    let mut accepted = false;
+    for (which, fast) in [
+        ("json", intake_fast::parse(text, rs, &limits)),
+        ("yaml", intake_fast::parse_yaml(text, rs, &limits)),
+    ] {
+        if let Some(fast) = fast {
+            accepted = true;
+            assert_eq!(
+                full.as_ref(),
+                Some(&fast),
+                "{name}: the {which} fast reader disagrees with the full reader"
+            );
+        }
+    }
+    accepted
+}
+
+#[test]
+fn fast_readers_agree_with_the_full_reader_on_every_shipped_file() {
+    let rs = load_default().expect("default rules").rules;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    files(&root.join("examples/intakes"), &mut paths);
+    files(&root.join("tests/hostile"), &mut paths);
+    let mut accepted = 0;
+    for p in &paths {
+        let Ok(text) = std::fs::read_to_string(p) else {
+            continue;
+        };
+        if check(&rs, &p.display().to_string(), &text) {
+            accepted += 1;
+        }
+    }
+    // Every example is read by a fast reader.
+    assert!(accepted >= 10, "only {accepted} files took a fast path");
+}
+
+#[test]
+fn fast_readers_agree_on_sampled_intakes_in_both_formats() {
+    let rs = load_default().expect("default rules").rules;
+    for n in 1..=300 {
+        let it = placement::sample::intake(&rs, 11, n);
+        let value = intake::to_json(&rs, &it);
+        let json = serde_json::to_string(&value).unwrap();
+        let yaml = serde_saphyr::to_string(&value).unwrap();
+        assert!(
+            check(&rs, &format!("sample {n} (json)"), &json),
+            "sample {n}: JSON fast path"
+        );
+        assert!(
+            check(&rs, &format!("sample {n} (yaml)"), &yaml),
+            "sample {n}: YAML fast path"
+        );
+        // Small changes a fast reader must handle like the full reader.
+        for (from, to) in [
+            ("\"age\":", "\"agee\":"),
+            ("true", "\"yes\""),
+            (": 1,", ": 1.0,"),
+        ] {
+            check(
+                &rs,
+                &format!("sample {n} edited"),
+                &json.replacen(from, to, 1),
+            );
+        }
+        for (from, to) in [
+            ("age:", "agee:"),
+            (": true", ": yes"),
+            ("intake: 1", "intake: 2"),
+        ] {
+            check(
+                &rs,
+                &format!("sample {n} edited"),
+                &yaml.replacen(from, to, 1),
+            );
+        }
+    }
+}
