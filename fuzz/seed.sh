@@ -11,14 +11,13 @@ grep -ho '\(ask_\)\?when: .*' rules/*.yaml | sed 's/^[a-z_]*when: //' | while IF
   n=$((n + 1)); printf '%s' "$c" > "fuzz/corpus/cond_parse/when-$n"
 done
 cp examples/intakes/* fuzz/corpus/intake_parse/
-cp examples/intakes/*.json fuzz/corpus/intake_fast/
+cp examples/intakes/* fuzz/corpus/intake_fast/
 if [ -x "$P" ]; then
   "$P" sample -n 20 --format jsonl | split -l 1 - fuzz/corpus/intake_fast/sample-
   "$P" sample -n 5 --format yaml --out fuzz/corpus/intake_parse/ >/dev/null
+  "$P" sample -n 5 --format yaml --out fuzz/corpus/intake_fast/ >/dev/null
 fi
 if [ -d tests/hostile ]; then
-  find tests/hostile -maxdepth 1 -type f -name '*.yaml' -o -maxdepth 1 -type f -name '*.json' | while read -r f; do
-    cp "$f" fuzz/corpus/intake_parse/
-  done
-  cp tests/hostile/*.json fuzz/corpus/intake_fast/ 2>/dev/null || true
+  cp tests/hostile/intake/* fuzz/corpus/intake_parse/
+  cp tests/hostile/intake/* fuzz/corpus/intake_fast/
 fi

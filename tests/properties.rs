@@ -3,7 +3,7 @@
 //! - loading a rule set from arbitrary bytes, or reading and scoring an
 //!   intake from arbitrary bytes, never panics (library calls, and a few
 //!   runs of the binary);
-//! - the JSON fast path never accepts what the full reader refuses, and
+//! - the fast paths (JSON, YAML) never accept what the full reader refuses, and
 //!   agrees with it on every answer;
 //! - scoring is deterministic.
 //!
@@ -99,6 +99,11 @@ proptest! {
             prop_assert!(full.is_ok(), "fast path accepted, full reader refused: {:?}", full);
             let full = full.unwrap();
             prop_assert_eq!(&fast.slots, &full.slots);
+        }
+        if let Some(fast) = placement::intake_fast::parse_yaml(&text, rs(), &Limits::INTAKE) {
+            let full = placement::intake::parse(&text, rs(), &Limits::INTAKE).map_err(|e| e.message());
+            prop_assert!(full.is_ok(), "YAML fast path accepted, full reader refused: {:?}", full);
+            prop_assert_eq!(&fast.slots, &full.unwrap().slots);
         }
         let _ = score_bytes(rs(), &Limits::INTAKE, "x".into(), text.as_bytes(), 0);
     }

@@ -1,5 +1,5 @@
-//! The JSON fast path against the full reader: whatever the fast path
-//! accepts, the full reader accepts with the same answers.
+//! The fast paths (JSON and YAML) against the full reader: whatever a fast
+//! path accepts, the full reader accepts with the same answers.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -16,16 +16,31 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Some(fast) = placement::intake_fast::parse(text, rs(), &Limits::INTAKE) {
-        let full = placement::intake::parse(text, rs(), &Limits::INTAKE)
-            .unwrap_or_else(|e| panic!("fast path accepted what the full reader rejects: {}", e.message()));
-        assert_eq!(fast.slots, full.slots, "slots differ");
+    let fast = [
+        (
+            "JSON",
+            placement::intake_fast::parse(text, rs(), &Limits::INTAKE),
+        ),
+        (
+            "YAML",
+            placement::intake_fast::parse_yaml(text, rs(), &Limits::INTAKE),
+        ),
+    ];
+    for (which, fast) in fast {
+        let Some(fast) = fast else { continue };
+        let full = placement::intake::parse(text, rs(), &Limits::INTAKE).unwrap_or_else(|e| {
+            panic!(
+                "{which} fast path accepted what the full reader rejects: {}",
+                e.message()
+            )
+        });
+        assert_eq!(fast.slots, full.slots, "{which}: slots differ");
         let mut a = fast.texts.clone();
         let mut b = full.texts.clone();
         a.sort();
         b.sort();
-        assert_eq!(a, b, "text answers differ");
-        assert_eq!(fast.placement, full.placement);
-        assert_eq!(fast.id, full.id);
+        assert_eq!(a, b, "{which}: text answers differ");
+        assert_eq!(fast.placement, full.placement, "{which}");
+        assert_eq!(fast.id, full.id, "{which}");
     }
 });
