@@ -160,6 +160,14 @@ fn syntax_error(e: &serde_saphyr::Error, file: u32, text: &str, limits: &Limits)
             "unexpected text after the end of the document; a file holds one value (one mapping)"
                 .to_string(),
         ),
+        None if lower.starts_with("mapping values are not allowed") => (
+            code,
+            format!("{msg} (check the indentation of this line, or put a value that contains a colon in quotes)"),
+        ),
+        None if lower.contains("simple key expected ':'") => (
+            code,
+            "a key without its colon (write key: value)".to_string(),
+        ),
         None if lower.starts_with("tabs disallowed") => {
             (code, format!("{msg}; indent with spaces, not tabs"))
         }
