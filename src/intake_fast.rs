@@ -1,5 +1,7 @@
 //! A fast path for JSON intakes (batch scoring, JSON Lines): answers go
-//! straight from the JSON text into slots, with no tree in between.
+//! straight from the JSON text into slots, with no tree in between. (YAML
+//! intakes have their own: [`crate::yaml_fast`] gives the full parser's
+//! tree for plain YAML, at a fraction of the cost.)
 //!
 //! It accepts exactly what [`crate::intake::parse`] accepts. On anything
 //! unusual it gives up (`None`) and the caller uses the full reader, which
@@ -48,26 +50,6 @@ pub fn parse(text: &str, rs: &RuleSet, limits: &Limits) -> Option<Intake> {
     if (depth + 1) * 2 > limits.max_depth || nodes * 2 > limits.max_nodes {
         return None;
     }
-    finish(meta, answers, rs, limits)
-}
-
-/// The same for a YAML intake: the YAML parser, with the same options and
-/// budgets as the full reader, feeds the answers straight into slots.
-pub fn parse_yaml(text: &str, rs: &RuleSet, limits: &Limits) -> Option<Intake> {
-    if text.len() > limits.max_bytes {
-        return None;
-    }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut answers = Answers::new(rs, limits);
-    let options = crate::yaml_tree::options(limits.max_depth, limits.max_nodes, limits.max_aliases);
-    let meta = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
-        TopSeed {
-            rs,
-            answers: &mut answers,
-        }
-        .deserialize(de)
-    })
-    .ok()?;
     finish(meta, answers, rs, limits)
 }
 

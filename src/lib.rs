@@ -20,4 +20,5 @@ pub mod render;
 pub mod rules;
 pub mod sample;
 pub mod yaml;
+pub mod yaml_fast;
 pub mod yaml_tree;

@@ -66,6 +66,10 @@ pub fn parse(text: &str, file: u32, limits: &Limits) -> Result<Node, Diagnostic>
             ),
         ));
     }
+    // Most files are plain YAML that the fast reader gives the same tree for.
+    if let Some(node) = crate::yaml_fast::tree(text, file, limits.max_depth, limits.max_nodes) {
+        return Ok(node);
+    }
     let options = options(limits.max_depth, limits.max_nodes, limits.max_aliases);
     parse_tree(text, file, options).map_err(|e| syntax_error(&e, file, text, limits))
 }

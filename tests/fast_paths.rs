@@ -1,11 +1,14 @@
-//! The fast readers (JSON and YAML straight into slots) accept exactly what
-//! the full reader accepts, and read it the same: whenever a fast reader
-//! gives an intake, the full reader gives the same one.
+//! The fast readers accept exactly what the full reader accepts, and read
+//! it the same: whenever the JSON fast path (straight into slots) gives an
+//! intake, the full reader gives the same one, and whenever the fast YAML
+//! reader gives a tree, the full YAML parser gives the same tree.
 
 use placement::intake::{self, Intake};
 use placement::intake_fast;
 use placement::rules::{load_default, RuleSet};
 use placement::yaml::Limits;
+use placement::yaml_fast;
+use placement::yaml_tree::{options, parse_tree};
 use std::path::{Path, PathBuf};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -29,18 +32,23 @@ fn check(rs: &RuleSet, name: &str, text: &str) -> bool {
     let limits = Limits::INTAKE;
     let full: Option<Intake> = intake::parse(text, rs, &limits).ok();
     let mut accepted = false;
-    for (which, fast) in [
-        ("json", intake_fast::parse(text, rs, &limits)),
-        ("yaml", intake_fast::parse_yaml(text, rs, &limits)),
-    ] {
-        if let Some(fast) = fast {
-            accepted = true;
-            assert_eq!(
-                full.as_ref(),
-                Some(&fast),
-                "{name}: the {which} fast reader disagrees with the full reader"
-            );
-        }
+    if let Some(fast) = intake_fast::parse(text, rs, &limits) {
+        accepted = true;
+        assert_eq!(
+            full.as_ref(),
+            Some(&fast),
+            "{name}: the JSON fast reader disagrees with the full reader"
+        );
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(tree) = yaml_fast::tree(text, 0, limits.max_depth, limits.max_nodes) {
+        accepted = true;
+        let options = options(limits.max_depth, limits.max_nodes, limits.max_aliases);
+        assert_eq!(
+            parse_tree(text, 0, options).ok().as_ref(),
+            Some(&tree),
+            "{name}: the fast YAML reader disagrees with the full parser"
+        );
     }
     accepted
 }

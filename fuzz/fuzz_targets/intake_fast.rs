@@ -1,5 +1,6 @@
-//! The fast paths (JSON and YAML) against the full reader: whatever a fast
-//! path accepts, the full reader accepts with the same answers.
+//! The fast paths against the full readers: whatever the JSON fast path
+//! accepts, the full reader accepts with the same answers; whatever tree the
+//! fast YAML reader gives, the full YAML parser gives too (spans included).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -16,31 +17,28 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let fast = [
-        (
-            "JSON",
-            placement::intake_fast::parse(text, rs(), &Limits::INTAKE),
-        ),
-        (
-            "YAML",
-            placement::intake_fast::parse_yaml(text, rs(), &Limits::INTAKE),
-        ),
-    ];
-    for (which, fast) in fast {
-        let Some(fast) = fast else { continue };
-        let full = placement::intake::parse(text, rs(), &Limits::INTAKE).unwrap_or_else(|e| {
-            panic!(
-                "{which} fast path accepted what the full reader rejects: {}",
-                e.message()
-            )
-        });
-        assert_eq!(fast.slots, full.slots, "{which}: slots differ");
-        let mut a = fast.texts.clone();
-        let mut b = full.texts.clone();
-        a.sort();
-        b.sort();
-        assert_eq!(a, b, "{which}: text answers differ");
-        assert_eq!(fast.placement, full.placement, "{which}");
-        assert_eq!(fast.id, full.id, "{which}");
+    let l = Limits::INTAKE;
+    if let Some(tree) = placement::yaml_fast::tree(text, 0, l.max_depth, l.max_nodes) {
+        let options = placement::yaml_tree::options(l.max_depth, l.max_nodes, l.max_aliases);
+        let full = placement::yaml_tree::parse_tree(text, 0, options)
+            .unwrap_or_else(|e| panic!("the fast YAML reader took what the full parser refuses: {e}"));
+        assert_eq!(tree, full, "YAML trees differ");
     }
+    let Some(fast) = placement::intake_fast::parse(text, rs(), &Limits::INTAKE) else {
+        return;
+    };
+    let full = placement::intake::parse(text, rs(), &Limits::INTAKE).unwrap_or_else(|e| {
+        panic!(
+            "JSON fast path accepted what the full reader rejects: {}",
+            e.message()
+        )
+    });
+    assert_eq!(fast.slots, full.slots, "slots differ");
+    let mut a = fast.texts.clone();
+    let mut b = full.texts.clone();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "text answers differ");
+    assert_eq!(fast.placement, full.placement);
+    assert_eq!(fast.id, full.id);
 });

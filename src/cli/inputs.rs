@@ -325,13 +325,10 @@ pub fn score_bytes(
         .trim_start_matches('\u{feff}')
         .trim_start()
         .starts_with('{');
-    let fast = if looks_json {
-        crate::intake_fast::parse(text, rs, limits)
-    } else {
-        crate::intake_fast::parse_yaml(text, rs, limits)
-    };
-    if let Some(intake) = fast {
-        return scored(rs, source, intake);
+    if looks_json {
+        if let Some(intake) = crate::intake_fast::parse(text, rs, limits) {
+            return scored(rs, source, intake);
+        }
     }
     match intake::parse(text, rs, limits) {
         Err(IntakeError { first, count }) => {
