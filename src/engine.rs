@@ -98,7 +98,8 @@ struct Pass {
     rule_results: Vec<Vec<Tri>>,
     escalations: Vec<Tri>,
     applicable: Vec<Tri>,
-    instruments: Vec<Val>,
+    /// Per instrument: its total and its missing items.
+    instruments: Vec<(Val, Vec<usize>)>,
 }
 
 struct State<'a> {
@@ -150,7 +151,7 @@ fn instrument_total(
     for item in &inst.items {
         let q = item.question;
         let app = applicable.get(q).copied().unwrap_or(Tri::Unknown);
-        let (pmin, pmax) = item_points_range(rs, item);
+        let (pmin, pmax) = item.points;
         if app == Tri::False {
             lo += pmin;
             hi += pmin;
@@ -180,35 +181,6 @@ fn instrument_total(
         (Val::Range(lo as f64, hi as f64), missing)
     } else {
         (Val::Na, missing)
-    }
-}
-
-fn item_points_range(rs: &RuleSet, item: &crate::rules::model::Item) -> (i64, i64) {
-    use crate::rules::model::ValueMap;
-    let q = &rs.questions[item.question];
-    match (&item.values, &q.kind) {
-        (
-            ValueMap::Identity,
-            QuestionKind::Integer {
-                min, max, allowed, ..
-            },
-        ) => match allowed {
-            Some(a) => (
-                a.iter().copied().min().unwrap_or(*min),
-                a.iter().copied().max().unwrap_or(*max),
-            ),
-            None => (*min, *max),
-        },
-        (ValueMap::YesNo { no, yes }, _) => (*no.min(yes), *no.max(yes)),
-        (ValueMap::Options(p), _) => (
-            p.iter().copied().min().unwrap_or(0),
-            p.iter().copied().max().unwrap_or(0),
-        ),
-        (ValueMap::Integers(pairs), _) => (
-            pairs.iter().map(|(_, p)| *p).min().unwrap_or(0),
-            pairs.iter().map(|(_, p)| *p).max().unwrap_or(0),
-        ),
-        _ => (0, 0),
     }
 }
 
@@ -311,14 +283,14 @@ fn most_intensive(a: usize, b: usize) -> usize {
 
 fn pass(rs: &RuleSet, slots: &[Slot], trace: bool) -> Pass {
     let applicable = applicability(rs, slots);
-    let totals: Vec<Option<Val>> = (0..rs.instruments.len())
-        .map(|i| Some(instrument_total(rs, i, slots, &applicable).0))
+    let instruments: Vec<(Val, Vec<usize>)> = (0..rs.instruments.len())
+        .map(|i| instrument_total(rs, i, slots, &applicable))
         .collect();
     let mut st = State {
         rs,
         slots,
         applicable,
-        totals,
+        totals: instruments.iter().map(|(v, _)| Some(*v)).collect(),
         ratings: vec![Val::Range(0.0, rs.max_rating as f64); rs.dimensions.len()],
         level: Val::Na,
     };
@@ -377,11 +349,7 @@ fn pass(rs: &RuleSet, slots: &[Slot], trace: bool) -> Pass {
         rule_results,
         escalations,
         applicable: st.applicable,
-        instruments: st
-            .totals
-            .into_iter()
-            .map(|t| t.unwrap_or(Val::Na))
-            .collect(),
+        instruments,
     }
 }
 
@@ -397,7 +365,7 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
         rs,
         slots,
         applicable: p.applicable.clone(),
-        totals: p.instruments.iter().map(|v| Some(*v)).collect(),
+        totals: p.instruments.iter().map(|(v, _)| Some(*v)).collect(),
         ratings: p
             .ratings
             .iter()
@@ -476,27 +444,24 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
     let instruments = rs
         .instruments
         .iter()
-        .enumerate()
-        .map(|(i, inst)| {
-            let (val, item_missing) = instrument_total(rs, i, slots, &p.applicable);
-            match val {
-                Val::Na => InstrumentResult {
-                    total: None,
-                    band: None,
-                    range: None,
-                    missing: Vec::new(),
-                    applicable: false,
-                },
-                Val::Range(lo, hi) | Val::MaybeRange(lo, hi) => {
-                    let complete = item_missing.is_empty() && lo == hi;
-                    let total = complete.then_some(lo as i64);
-                    InstrumentResult {
-                        total,
-                        band: total.and_then(|t| inst.band_of(t)),
-                        range: Some((lo as i64, hi as i64)),
-                        missing: item_missing,
-                        applicable: true,
-                    }
+        .zip(p.instruments)
+        .map(|(inst, (val, item_missing))| match val {
+            Val::Na => InstrumentResult {
+                total: None,
+                band: None,
+                range: None,
+                missing: Vec::new(),
+                applicable: false,
+            },
+            Val::Range(lo, hi) | Val::MaybeRange(lo, hi) => {
+                let complete = item_missing.is_empty() && lo == hi;
+                let total = complete.then_some(lo as i64);
+                InstrumentResult {
+                    total,
+                    band: total.and_then(|t| inst.band_of(t)),
+                    range: Some((lo as i64, hi as i64)),
+                    missing: item_missing,
+                    applicable: true,
                 }
             }
         })
@@ -512,12 +477,15 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
         level: p.level,
         max_level: p.max_level,
         could_raise,
-        dimensions: (0..rs.dimensions.len())
-            .map(|d| DimensionResult {
+        dimensions: p
+            .rule_results
+            .into_iter()
+            .enumerate()
+            .map(|(d, rules)| DimensionResult {
                 rating: p.ratings[d].0,
                 max_rating: p.ratings[d].1,
                 min_level: p.min_levels[d],
-                rules: p.rule_results[d].clone(),
+                rules,
             })
             .collect(),
         escalations: p.escalations,

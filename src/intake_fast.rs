@@ -162,40 +162,78 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
                     node(Kind::Map(Vec::new())),
                 ));
             } else {
-                let v: serde_json::Value = map.next_value()?;
-                pairs.push((node(Kind::Str(key.0.into_owned())), from_json(v, 0)?));
+                let v = map.next_value_seed(NodeSeed { depth: 0 })?;
+                pairs.push((node(Kind::Str(key.0.into_owned())), v));
             }
         }
         Ok(node(Kind::Map(pairs)))
     }
 }
 
-fn from_json<E: de::Error>(v: serde_json::Value, depth: usize) -> Result<Node, E> {
-    use serde_json::Value;
-    if depth > 16 {
-        return Err(E::custom("too deep"));
+/// Any JSON value as a tree node, as the full reader would see it (keys
+/// kept in order, duplicates included, for the full reader's code to judge).
+struct NodeSeed {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for NodeSeed {
+    type Value = Node;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        if self.depth > 16 {
+            return Err(de::Error::custom("too deep"));
+        }
+        d.deserialize_any(self)
     }
-    Ok(node(match v {
-        Value::Null => Kind::Null,
-        Value::Bool(b) => Kind::Bool(b),
-        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => Kind::Int(i),
-            (None, Some(f)) => Kind::Float(f),
-            _ => return Err(E::custom("number")),
-        },
-        Value::String(s) => Kind::Str(s),
-        Value::Array(items) => Kind::Seq(
-            items
-                .into_iter()
-                .map(|i| from_json(i, depth + 1))
-                .collect::<Result<_, E>>()?,
-        ),
-        Value::Object(m) => Kind::Map(
-            m.into_iter()
-                .map(|(k, v)| Ok((node(Kind::Str(k)), from_json(v, depth + 1)?)))
-                .collect::<Result<_, E>>()?,
-        ),
-    }))
+}
+
+impl<'de> Visitor<'de> for NodeSeed {
+    type Value = Node;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(node(Kind::Null))
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+        Ok(node(Kind::Bool(b)))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Node, E> {
+        Ok(node(Kind::Int(i)))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Node, E> {
+        Ok(node(match i64::try_from(u) {
+            Ok(i) => Kind::Int(i),
+            Err(_) => Kind::Float(u as f64),
+        }))
+    }
+    fn visit_f64<E>(self, x: f64) -> Result<Node, E> {
+        Ok(node(Kind::Float(x)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Node, E> {
+        Ok(node(Kind::Str(s.to_string())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Node, E> {
+        Ok(node(Kind::Str(s)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(NodeSeed {
+            depth: self.depth + 1,
+        })? {
+            items.push(item);
+        }
+        Ok(node(Kind::Seq(items)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut pairs = Vec::new();
+        while let Some(key) = map.next_key::<Text<'de>>()? {
+            let value = map.next_value_seed(NodeSeed {
+                depth: self.depth + 1,
+            })?;
+            pairs.push((node(Kind::Str(key.0.into_owned())), value));
+        }
+        Ok(node(Kind::Map(pairs)))
+    }
 }
 
 struct AnswersSeed<'a> {

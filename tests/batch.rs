@@ -222,6 +222,122 @@ fn fail_fast_stops_at_the_first_error_and_jsonl_on_stdin_counts_lines() {
     );
 }
 
+/// JSON Lines read in batches: line numbers, blank lines, Windows line
+/// ends, bad UTF-8 and over-long lines come out right wherever they fall
+/// against the batch and read boundaries, with 1 or 2 threads.
+#[test]
+fn stdin_lines_keep_their_numbers_across_batches() {
+    let out = placement()
+        .args([
+            "sample", "--count", "600", "--seed", "5", "--format", "jsonl",
+        ])
+        .output()
+        .unwrap();
+    let samples: Vec<Vec<u8>> = out
+        .stdout
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect();
+    assert_eq!(samples.len(), 600);
+    // (line content, line end, what the record must be)
+    let mut lines: Vec<(Vec<u8>, &[u8], &str)> = Vec::new();
+    for (i, s) in samples.into_iter().enumerate() {
+        match i {
+            100 | 255 | 256 | 257 => lines.push((b"   ".to_vec(), b"\n", "blank")),
+            300 => lines.push((
+                b"{\"intake\": 1, \"answers\": {\"age\": \"\xff\"}}".to_vec(),
+                b"\n",
+                "intake-encoding:35",
+            )),
+            // Longer than the limit, and than one read of standard input.
+            400 => lines.push((vec![b' '; 300_000], b"\n", "intake-limit")),
+            // Under the limit, and longer than one read: padded with spaces.
+            450 => {
+                let mut l = b"{".to_vec();
+                l.extend(vec![b' '; 280_000]);
+                l.extend_from_slice(&s[1..]);
+                lines.push((l, b"\r\n", "level"));
+                continue;
+            }
+            _ => {}
+        }
+        let end: &[u8] = if i % 7 == 0 { b"\r\n" } else { b"\n" };
+        lines.push((s, end, "level"));
+    }
+    let mut input = Vec::new();
+    for (i, (l, end, _)) in lines.iter().enumerate() {
+        input.extend_from_slice(l);
+        if i + 1 < lines.len() {
+            input.extend_from_slice(end);
+        }
+    }
+    let path = std::env::temp_dir().join(format!("placement-lines-{}", std::process::id()));
+    std::fs::write(&path, &input).unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = placement()
+            .args([
+                "--max-intake-bytes",
+                "290000",
+                "score",
+                "-",
+                "--format",
+                "jsonl",
+                "--threads",
+                threads,
+            ])
+            .stdin(std::fs::File::open(&path).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let records: Vec<serde_json::Value> = stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let expected: Vec<(usize, &str)> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, _, what))| *what != "blank")
+            .map(|(i, (_, _, what))| (i + 1, *what))
+            .collect();
+        assert_eq!(records.len(), expected.len());
+        for (rec, (line, what)) in records.iter().zip(&expected) {
+            assert_eq!(rec["source"], format!("stdin:{line}"), "{rec}");
+            match *what {
+                "level" => assert!(rec["level"].is_string(), "line {line}: {rec}"),
+                "intake-limit" => {
+                    assert_eq!(rec["code"], "intake-limit");
+                    assert_eq!(
+                        rec["error"],
+                        "line is 300001 bytes, more than the limit of 290000 bytes (--max-intake-bytes)"
+                    );
+                }
+                _ => {
+                    assert_eq!(rec["code"], "intake-encoding");
+                    assert_eq!(rec["line"], *line);
+                    assert_eq!(rec["column"], 35);
+                }
+            }
+        }
+        assert_eq!(expected.len(), 602);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.ends_with("2 of 602 input(s) could not be scored\n"),
+            "{stderr}"
+        );
+        outputs.push(stdout);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    std::fs::remove_file(&path).unwrap();
+}
+
 /// `Command::write_stdin` for plain std commands.
 trait WriteStdin {
     fn write_stdin_bytes(&mut self, input: &str) -> &mut Self;

@@ -7,7 +7,6 @@ use crate::intake::{self, IntakeError};
 use crate::render::{Failure, Record, Scored};
 use crate::rules::RuleSet;
 use crate::yaml::Limits;
-use std::io::BufRead;
 
 use std::path::{Path, PathBuf};
 
@@ -29,21 +28,76 @@ fn is_intake_file(p: &Path) -> bool {
     )
 }
 
+/// Inputs read together ([`InputStream::next_batch`]): lines of standard
+/// input share one buffer, so reading them costs one allocation per batch.
+pub struct Batch {
+    text: Vec<u8>,
+    pub items: Vec<Item>,
+}
+
+/// One input of a [`Batch`].
+pub enum Item {
+    Input(Input),
+    /// A line of standard input: its number and where it is in the
+    /// batch's buffer (without its line break).
+    Line(usize, std::ops::Range<usize>),
+}
+
+impl Batch {
+    /// Reads and scores one of the batch's inputs.
+    pub fn score(&self, rs: &RuleSet, item: &Item, limits: &Limits) -> Record {
+        match item {
+            Item::Input(input) => score_input(rs, input, limits),
+            Item::Line(n, range) => match line_text(*n, &self.text[range.clone()]) {
+                Ok(text) => score_text(rs, limits, format!("stdin:{n}"), text, *n as u32 - 1),
+                Err(f) => Record::Failed(f),
+            },
+        }
+    }
+}
+
+/// A line of standard input as text, or why it is not.
+fn line_text(n: usize, bytes: &[u8]) -> Result<&str, Failure> {
+    std::str::from_utf8(bytes).map_err(|e| Failure {
+        source: format!("stdin:{n}"),
+        code: "intake-encoding".into(),
+        message: "line is not UTF-8 text".into(),
+        line: Some(n as u32),
+        column: Some(e.valid_up_to() as u32 + 1),
+    })
+}
+
 /// The inputs of a run, in order: files as given, folders recursively in
 /// sorted order, `-` as the lines of standard input, read as they are
 /// needed so that memory does not grow with their number.
 pub struct InputStream {
     pending: std::collections::VecDeque<Pending>,
-    stdin: Option<(std::io::BufReader<std::io::Stdin>, usize)>,
+    stdin: Option<StdinLines>,
     has_stdin: bool,
     /// The longest line read from standard input (`Limits::max_bytes`).
     max_line: usize,
+    /// Inputs of the last batch not yet given out by the iterator.
+    ready: std::collections::VecDeque<Input>,
 }
 
 enum Pending {
     Input(Input),
     Stdin,
 }
+
+/// Standard input being read as JSON Lines.
+struct StdinLines {
+    /// The start of a line that the last batch did not finish.
+    carry: Vec<u8>,
+    /// Lines read so far.
+    line_no: usize,
+    done: bool,
+}
+
+/// A batch of standard input holds at most this many bytes (unless one
+/// line is longer), read this many at a time.
+const BATCH_BYTES: usize = 1 << 20;
+const READ_BYTES: usize = 1 << 18;
 
 impl InputStream {
     pub fn new(paths: &[PathBuf], limits: &Limits) -> Self {
@@ -66,6 +120,7 @@ impl InputStream {
             stdin: None,
             has_stdin,
             max_line: limits.max_bytes,
+            ready: Default::default(),
         }
     }
 
@@ -73,6 +128,197 @@ impl InputStream {
     pub fn known_total(&self) -> Option<usize> {
         (!self.has_stdin).then_some(self.pending.len())
     }
+
+    /// The next inputs, at most `max` of them; `None` at the end.
+    pub fn next_batch(&mut self, max: usize) -> Option<Batch> {
+        let mut batch = Batch {
+            text: Vec::new(),
+            items: Vec::new(),
+        };
+        while batch.items.len() < max {
+            if let Some(stdin) = &mut self.stdin {
+                if !batch.items.is_empty() {
+                    // Lines start a batch of their own.
+                    break;
+                }
+                batch = stdin.read_batch(max, self.max_line);
+                if stdin.done {
+                    self.stdin = None;
+                }
+                if batch.items.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            match self.pending.pop_front() {
+                None => break,
+                Some(Pending::Input(i)) => batch.items.push(Item::Input(i)),
+                Some(Pending::Stdin) => {
+                    self.stdin = Some(StdinLines {
+                        carry: Vec::new(),
+                        line_no: 0,
+                        done: false,
+                    })
+                }
+            }
+        }
+        (!batch.items.is_empty()).then_some(batch)
+    }
+}
+
+impl StdinLines {
+    /// Reads up to `max` non-blank lines. A line longer than `max_line`
+    /// bytes is an error record, and only what is needed to find its end
+    /// is kept in memory.
+    fn read_batch(&mut self, max: usize, max_line: usize) -> Batch {
+        let mut text = std::mem::take(&mut self.carry);
+        let mut items = Vec::new();
+        let mut start = 0;
+        let mut scanned = 0;
+        let mut stdin = std::io::stdin().lock();
+        loop {
+            // Every whole line in the buffer.
+            while items.len() < max {
+                let Some(i) = memchr::memchr(b'\n', &text[start + scanned..]) else {
+                    scanned = text.len() - start;
+                    break;
+                };
+                let end = start + scanned + i;
+                self.line(&text, start, end, true, max_line, &mut items);
+                start = end + 1;
+                scanned = 0;
+            }
+            if items.len() >= max || (text.len() >= BATCH_BYTES && !items.is_empty()) {
+                break;
+            }
+            if self.done {
+                if start < text.len() {
+                    self.line(&text, start, text.len(), false, max_line, &mut items);
+                    start = text.len();
+                }
+                break;
+            }
+            if text.len() - start > max_line {
+                // Too long: skip to its end, keeping nothing of it.
+                let mut len = text.len() - start;
+                text.truncate(start);
+                self.line_no += 1;
+                let mut chunk = vec![0u8; READ_BYTES];
+                let mut error = None;
+                loop {
+                    match read_some(&mut stdin, &mut chunk) {
+                        Ok(0) => {
+                            self.done = true;
+                            break;
+                        }
+                        Ok(n) => match memchr::memchr(b'\n', &chunk[..n]) {
+                            Some(i) => {
+                                len += i + 1;
+                                text.extend_from_slice(&chunk[i + 1..n]);
+                                break;
+                            }
+                            None => len += n,
+                        },
+                        Err(e) => {
+                            error = Some(stdin_error(&e));
+                            self.done = true;
+                            break;
+                        }
+                    }
+                }
+                items.push(Item::Input(Input::Broken(Failure {
+                    source: format!("stdin:{}", self.line_no),
+                    code: "intake-limit".into(),
+                    message: format!(
+                        "line is {len} bytes, more than the limit of {max_line} bytes (--max-intake-bytes)"
+                    ),
+                    line: Some(self.line_no as u32),
+                    column: None,
+                })));
+                items.extend(error.map(Item::Input));
+                scanned = 0;
+                continue;
+            }
+            if items.is_empty() && start > 0 {
+                // Only blank lines so far: drop them.
+                text.drain(..start);
+                start = 0;
+            }
+            // Read more.
+            let filled = text.len();
+            text.resize(filled + READ_BYTES, 0);
+            match read_some(&mut stdin, &mut text[filled..]) {
+                Ok(n) => {
+                    text.truncate(filled + n);
+                    self.done = n == 0;
+                }
+                Err(e) => {
+                    text.truncate(filled);
+                    items.push(Item::Input(stdin_error(&e)));
+                    self.done = true;
+                }
+            }
+        }
+        self.carry = text[start..].to_vec();
+        text.truncate(start);
+        Batch { text, items }
+    }
+
+    /// Takes the line `text[start..end]` (ended by a line break when
+    /// `newline`): blank lines are skipped, over-long ones are errors.
+    fn line(
+        &mut self,
+        text: &[u8],
+        start: usize,
+        mut end: usize,
+        newline: bool,
+        max_line: usize,
+        items: &mut Vec<Item>,
+    ) {
+        self.line_no += 1;
+        let n = self.line_no;
+        if end - start > max_line {
+            items.push(Item::Input(Input::Broken(Failure {
+                source: format!("stdin:{n}"),
+                code: "intake-limit".into(),
+                message: format!(
+                    "line is {} bytes, more than the limit of {max_line} bytes (--max-intake-bytes)",
+                    end - start + usize::from(newline)
+                ),
+                line: Some(n as u32),
+                column: None,
+            })));
+            return;
+        }
+        if newline && end > start && text[end - 1] == b'\r' {
+            end -= 1;
+        }
+        if !text[start..end].iter().all(|b| b.is_ascii_whitespace()) {
+            items.push(Item::Line(n, start..end));
+        }
+    }
+}
+
+fn read_some(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match r.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+fn stdin_error(e: &std::io::Error) -> Input {
+    Input::Broken(Failure {
+        source: "stdin".into(),
+        code: "io".into(),
+        message: format!(
+            "cannot read standard input: {}",
+            crate::rules::load::io_reason(e)
+        ),
+        line: None,
+        column: None,
+    })
 }
 
 impl Iterator for InputStream {
@@ -80,107 +326,19 @@ impl Iterator for InputStream {
 
     fn next(&mut self) -> Option<Input> {
         loop {
-            if let Some((reader, line_no)) = &mut self.stdin {
-                // Sized for a typical intake line, to spare regrowing it.
-                let mut buf = Vec::with_capacity(4096);
-                // At most one byte past the limit is kept; the rest of an
-                // over-long line is skipped.
-                let limit = self.max_line as u64 + 1;
-                match read_line_bounded(reader, &mut buf, limit) {
-                    Ok(0) => self.stdin = None,
-                    Ok(len) => {
-                        *line_no += 1;
-                        let n = *line_no;
-                        if buf.len() as u64 >= limit {
-                            return Some(Input::Broken(Failure {
-                                source: format!("stdin:{n}"),
-                                code: "intake-limit".into(),
-                                message: format!(
-                                    "line is {len} bytes, more than the limit of {} bytes (--max-intake-bytes)",
-                                    self.max_line
-                                ),
-                                line: Some(n as u32),
-                                column: None,
-                            }));
-                        }
-                        if buf.last() == Some(&b'\n') {
-                            buf.pop();
-                            if buf.last() == Some(&b'\r') {
-                                buf.pop();
-                            }
-                        }
-                        if buf.iter().all(|b| b.is_ascii_whitespace()) {
-                            continue;
-                        }
-                        return Some(match String::from_utf8(buf) {
-                            Ok(text) => Input::Line(n, text),
-                            Err(e) => {
-                                let col = e.utf8_error().valid_up_to() as u32 + 1;
-                                Input::Broken(Failure {
-                                    source: format!("stdin:{n}"),
-                                    code: "intake-encoding".into(),
-                                    message: "line is not UTF-8 text".into(),
-                                    line: Some(n as u32),
-                                    column: Some(col),
-                                })
-                            }
-                        });
-                    }
-                    Err(e) => {
-                        self.stdin = None;
-                        return Some(Input::Broken(Failure {
-                            source: "stdin".into(),
-                            code: "io".into(),
-                            message: format!(
-                                "cannot read standard input: {}",
-                                crate::rules::load::io_reason(&e)
-                            ),
-                            line: None,
-                            column: None,
-                        }));
-                    }
-                }
-                continue;
+            if let Some(i) = self.ready.pop_front() {
+                return Some(i);
             }
-            match self.pending.pop_front()? {
-                Pending::Input(i) => return Some(i),
-                Pending::Stdin => {
-                    self.stdin = Some((
-                        std::io::BufReader::with_capacity(1 << 16, std::io::stdin()),
-                        0,
-                    ))
-                }
+            let batch = self.next_batch(1024)?;
+            for item in batch.items {
+                self.ready.push_back(match item {
+                    Item::Input(i) => i,
+                    Item::Line(n, range) => match line_text(n, &batch.text[range]) {
+                        Ok(text) => Input::Line(n, text.to_string()),
+                        Err(f) => Input::Broken(f),
+                    },
+                });
             }
-        }
-    }
-}
-
-/// Reads one line (through its `\n`) keeping at most `keep` bytes of it
-/// in `buf`; returns the line's full length.
-fn read_line_bounded(r: &mut impl BufRead, buf: &mut Vec<u8>, keep: u64) -> std::io::Result<usize> {
-    let mut total = 0usize;
-    loop {
-        let (done, used) = {
-            let avail = match r.fill_buf() {
-                Ok(a) => a,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if avail.is_empty() {
-                return Ok(total);
-            }
-            let (done, used) = match memchr::memchr(b'\n', avail) {
-                Some(i) => (true, i + 1),
-                None => (false, avail.len()),
-            };
-            let room = (keep as usize).saturating_sub(buf.len());
-            buf.extend_from_slice(&avail[..used.min(room)]);
-            (done, used)
-        };
-        r.consume(used);
-        total += used;
-        if done {
-            return Ok(total);
         }
     }
 }
@@ -262,13 +420,7 @@ pub fn score_input(rs: &RuleSet, input: &Input, limits: &Limits) -> Record {
             };
             score_bytes(rs, limits, source, &bytes, 0)
         }
-        Input::Line(n, text) => score_bytes(
-            rs,
-            limits,
-            format!("stdin:{n}"),
-            text.as_bytes(),
-            *n as u32 - 1,
-        ),
+        Input::Line(n, text) => score_text(rs, limits, format!("stdin:{n}"), text, *n as u32 - 1),
     }
 }
 
@@ -282,13 +434,7 @@ pub fn score_bytes(
     line_offset: u32,
 ) -> Record {
     let fail = |code: &str, message: String, line: Option<u32>, column: Option<u32>| {
-        Record::Failed(Failure {
-            source: source.clone(),
-            code: code.into(),
-            message,
-            line,
-            column,
-        })
+        failed(source.clone(), code, message, line, column)
     };
     if bytes.len() > limits.max_bytes {
         return fail(
@@ -321,6 +467,17 @@ pub fn score_bytes(
             );
         }
     };
+    score_text(rs, limits, source, text, line_offset)
+}
+
+/// Scores the text of one intake (see [`score_bytes`]).
+fn score_text(
+    rs: &RuleSet,
+    limits: &Limits,
+    source: String,
+    text: &str,
+    line_offset: u32,
+) -> Record {
     let looks_json = text
         .trim_start_matches('\u{feff}')
         .trim_start()
@@ -334,7 +491,8 @@ pub fn score_bytes(
         Err(IntakeError { first, count }) => {
             let e = IntakeError { first, count };
             let known = e.first.span.is_known();
-            fail(
+            failed(
+                source,
                 e.first.code,
                 e.message(),
                 known.then_some(e.first.span.line + line_offset),
@@ -343,6 +501,22 @@ pub fn score_bytes(
         }
         Ok(intake) => scored(rs, source, intake),
     }
+}
+
+fn failed(
+    source: String,
+    code: &str,
+    message: String,
+    line: Option<u32>,
+    column: Option<u32>,
+) -> Record {
+    Record::Failed(Failure {
+        source,
+        code: code.into(),
+        message,
+        line,
+        column,
+    })
 }
 
 fn scored(rs: &RuleSet, source: String, intake: intake::Intake) -> Record {

@@ -3,16 +3,16 @@
 //! written in input order as they come, so memory does not grow with the
 //! number of intakes.
 
-use super::inputs::{score_input, Input, InputStream};
+use super::inputs::{Batch, InputStream};
 use super::{CmdResult, Failure, Globals};
 use crate::fsutil::AtomicFile;
 use crate::render::{self, table::Style, Record};
 use crate::rules::model::FlagSeverity;
 use crate::rules::RuleSet;
 use clap::{Args, ValueEnum};
-use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -109,7 +109,25 @@ fn render_one(
     }
 }
 
-const BATCH: usize = 1024;
+/// Inputs per batch: enough to keep a worker busy for a few milliseconds,
+/// few enough that small runs still spread over the workers.
+const BATCH: usize = 256;
+
+/// What the main thread hears: a batch read, a batch scored, the end of
+/// the input.
+enum Event {
+    Read(Batch),
+    Scored(usize, Scored),
+    End,
+}
+
+/// One batch rendered: the bytes of its records, one after another, and
+/// for each record where it ends, its tally and its error line.
+#[derive(Default)]
+struct Scored {
+    bytes: Vec<u8>,
+    records: Vec<(usize, Tally, Option<String>)>,
+}
 
 pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     let start = Instant::now();
@@ -126,10 +144,10 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     };
     let show_summary = !args.no_summary && (args.summary || std::io::stderr().is_terminal());
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Failure::usage(format!("cannot start worker threads: {e}")))?;
+    let workers = match args.threads {
+        Some(n) if n > 0 => n,
+        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
 
     let mut sink = match &args.output {
         Some(p) => Sink::File(AtomicFile::create(p, 0o600).map_err(|e| {
@@ -156,59 +174,117 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     sink.write_all(&header)?;
 
     let cache = render::json::Cache::new(rs);
+    let limits = g.intake_limits;
+    let process = |batch: Batch| -> Scored {
+        let mut out = Scored {
+            bytes: Vec::with_capacity(batch.items.len() * 4096),
+            records: Vec::with_capacity(batch.items.len()),
+        };
+        for item in &batch.items {
+            let rec = batch.score(rs, item, &limits);
+            render_one(rs, &cache, &rec, format, style, &mut out.bytes);
+            let err = match &rec {
+                Record::Failed(f) if format != Format::Table => {
+                    Some(render::table::failure(f).trim_end().to_string())
+                }
+                _ => None,
+            };
+            out.records.push((out.bytes.len(), tally(rs, &rec), err));
+        }
+        out
+    };
+
+    // A reader thread reads batches ahead, worker threads score them, and
+    // this thread writes the results in input order. At most `ahead`
+    // batches are read and not yet written, so memory stays flat. Threads
+    // that wait block (no spinning), so the reader always gets a core. The
+    // reader is not joined: if the run stops early (--fail-fast) it may be
+    // waiting on standard input, and it ends with the process.
+    let ahead = 2 * workers + 2;
+    let (events, inbox) = mpsc::channel::<Event>();
+    let (room, wait_for_room) = mpsc::sync_channel::<()>(ahead);
+    for _ in 0..ahead {
+        let _ = room.send(());
+    }
+    let reader_events = events.clone();
+    std::thread::spawn(move || {
+        while wait_for_room.recv().is_ok() {
+            let event = match stream.next_batch(BATCH) {
+                Some(batch) => Event::Read(batch),
+                None => Event::End,
+            };
+            let end = matches!(event, Event::End);
+            if reader_events.send(event).is_err() || end {
+                return;
+            }
+        }
+    });
+
     let mut counts = Counts::new(rs);
     let mut total = 0usize;
     let mut stopped = false;
-    let read_batch =
-        |stream: &mut InputStream| -> Vec<Input> { stream.by_ref().take(BATCH).collect() };
-    let process = |batch: &[Input]| -> Vec<(Vec<u8>, Tally, Option<String>)> {
-        batch
-            .par_iter()
-            .map(|input| {
-                let rec = score_input(rs, input, &g.intake_limits);
-                let mut buf = Vec::with_capacity(2048);
-                render_one(rs, &cache, &rec, format, style, &mut buf);
-                let err = match &rec {
-                    Record::Failed(f) if format != Format::Table => {
-                        Some(render::table::failure(f).trim_end().to_string())
+    let (jobs, queue) = mpsc::channel::<(usize, Batch)>();
+    let queue = Mutex::new(queue);
+    let outcome = std::thread::scope(|scope| -> std::io::Result<()> {
+        for _ in 0..workers {
+            let (events, queue, process) = (events.clone(), &queue, &process);
+            scope.spawn(move || {
+                while let Some((seq, batch)) = queue.lock().ok().and_then(|q| q.recv().ok()) {
+                    if events.send(Event::Scored(seq, process(batch))).is_err() {
+                        return;
                     }
-                    _ => None,
-                };
-                (buf, tally(rs, &rec), err)
-            })
-            .collect()
-    };
-    // Scoring a batch overlaps with reading the next one.
-    let mut batch = read_batch(&mut stream);
-    while !batch.is_empty() {
-        let (results, next) =
-            pool.install(|| rayon::join(|| process(&batch), || read_batch(&mut stream)));
-        batch = next;
-        for (buf, t, err) in results {
-            if format == Format::Json {
-                sink.write_all(if total == 0 { b"\n" } else { b",\n" })?;
-            }
-            sink.write_all(&buf)?;
-            if format == Format::Jsonl {
-                sink.write_all(b"\n")?;
-            }
-            total += 1;
-            if let Some(e) = err {
-                // Errors also go to stderr so they are seen when stdout is piped.
-                progress.println(&e);
-            }
-            let failed = t.error;
-            counts.add(&t);
-            if failed && args.fail_fast {
-                stopped = true;
-                break;
-            }
+                }
+            });
         }
-        progress.set(total);
-        if stopped {
-            break;
-        }
-    }
+        let mut write = || -> std::io::Result<()> {
+            let (mut read, mut written, mut ended) = (0usize, 0usize, false);
+            let mut done: std::collections::BTreeMap<usize, Scored> = Default::default();
+            while !(ended && written == read) {
+                match inbox.recv() {
+                    Ok(Event::Read(batch)) => {
+                        let _ = jobs.send((read, batch));
+                        read += 1;
+                    }
+                    Ok(Event::End) | Err(_) => ended = true,
+                    Ok(Event::Scored(seq, scored)) => {
+                        done.insert(seq, scored);
+                        while let Some(scored) = done.remove(&written) {
+                            written += 1;
+                            let _ = room.send(());
+                            let mut from = 0;
+                            for (end, t, err) in scored.records {
+                                if format == Format::Json {
+                                    sink.write_all(if total == 0 { b"\n" } else { b",\n" })?;
+                                }
+                                sink.write_all(&scored.bytes[from..end])?;
+                                from = end;
+                                if format == Format::Jsonl {
+                                    sink.write_all(b"\n")?;
+                                }
+                                total += 1;
+                                if let Some(e) = err {
+                                    // Errors also go to stderr so they are seen when stdout is piped.
+                                    progress.println(&e);
+                                }
+                                counts.add(&t);
+                                if t.error && args.fail_fast {
+                                    stopped = true;
+                                    return Ok(());
+                                }
+                            }
+                            progress.set(total);
+                        }
+                    }
+                }
+            }
+            Ok(())
+        };
+        let result = write();
+        // The workers finish what they hold and stop.
+        drop(jobs);
+        result
+    });
+    outcome?;
     if format == Format::Json {
         sink.write_all(if total == 0 { b"]\n" } else { b"\n]\n" })?;
     }

@@ -1100,6 +1100,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         compiled_items.push(Item {
                             question: *q,
                             values: vm,
+                            points: (lo, hi),
                         });
                     }
                     None => ok = false,

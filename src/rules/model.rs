@@ -156,6 +156,8 @@ impl Instrument {
 pub struct Item {
     pub question: usize,
     pub values: ValueMap,
+    /// The least and most points the item can give.
+    pub points: (i64, i64),
 }
 
 /// How an item's answer becomes points.
