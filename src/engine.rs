@@ -60,12 +60,19 @@ impl DimensionResult {
     /// Indexes of the rules that hold and set the rating (the rules with
     /// the highest rating among those that hold).
     pub fn deciding_rules(&self, dim: &crate::rules::model::Dimension) -> Vec<usize> {
+        self.deciding(dim).collect()
+    }
+
+    /// The same, without collecting them.
+    pub fn deciding<'a>(
+        &'a self,
+        dim: &'a crate::rules::model::Dimension,
+    ) -> impl Iterator<Item = usize> + Clone + 'a {
         self.rules
             .iter()
             .enumerate()
             .filter(|(i, t)| **t == Tri::True && dim.rules[*i].rating == self.rating)
             .map(|(i, _)| i)
-            .collect()
     }
 }
 

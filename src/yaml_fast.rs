@@ -202,14 +202,8 @@ impl<'a> Parser<'a> {
     fn key_end(&self, line: &Line) -> Option<usize> {
         let rest = &line.text[line.indent..];
         let len = rest.find(':')?;
-        let key = &rest[..len];
-        let ok = key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            && !reserved(key);
         let spaced = rest.as_bytes().get(len + 1).is_none_or(|&b| b == b' ');
-        (ok && spaced).then_some(line.indent + len)
+        (simple_key(&rest[..len]) && spaced).then_some(line.indent + len)
     }
 
     /// The value of a key with nothing after its colon: what the following
@@ -353,13 +347,7 @@ impl<'a> Parser<'a> {
                 if !list {
                     let len = line.text[i..].find(':')?;
                     let key = &line.text[i..i + len];
-                    let ok = key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
-                        && key
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-                        && !reserved(key)
-                        && bytes.get(i + len + 1) == Some(&b' ');
-                    if !ok {
+                    if !simple_key(key) || bytes.get(i + len + 1) != Some(&b' ') {
                         return None;
                     }
                     self.enter(depth + 1)?;
@@ -435,6 +423,16 @@ fn escape(s: &str) -> Option<(char, usize)> {
         _ => return None,
     };
     Some((c, 1))
+}
+
+/// A key the subset takes: a letter, then letters, digits, `_` and `-`,
+/// and not a word YAML could read as something other than text.
+fn simple_key(key: &str) -> bool {
+    key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && !reserved(key)
 }
 
 /// Words that some YAML reading takes for something other than text.

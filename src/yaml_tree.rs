@@ -76,7 +76,8 @@ impl Node {
 
 /// The parser options for one file: duplicate keys are passed through (and
 /// reported by the decoder with both places), YAML 1.1 booleans such as
-/// `yes` stay text, and the budgets bound depth, size and aliases.
+/// `yes` stay text, comments are skipped, and the budgets bound depth, size
+/// and aliases.
 pub fn options(max_depth: usize, max_nodes: usize, max_aliases: usize) -> serde_saphyr::Options {
     let budget = serde_saphyr::budget! {
         max_depth: max_depth,
@@ -92,6 +93,10 @@ pub fn options(max_depth: usize, max_nodes: usize, max_aliases: usize) -> serde_
         alias_limits: alias_limits,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
         strict_booleans: true,
+        // Comments are not kept, so none are buffered either: with them
+        // kept, a key with no value followed by more than 32 comment lines
+        // was refused ("too many buffered comments").
+        emit_comments: false,
     }
 }
 

@@ -210,6 +210,23 @@ fn leaves_everything_else_to_the_full_parser() {
     assert!(taken.is_empty(), "the fast reader took: {taken:?}");
 }
 
+/// Comment lines are skipped by both readers, however many there are, also
+/// where the full parser looks ahead for a key's value (found by fuzzing:
+/// with comments kept, it refused more than 32 there).
+#[test]
+fn many_comments_after_a_key() {
+    let comments = "# not now\n\n".repeat(40);
+    for text in [
+        format!("e:\n{comments}"),
+        format!("e:\n{comments}f: 1\n"),
+        format!("e:\n{comments}  f: 1\n"),
+        format!("e:\n{comments}- f\n"),
+    ] {
+        assert!(full(&text).is_some(), "{text}");
+        assert!(agree(&text), "{text}");
+    }
+}
+
 #[test]
 fn depth_and_size_stay_inside_the_limits() {
     // Nesting near the depth limit goes to the full parser, which reports it.
@@ -355,6 +372,9 @@ fn document(seed: u64) -> String {
             match next(12) {
                 0 => out.push_str(&format!("{}# comment\n", " ".repeat(next(5)))),
                 1 => out.push('\n'),
+                // A long run of comments (the full parser once refused
+                // more than 32 after a key with no value).
+                2 if next(3) == 0 => out.push_str(&"#\n".repeat(40)),
                 _ => {}
             }
         }

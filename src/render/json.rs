@@ -117,6 +117,11 @@ fn list<'a>(out: &mut Vec<u8>, items: impl Iterator<Item = &'a [u8]>) {
     out.push(b']');
 }
 
+/// The quoted ids of some questions.
+fn question_ids<'a>(c: &'a Cache, idx: &'a [usize]) -> impl Iterator<Item = &'a [u8]> + 'a {
+    idx.iter().map(move |&q| c.questions[q].as_slice())
+}
+
 fn failure(f: &Failure, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"source\":");
     string(out, &f.source);
@@ -137,11 +142,6 @@ fn failure(f: &Failure, out: &mut Vec<u8>) {
 
 fn scored(rs: &RuleSet, c: &Cache, s: &Scored, out: &mut Vec<u8>) {
     let a = &s.assessment;
-    let questions = |idx: &[usize]| {
-        idx.iter()
-            .map(|&q| c.questions[q].as_slice())
-            .collect::<Vec<_>>()
-    };
     out.extend_from_slice(b"{\"source\":");
     string(out, &s.source);
     out.extend_from_slice(b",\"id\":");
@@ -154,7 +154,7 @@ fn scored(rs: &RuleSet, c: &Cache, s: &Scored, out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"max_level\":");
     out.extend_from_slice(&c.levels[a.max_level]);
     out.extend_from_slice(b",\"could_raise\":");
-    list(out, questions(&a.could_raise).into_iter());
+    list(out, question_ids(c, &a.could_raise));
     out.extend_from_slice(b",\"supports\":");
     list(out, a.supports.iter().map(|&i| c.supports[i].as_slice()));
 
@@ -170,11 +170,11 @@ fn scored(rs: &RuleSet, c: &Cache, s: &Scored, out: &mut Vec<u8>) {
         number(out, dr.max_rating);
         out.extend_from_slice(b",\"min_level\":");
         out.extend_from_slice(&c.levels[dr.min_level]);
-        let deciding = dr.deciding_rules(dim);
+        let deciding = dr.deciding(dim);
         out.extend_from_slice(b",\"reasons\":");
-        list(out, deciding.iter().map(|&r| c.rule_whys[d][r].as_slice()));
+        list(out, deciding.clone().map(|r| c.rule_whys[d][r].as_slice()));
         out.extend_from_slice(b",\"rules\":");
-        list(out, deciding.iter().map(|&r| c.rule_ids[d][r].as_slice()));
+        list(out, deciding.map(|r| c.rule_ids[d][r].as_slice()));
         out.push(b'}');
     }
     out.extend_from_slice(b"},\"escalations\":");
@@ -204,7 +204,7 @@ fn scored(rs: &RuleSet, c: &Cache, s: &Scored, out: &mut Vec<u8>) {
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"missing\":");
-        list(out, questions(&ir.missing).into_iter());
+        list(out, question_ids(c, &ir.missing));
         if !ir.applicable {
             out.extend_from_slice(b",\"applicable\":false");
         }
@@ -218,7 +218,7 @@ fn scored(rs: &RuleSet, c: &Cache, s: &Scored, out: &mut Vec<u8>) {
     out.extend_from_slice(b",\"complete\":");
     out.extend_from_slice(if a.complete() { b"true" } else { b"false" });
     out.extend_from_slice(b",\"missing\":");
-    list(out, questions(&a.missing).into_iter());
+    list(out, question_ids(c, &a.missing));
     out.extend_from_slice(b",\"warnings\":[");
     for (i, w) in a.warnings.iter().enumerate() {
         if i > 0 {
