@@ -12,6 +12,7 @@ use crate::rules::RuleSet;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -225,11 +226,15 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     let mut stopped = false;
     let (jobs, queue) = mpsc::channel::<(usize, Batch)>();
     let queue = Mutex::new(queue);
+    let stop = AtomicBool::new(false);
     let outcome = std::thread::scope(|scope| -> std::io::Result<()> {
         for _ in 0..workers {
-            let (events, queue, process) = (events.clone(), &queue, &process);
+            let (events, queue, process, stop) = (events.clone(), &queue, &process, &stop);
             scope.spawn(move || {
                 while let Some((seq, batch)) = queue.lock().ok().and_then(|q| q.recv().ok()) {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
                     if events.send(Event::Scored(seq, process(batch))).is_err() {
                         return;
                     }
@@ -280,7 +285,8 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
             Ok(())
         };
         let result = write();
-        // The workers finish what they hold and stop.
+        // The workers finish the batch they hold and stop.
+        stop.store(true, Ordering::Relaxed);
         drop(jobs);
         result
     });
