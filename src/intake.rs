@@ -160,10 +160,16 @@ impl Reader<'_> {
 
     fn map<'n>(&mut self, node: &'n Node, what: &str) -> Vec<(&'n str, &'n Node, &'n Node)> {
         let Kind::Map(pairs) = &node.kind else {
+            // Text where entries were expected is usually a key whose colon
+            // is missing (`age 34`).
+            let hint = match node.kind {
+                Kind::Str(_) => "; write each entry as `key: value`, with a colon after the key",
+                _ => "",
+            };
             self.err(
                 "wrong-type",
                 node.span,
-                format!("{what} must be a mapping, not {}", node.kind_name()),
+                format!("{what} must be a mapping, not {}{hint}", node.kind_name()),
             );
             return Vec::new();
         };

@@ -551,3 +551,66 @@ fn invalid_rule_sets_refuse_to_score() {
         );
     }
 }
+
+/// Mistakes people make when they write an intake by hand: each error
+/// names the file and the place and says what to fix.
+#[test]
+fn hand_written_mistakes_say_what_to_fix() {
+    let cases: &[(&str, &str, u64, u64, &str)] = &[
+        (
+            "intake: 1\nanswers:\n  age: 34\n   phq9_1: 2\n",
+            "intake-syntax",
+            4,
+            10,
+            "mapping values are not allowed in this context (check the indentation of this line, or put a value that contains a colon in quotes)",
+        ),
+        (
+            "intake: 1\nanswers:\n  age 34\n",
+            "wrong-type",
+            3,
+            3,
+            "`answers` must be a mapping, not text; write each entry as `key: value`, with a colon after the key",
+        ),
+        (
+            "intake: 1\nanswers:\n\tage: 34\n",
+            "intake-syntax",
+            3,
+            2,
+            "tabs disallowed within this context (block indentation); indent with spaces, not tabs",
+        ),
+        (
+            "intake: 1\nanswers:\n  age: 34\n  housing: homless\n",
+            "unknown-option",
+            4,
+            12,
+            "answer to `housing` is not one of its options; options: stable, at_risk, temporary, homeless, no_safe_place",
+        ),
+        (
+            "intake: 1\nanswers: {age: 34\n",
+            "intake-syntax",
+            2,
+            10,
+            "unclosed bracket '{'",
+        ),
+        (
+            "intake: 1\nanswers:\n  - age: 34\n",
+            "wrong-type",
+            3,
+            3,
+            "`answers` must be a mapping, not a list",
+        ),
+    ];
+    for (text, code, line, column, message) in cases {
+        let (r, out) = score_generated("by-hand.yaml", text.as_bytes(), &[]);
+        assert_eq!(out.code, 1);
+        assert_error(&r, code, Some(*line), Some(*column));
+        assert_eq!(r["error"], *message, "{text}");
+        assert!(
+            out.stderr.starts_with(&format!(
+                "by-hand.yaml:{line}:{column}: error[{code}]: {message}\n"
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+}
