@@ -426,9 +426,12 @@ fn escape(s: &str) -> Option<(char, usize)> {
 }
 
 /// A key the subset takes: a letter, then letters, digits, `_` and `-`,
-/// and not a word YAML could read as something other than text.
+/// and not a word YAML could read as something other than text. Long keys
+/// are left to the full parser, which takes keys of up to 1,024 characters
+/// (found by fuzzing).
 fn simple_key(key: &str) -> bool {
-    key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+    key.len() <= 128
+        && key.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')

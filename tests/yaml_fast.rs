@@ -201,10 +201,23 @@ fn leaves_everything_else_to_the_full_parser() {
         "é: 1\n",
         "a: [x, y]\n",
     ];
+    // Keys the full parser refuses for their length (over 1,024
+    // characters), and any key near that.
+    let long = "k".repeat(1100);
+    let near = "k".repeat(200);
+    let generated = [
+        format!("{long}: 1\n"),
+        format!("a: {{{long}: 1}}\n"),
+        format!("{near}: 1\n"),
+    ];
     let mut taken = Vec::new();
-    for text in refused {
+    for text in refused
+        .iter()
+        .copied()
+        .chain(generated.iter().map(String::as_str))
+    {
         if fast(text).is_some() {
-            taken.push(text);
+            taken.push(text.to_string());
         }
     }
     assert!(taken.is_empty(), "the fast reader took: {taken:?}");
