@@ -109,6 +109,7 @@ fn spans_and_values_of_each_construct() {
         "a: 1",
         "# c\n\na: -5 # note\nb: 0\n",
         "a:\nb: ~\nc: null\nd:   \n",
+        "a: # nothing yet\nb: 1\nc:   # nor here\n",
         "a: \"2026-0001\"\nb: 'it''s'\nc: \"tab\\there \\\"q\\\" \\u00e9 \\/ \\\\\"\n",
         "a: héllo wörld  \nb: x\n",
         "answers: # c\n  # inner\n  s:\n  -   alcohol\n  -  \"x\"\n  k: 1 # c\n",
