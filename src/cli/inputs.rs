@@ -226,15 +226,7 @@ impl StdinLines {
                         }
                     }
                 }
-                items.push(Item::Input(Input::Broken(Failure {
-                    source: format!("stdin:{}", self.line_no),
-                    code: "intake-limit".into(),
-                    message: format!(
-                        "line is {len} bytes, more than the limit of {max_line} bytes (--max-intake-bytes)"
-                    ),
-                    line: Some(self.line_no as u32),
-                    column: None,
-                })));
+                items.push(too_long(self.line_no, len, max_line));
                 items.extend(error.map(Item::Input));
                 scanned = 0;
                 continue;
@@ -278,16 +270,7 @@ impl StdinLines {
         self.line_no += 1;
         let n = self.line_no;
         if end - start > max_line {
-            items.push(Item::Input(Input::Broken(Failure {
-                source: format!("stdin:{n}"),
-                code: "intake-limit".into(),
-                message: format!(
-                    "line is {} bytes, more than the limit of {max_line} bytes (--max-intake-bytes)",
-                    end - start + usize::from(newline)
-                ),
-                line: Some(n as u32),
-                column: None,
-            })));
+            items.push(too_long(n, end - start + usize::from(newline), max_line));
             return;
         }
         if newline && end > start && text[end - 1] == b'\r' {
@@ -297,6 +280,20 @@ impl StdinLines {
             items.push(Item::Line(n, start..end));
         }
     }
+}
+
+/// The record for line `n` of standard input, `len` bytes long with its
+/// line break, over the limit.
+fn too_long(n: usize, len: usize, max_line: usize) -> Item {
+    Item::Input(Input::Broken(Failure {
+        source: format!("stdin:{n}"),
+        code: "intake-limit".into(),
+        message: format!(
+            "line is {len} bytes, more than the limit of {max_line} bytes (--max-intake-bytes)"
+        ),
+        line: Some(n as u32),
+        column: None,
+    }))
 }
 
 fn read_some(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
