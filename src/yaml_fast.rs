@@ -23,7 +23,6 @@ pub fn tree(text: &str, file: u32, max_depth: usize, max_nodes: usize) -> Option
         return None;
     }
     let mut p = Parser {
-        text,
         file,
         lines: lines(text)?,
         i: 0,
@@ -110,7 +109,6 @@ fn is_dash(line: &Line) -> bool {
 }
 
 struct Parser<'a> {
-    text: &'a str,
     file: u32,
     lines: Vec<Line<'a>>,
     /// The next line to read.
@@ -134,7 +132,6 @@ impl<'a> Parser<'a> {
         } else {
             before.chars().count()
         };
-        debug_assert!(line.start + pos <= self.text.len());
         Span {
             file: self.file,
             offset: (line.start + pos) as u32,

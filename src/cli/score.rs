@@ -124,7 +124,6 @@ enum Event {
 
 /// One batch rendered: the bytes of its records, one after another, and
 /// for each record where it ends, its tally and its error line.
-#[derive(Default)]
 struct Scored {
     bytes: Vec<u8>,
     records: Vec<(usize, Tally, Option<String>)>,
