@@ -45,6 +45,9 @@ pub struct AckFlag {
     pub id: String,
     pub at: Option<String>,
     pub by: Option<String>,
+    /// The flag action id (`RuleSet::flag_actions`) recorded as done.
+    pub action: Option<String>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -447,7 +450,13 @@ pub fn from_node_limited(
                 let at = f("at").and_then(|v| r.text(v, "flag `at`"));
                 let by = f("by").and_then(|v| r.text(v, "flag `by`"));
                 match id {
-                    Some(id) => intake.acknowledged_flags.push(AckFlag { id, at, by }),
+                    Some(id) => intake.acknowledged_flags.push(AckFlag {
+                        id,
+                        at,
+                        by,
+                        action: None,
+                        note: None,
+                    }),
                     None => r.err(
                         "missing-field",
                         it.span,

@@ -371,6 +371,8 @@ impl<'r, S: Store> Interview<'r, S> {
                     id: f.id.clone(),
                     at: Some((self.now)()),
                     by: self.intake.assessor.clone(),
+                    action: None,
+                    note: None,
                 });
                 self.save()?;
             }

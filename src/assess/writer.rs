@@ -290,6 +290,8 @@ mod tests {
                 id: "self_harm_thoughts".into(),
                 at: Some("2026-11-26T14:12:00Z".into()),
                 by: Some("staff-17".into()),
+                action: None,
+                note: None,
             }],
             recommendation: Some(StoredRecommendation {
                 level: Some("iop".into()),

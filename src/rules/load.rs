@@ -473,6 +473,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             flags: Vec::new(),
             exclusions: Vec::new(),
             override_reasons: Vec::new(),
+            flag_actions: Vec::new(),
             sources: Sources::default(),
             question_index,
         };
@@ -899,6 +900,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 ask_when: None,
                 ask_when_text: None,
                 informational,
+                options_from: None,
                 span: id_node.span,
             },
             ask_when,
@@ -945,7 +947,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     &format!("option (of `{qid}`)"),
                     self.sources,
                 ) {
-                    out.push(ChoiceOption { id, label });
+                    out.push(ChoiceOption {
+                        id,
+                        label,
+                        exclusive: false,
+                    });
                 }
             }
         }
@@ -1851,6 +1857,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         when,
                         when_text,
                         message,
+                        actions: Vec::new(),
                         span,
                     });
                 }
@@ -1924,6 +1931,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         id,
                         label,
                         note_required,
+                        no_override: false,
                     });
                 }
             }

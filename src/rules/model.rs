@@ -28,6 +28,9 @@ pub struct RuleSet {
     pub flags: Vec<Flag>,
     pub exclusions: Vec<Exclusion>,
     pub override_reasons: Vec<OverrideReason>,
+    /// What an assessor may record as done about a critical flag when
+    /// acknowledging it (`flag_actions` in the rule files).
+    pub flag_actions: Vec<FlagAction>,
     pub sources: Sources,
     pub question_index: rustc_hash::FxHashMap<String, usize>,
 }
@@ -61,6 +64,10 @@ pub struct Question {
     /// Collected for the record, not read by any rule by design (no
     /// `unused-question` warning).
     pub informational: bool,
+    /// The multi-choice question whose ticked options limit this
+    /// question's options (`options_from`): only options ticked there are
+    /// offered.
+    pub options_from: Option<usize>,
     pub span: Span,
 }
 
@@ -68,6 +75,9 @@ pub struct Question {
 pub struct ChoiceOption {
     pub id: String,
     pub label: String,
+    /// In a multi choice, this option cannot be ticked with any other
+    /// (`None of these`).
+    pub exclusive: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -270,6 +280,9 @@ pub struct Flag {
     pub when: Cond,
     pub when_text: String,
     pub message: String,
+    /// Indexes into `RuleSet::flag_actions` offered when this flag is
+    /// acknowledged; empty means all of them.
+    pub actions: Vec<usize>,
     pub span: Span,
 }
 
@@ -284,6 +297,19 @@ pub struct Exclusion {
 
 #[derive(Debug, Clone)]
 pub struct OverrideReason {
+    pub id: String,
+    pub label: String,
+    pub note_required: bool,
+    /// Recording this reason means the placement follows the
+    /// recommendation (`not_applicable`): it is never a reason for a
+    /// placement at another level.
+    pub no_override: bool,
+}
+
+/// Something done about a critical flag, recorded with its
+/// acknowledgement.
+#[derive(Debug, Clone)]
+pub struct FlagAction {
     pub id: String,
     pub label: String,
     pub note_required: bool,
