@@ -2,147 +2,14 @@
 //! pseudo-terminal (expectrl), answering by keystrokes; plus what happens
 //! without a terminal.
 
+mod pty;
+
 use assert_cmd::Command as AssertCommand;
-use expectrl::process::unix::{Signal, WaitStatus};
-use expectrl::session::OsSession as Session;
-use expectrl::{Eof, Expect};
-use placement::assess::writer::to_yaml;
-use placement::intake::{parse, Intake, Slot};
-use placement::rules::model::{QuestionKind, RuleSet};
-use placement::yaml::Limits;
-use std::path::Path;
-use std::process::Command;
-use std::sync::OnceLock;
+use expectrl::process::unix::Signal;
+use expectrl::Expect;
+use placement::intake::Slot;
+use pty::*;
 use std::time::Duration;
-
-const BIN: &str = env!("CARGO_BIN_EXE_placement");
-const DOWN: &str = "\x1b[B";
-const UP: &str = "\x1b[A";
-const ENTER: &str = "\r";
-
-fn rs() -> &'static RuleSet {
-    static RS: OnceLock<RuleSet> = OnceLock::new();
-    RS.get_or_init(|| {
-        placement::rules::load_default()
-            .expect("default rules")
-            .rules
-    })
-}
-
-fn q(id: &str) -> usize {
-    rs().question(id)
-        .unwrap_or_else(|| panic!("no question {id}"))
-}
-
-fn option(question: &str, id: &str) -> usize {
-    rs().questions[q(question)]
-        .kind
-        .options()
-        .unwrap()
-        .iter()
-        .position(|o| o.id == id)
-        .unwrap()
-}
-
-/// An intake answering every question with its least severe answer (an
-/// adult who drinks alcohol), except the questions in `leave_out`.
-fn prefill(dir: &Path, leave_out: &[&str]) -> std::path::PathBuf {
-    let mut slots = vec![Slot::Absent; rs().questions.len()];
-    let mut texts = Vec::new();
-    for (i, question) in rs().questions.iter().enumerate() {
-        slots[i] = match &question.kind {
-            QuestionKind::SingleChoice(_) => Slot::Num(0.0),
-            QuestionKind::MultiChoice(_) => Slot::Multi(0),
-            QuestionKind::YesNo => Slot::Num(0.0),
-            QuestionKind::Integer { min, allowed, .. } => Slot::Num(
-                allowed
-                    .as_ref()
-                    .and_then(|a| a.first().copied())
-                    .unwrap_or(*min) as f64,
-            ),
-            QuestionKind::Number { min, .. } => Slot::Num(*min),
-            QuestionKind::Text { .. } => {
-                texts.push((i, "Fictional.".to_string()));
-                Slot::Text
-            }
-        };
-    }
-    slots[q("age")] = Slot::Num(44.0);
-    slots[q("substances")] = Slot::Multi(1 << option("substances", "alcohol"));
-    for id in leave_out {
-        slots[q(id)] = Slot::Absent;
-        texts.retain(|(i, _)| *i != q(id));
-    }
-    let intake = Intake {
-        id: Some("2026-0100".into()),
-        slots,
-        texts,
-        ..Intake::default()
-    };
-    let path = dir.join("prefill.yaml");
-    std::fs::write(&path, to_yaml(rs(), &intake)).unwrap();
-    path
-}
-
-fn spawn(dir: &Path, args: &[&str]) -> Session {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("assess").args(args).current_dir(dir);
-    cmd.env("NO_COLOR", "1")
-        .env("TERM", "xterm-256color")
-        .env_remove("PLACEMENT_ASSESSOR");
-    let mut s = Session::spawn(cmd).expect("spawn in a pty");
-    s.get_process_mut()
-        .set_window_size(120, 40)
-        .expect("window size");
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
-    s
-}
-
-/// Waits for `text` on the screen, then types `keys`.
-fn answer(s: &mut Session, text: &str, keys: &[&str]) {
-    if let Err(e) = s.expect(text) {
-        panic!("waiting for {text:?}: {e}");
-    }
-    // Let the prompt switch the terminal to raw mode before typing.
-    std::thread::sleep(Duration::from_millis(50));
-    for k in keys {
-        s.send(k).unwrap();
-    }
-}
-
-fn exit_code(mut s: Session) -> i32 {
-    s.expect(Eof).expect("the program ends");
-    match s.get_process().wait().unwrap() {
-        WaitStatus::Exited(_, code) => code,
-        other => panic!("ended by {other:?}"),
-    }
-}
-
-fn read(path: &Path) -> Intake {
-    let text = std::fs::read_to_string(path).unwrap();
-    parse(&text, rs(), &Limits::INTAKE).unwrap_or_else(|e| panic!("{}\n{text}", e.message()))
-}
-
-fn score_level(path: &Path) -> String {
-    let out = AssertCommand::new(BIN)
-        .args(["score", "--format", "json"])
-        .arg(path)
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)));
-    v[0]["level"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{v}"))
-        .to_string()
-}
-
-/// A question's prompt line: its text is shown above it, wrapped; the
-/// prompt line names the question.
-fn text_of(_rs: &RuleSet, id: &str) -> String {
-    assert!(rs().question(id).is_some(), "no question {id}");
-    format!("? {id} ")
-}
 
 #[test]
 fn a_whole_interview_by_keystrokes_to_a_recommendation() {
@@ -169,48 +36,40 @@ fn a_whole_interview_by_keystrokes_to_a_recommendation() {
             out.to_str().unwrap(),
         ],
     );
-    let r = rs();
     // A number, with a bad value first: asked again.
-    answer(&mut s, &text_of(r, "age"), &["250", ENTER]);
+    answer(&mut s, &prompt_of("age"), &["250", ENTER]);
     answer(&mut s, "Out of range", &["\x7f\x7f\x7f", "37", ENTER]);
-    // A single choice: Female is the second option; pregnancy then applies.
-    answer(&mut s, &text_of(r, "sex_at_birth"), &[DOWN, ENTER]);
-    answer(&mut s, &text_of(r, "pregnancy_status"), &[ENTER]);
+    // A single choice: Female is option 2; pregnancy then applies. Enter
+    // alone records nothing: nothing is chosen until the assessor picks.
+    answer(&mut s, &prompt_of("sex_at_birth"), &[ENTER]);
+    answer(&mut s, "Nothing chosen yet", &["2", ENTER]);
+    answer(&mut s, &prompt_of("pregnancy_status"), &[DOWN, ENTER]);
     // Free text with quotes and non-ASCII letters.
     answer(
         &mut s,
-        &text_of(r, "reason_for_visit"),
+        &prompt_of("reason_for_visit"),
         &["Says \"enough\" — ça suffit", ENTER],
     );
-    // Several choices: tick alcohol and tobacco.
+    // Several choices: tick tobacco by its number, alcohol with the
+    // arrows and Space.
     let alcohol = option("substances", "alcohol");
     let tobacco = option("substances", "tobacco");
-    let mut keys = vec![];
-    for i in 0..=alcohol {
-        if i == tobacco || i == alcohol {
-            keys.push(" ");
-        }
-        if i < alcohol {
-            keys.push(DOWN);
-        }
-    }
-    keys.push(ENTER);
-    answer(&mut s, &text_of(r, "substances"), &keys);
-    // Yes / no: "No" is the second item.
-    answer(
-        &mut s,
-        &text_of(r, "heavy_alcohol_sedative_use"),
-        &[DOWN, ENTER],
-    );
-    // A labelled scale: "2 · More than half the days".
-    answer(&mut s, &text_of(r, "phq9_1"), &[DOWN, DOWN, ENTER]);
+    let tobacco_key = (tobacco + 1).to_string();
+    let mut keys = vec![tobacco_key.as_str()];
+    keys.extend(std::iter::repeat_n(DOWN, alcohol - tobacco));
+    keys.extend([" ", ENTER]);
+    answer(&mut s, &prompt_of("substances"), &keys);
+    // Yes / no: `n`.
+    answer(&mut s, &prompt_of("heavy_alcohol_sedative_use"), &["n", ENTER]);
+    // A labelled scale: the digit of "2 · More than half the days".
+    answer(&mut s, &prompt_of("phq9_1"), &["2", ENTER]);
     // The review, then the result and the placement.
-    answer(&mut s, "Review the answers", &[ENTER]);
+    answer(&mut s, "Review the answers", &["1", ENTER]);
     let shown = s
         .expect(expectrl::Regex(r"Recommended level: [^\n]*\((\w+)\)"))
         .unwrap();
     let level = String::from_utf8_lossy(shown.get(1).unwrap()).to_string();
-    answer(&mut s, "Placement made", &[ENTER]);
+    answer(&mut s, "Placement made", &["1", ENTER]);
     s.expect("Saved").unwrap();
     assert_eq!(exit_code(s), 0);
 
@@ -267,16 +126,15 @@ fn a_killed_interview_resumes_where_it_stopped() {
     );
     let out = dir.path().join("intake.yaml");
     let out_s = out.to_str().unwrap();
-    let r = rs();
     // gad7 items come after everything else that is left out except housing.
     let mut s = spawn(
         dir.path(),
         &["--answers", prefilled.to_str().unwrap(), "--out", out_s],
     );
-    answer(&mut s, &text_of(r, "gad7_1"), &[DOWN, ENTER]);
-    answer(&mut s, &text_of(r, "gad7_2"), &[ENTER]);
+    answer(&mut s, &prompt_of("gad7_1"), &["1", ENTER]);
+    answer(&mut s, &prompt_of("gad7_2"), &["0", ENTER]);
     // SIGKILL while the third is on screen: the two answers are on disk.
-    s.expect(text_of(r, "gad7_3").as_str()).unwrap();
+    s.expect(prompt_of("gad7_3").as_str()).unwrap();
     s.get_process_mut().kill(Signal::SIGKILL).unwrap();
     let saved = read(&out);
     assert_eq!(saved.status.as_deref(), Some("in_progress"));
@@ -292,7 +150,7 @@ fn a_killed_interview_resumes_where_it_stopped() {
     // Resumed: the first unanswered question comes first. Ctrl-C there
     // stops cleanly and says how to go on.
     let mut s = spawn(dir.path(), &["--resume", out_s]);
-    answer(&mut s, &text_of(r, "gad7_3"), &["\x03"]);
+    answer(&mut s, &prompt_of("gad7_3"), &["\x03"]);
     s.expect("Interrupted").unwrap();
     s.expect(format!("placement assess --resume {out_s}").as_str())
         .unwrap();
@@ -300,10 +158,10 @@ fn a_killed_interview_resumes_where_it_stopped() {
 
     // Resumed again: finish it.
     let mut s = spawn(dir.path(), &["--resume", out_s]);
-    answer(&mut s, &text_of(r, "gad7_3"), &[ENTER]);
-    answer(&mut s, &text_of(r, "housing"), &[ENTER]);
-    answer(&mut s, "Review the answers", &[ENTER]);
-    answer(&mut s, "Placement made", &[ENTER]);
+    answer(&mut s, &prompt_of("gad7_3"), &["0", ENTER]);
+    answer(&mut s, &prompt_of("housing"), &["1", ENTER]);
+    answer(&mut s, "Review the answers", &["1", ENTER]);
+    answer(&mut s, "Placement made", &["1", ENTER]);
     assert_eq!(exit_code(s), 0);
     let saved = read(&out);
     assert_eq!(saved.status.as_deref(), Some("complete"));
@@ -328,18 +186,18 @@ fn an_override_with_a_critical_flag_acknowledged() {
             "staff-9",
         ],
     );
-    let r = rs();
     // Item 9 of the PHQ-9 above 0 raises the critical flag at once.
-    answer(&mut s, &text_of(r, "phq9_9"), &[DOWN, ENTER]);
+    answer(&mut s, &prompt_of("phq9_9"), &["1", ENTER]);
     s.expect("CRITICAL FLAG").unwrap();
-    answer(&mut s, "I have seen this flag", &[ENTER]);
-    answer(&mut s, "Review the answers", &[ENTER]);
+    answer(&mut s, "Critical flag", &[DOWN, ENTER]);
+    acknowledge_note(&mut s);
+    answer(&mut s, "Review the answers", &["1", ENTER]);
     s.expect("Recommended level").unwrap();
     // Another level: the first offered is the most intensive; the reason
     // is the last in the list ("Other"), which needs a note.
-    answer(&mut s, "Placement made", &[DOWN, ENTER]);
-    answer(&mut s, "Level placed at", &[ENTER]);
-    answer(&mut s, "Reason for the different level", &[UP, ENTER]);
+    answer(&mut s, "Placement made", &["2", ENTER]);
+    answer(&mut s, "Level placed at", &["1", ENTER]);
+    answer(&mut s, "Reason for the different level", &[END, ENTER]);
     answer(&mut s, "Note (required", &[ENTER]);
     answer(&mut s, "needs a note", &["Waiting list elsewhere", ENTER]);
     s.expect("Placement made: ").unwrap();

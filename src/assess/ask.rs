@@ -1,8 +1,10 @@
 //! How each type of question is asked, and how typed answers are checked.
 
-use super::{AssessError, Interview, Prompt, Prompter, Reply, Store, KEY_CONFIRM_NONE};
+use super::{
+    AssessError, Choice, Interview, Notice, Prompt, Prompter, Reply, Store, KEY_CONFIRM_NONE,
+};
 use crate::intake::Slot;
-use crate::rules::model::QuestionKind;
+use crate::rules::model::{ChoiceOption, QuestionKind};
 
 type Res<T> = Result<T, AssessError>;
 
@@ -18,28 +20,50 @@ impl<S: Store> Interview<'_, S> {
         let num = |r: Reply<f64>| map_reply(r, |x| (Slot::Num(x), None));
         Ok(match &question.kind {
             QuestionKind::SingleChoice(options) => {
-                let items: Vec<String> = options.iter().map(|o| o.label.clone()).collect();
-                let default = match current {
-                    Slot::Num(x) => Some(*x as usize),
+                let offered = self.offered(q, options);
+                let items: Vec<Choice> = offered
+                    .iter()
+                    .map(|&i| Choice::new(options[i].label.clone()))
+                    .collect();
+                let current = match current {
+                    Slot::Num(x) => offered.iter().position(|&i| i as f64 == *x),
                     _ => None,
                 };
-                num(map_reply(p.select(prompt, &items, default)?, |i| i as f64))
+                num(map_reply(p.select(prompt, &items, current)?, |i| {
+                    offered[i] as f64
+                }))
             }
             QuestionKind::MultiChoice(options) => {
-                let items: Vec<String> = options.iter().map(|o| o.label.clone()).collect();
-                let checked: Vec<bool> = (0..options.len())
-                    .map(|i| matches!(current, Slot::Multi(m) if i < 64 && m & (1u64 << i) != 0))
+                let offered = self.offered(q, options);
+                let items: Vec<Choice> = offered
+                    .iter()
+                    .map(|&i| Choice::new(options[i].label.clone()))
                     .collect();
-                match p.multi_select(prompt, &items, &checked)? {
+                let exclusive: Vec<bool> = offered.iter().map(|&i| options[i].exclusive).collect();
+                let checked: Vec<bool> = offered
+                    .iter()
+                    .map(|&i| matches!(current, Slot::Multi(m) if i < 64 && m & (1u64 << i) != 0))
+                    .collect();
+                match p.multi_select(prompt, &items, &exclusive, &checked)? {
+                    Reply::Value(v)
+                        if v.len() > 1 && v.iter().any(|&i| exclusive.get(i) == Some(&true)) =>
+                    {
+                        let which = v
+                            .iter()
+                            .find(|&&i| exclusive[i])
+                            .map(|&i| items[i].label.as_str())
+                            .unwrap_or_default();
+                        p.show(&Notice::Refused(format!(
+                            "“{which}” cannot be ticked together with other answers."
+                        )));
+                        return self.ask_once(p, prompt, q, current);
+                    }
                     Reply::Value(v) if v.is_empty() => {
-                        let confirm = Prompt {
-                            key: KEY_CONFIRM_NONE,
-                            text: "Nothing is ticked. Record that none of these apply?",
-                            progress: None,
-                            has_help: false,
-                            can_decline: false,
-                        };
-                        match p.yes_no(&confirm, Some(false))? {
+                        let confirm = Prompt::plain(
+                            KEY_CONFIRM_NONE,
+                            "Nothing is ticked. Record that none of these apply?",
+                        );
+                        match p.yes_no(&confirm, None)? {
                             Reply::Value(true) => Reply::Value((Slot::Multi(0), None)),
                             _ => return self.ask_once(p, prompt, q, current),
                         }
@@ -47,18 +71,19 @@ impl<S: Store> Interview<'_, S> {
                     r => map_reply(r, |v| {
                         let mask = v
                             .iter()
-                            .filter(|&&i| i < 64)
-                            .fold(0u64, |m, &i| m | (1u64 << i));
+                            .map(|&i| offered[i])
+                            .filter(|&i| i < 64)
+                            .fold(0u64, |m, i| m | (1u64 << i));
                         (Slot::Multi(mask), None)
                     }),
                 }
             }
             QuestionKind::YesNo => {
-                let default = match current {
+                let current = match current {
                     Slot::Num(x) => Some(*x != 0.0),
                     _ => None,
                 };
-                num(map_reply(p.yes_no(prompt, default)?, |b| {
+                num(map_reply(p.yes_no(prompt, current)?, |b| {
                     if b {
                         1.0
                     } else {
@@ -79,7 +104,7 @@ impl<S: Store> Interview<'_, S> {
                         .is_some_and(|v| v.iter().all(|x| scale.iter().any(|(s, _)| s == x)));
                 if labelled {
                     let values = values.unwrap_or_default();
-                    let items: Vec<String> = values
+                    let items: Vec<Choice> = values
                         .iter()
                         .map(|x| {
                             let label = scale
@@ -87,14 +112,14 @@ impl<S: Store> Interview<'_, S> {
                                 .find(|(s, _)| s == x)
                                 .map(|(_, l)| l.as_str())
                                 .unwrap_or("");
-                            format!("{x} · {label}")
+                            Choice::keyed(x.to_string(), label)
                         })
                         .collect();
-                    let default = match current {
+                    let current = match current {
                         Slot::Num(x) => values.iter().position(|v| *v as f64 == *x),
                         _ => None,
                     };
-                    num(map_reply(p.select(prompt, &items, default)?, |i| {
+                    num(map_reply(p.select(prompt, &items, current)?, |i| {
                         values[i] as f64
                     }))
                 } else {
@@ -109,14 +134,10 @@ impl<S: Store> Interview<'_, S> {
                     let (min, max, allowed) = (*min, *max, allowed.as_deref());
                     let validate = move |s: &str| parse_integer(s, min, max, allowed).map(|_| ());
                     let r = p.input(prompt, &hint, initial.as_deref(), &validate)?;
-                    num(match r {
-                        Reply::Value(s) => match parse_integer(&s, min, max, allowed) {
-                            Ok(x) => Reply::Value(x as f64),
-                            Err(_) => return self.ask_once(p, prompt, q, current),
-                        },
-                        Reply::Declined => Reply::Declined,
-                        Reply::Help => Reply::Help,
-                    })
+                    match parsed(r, |s| parse_integer(&s, min, max, allowed)) {
+                        Some(r) => num(map_reply(r, |x| x as f64)),
+                        None => return self.ask_once(p, prompt, q, current),
+                    }
                 }
             }
             QuestionKind::Number { min, max } => {
@@ -127,16 +148,11 @@ impl<S: Store> Interview<'_, S> {
                 };
                 let (min, max) = (*min, *max);
                 let validate = move |s: &str| parse_number(s, min, max).map(|_| ());
-                num(
-                    match p.input(prompt, &hint, initial.as_deref(), &validate)? {
-                        Reply::Value(s) => match parse_number(&s, min, max) {
-                            Ok(x) => Reply::Value(x),
-                            Err(_) => return self.ask_once(p, prompt, q, current),
-                        },
-                        Reply::Declined => Reply::Declined,
-                        Reply::Help => Reply::Help,
-                    },
-                )
+                let r = p.input(prompt, &hint, initial.as_deref(), &validate)?;
+                match parsed(r, |s| parse_number(&s, min, max)) {
+                    Some(r) => num(r),
+                    None => return self.ask_once(p, prompt, q, current),
+                }
             }
             QuestionKind::Text { max_length } => {
                 let hint = "free text".to_string();
@@ -152,25 +168,62 @@ impl<S: Store> Interview<'_, S> {
                 };
                 let max = *max_length;
                 let validate = move |s: &str| check_text(s, max);
-                match p.input(prompt, &hint, initial.as_deref(), &validate)? {
-                    Reply::Value(s) => match check_text(&s, max) {
-                        Ok(()) => Reply::Value((Slot::Text, Some(s.trim().to_string()))),
-                        Err(_) => return self.ask_once(p, prompt, q, current),
-                    },
-                    Reply::Declined => Reply::Declined,
-                    Reply::Help => Reply::Help,
+                let r = p.input(prompt, &hint, initial.as_deref(), &validate)?;
+                match parsed(r, |s| check_text(&s, max).map(|()| s.trim().to_string())) {
+                    Some(r) => map_reply(r, |s| (Slot::Text, Some(s))),
+                    None => return self.ask_once(p, prompt, q, current),
                 }
             }
         })
     }
+
+    /// The options of question `q` offered now: all of them, or, for a
+    /// question whose options are drawn from another answer, those ticked
+    /// there (all of them while that answer is missing or ticks none of
+    /// them). Exclusive options of the source are never among them.
+    pub(super) fn offered(&self, q: usize, options: &[ChoiceOption]) -> Vec<usize> {
+        let all: Vec<usize> = (0..options.len()).collect();
+        let Some(src) = self.rs.questions[q].options_from else {
+            return all;
+        };
+        let (Slot::Multi(mask), Some(src_options)) =
+            (&self.intake.slots[src], self.rs.questions[src].kind.options())
+        else {
+            return all;
+        };
+        let ticked: Vec<&str> = src_options
+            .iter()
+            .enumerate()
+            .filter(|(i, o)| *i < 64 && mask & (1u64 << i) != 0 && !o.exclusive)
+            .map(|(_, o)| o.id.as_str())
+            .collect();
+        let picked: Vec<usize> = all
+            .into_iter()
+            .filter(|&i| ticked.contains(&options[i].id.as_str()))
+            .collect();
+        if picked.is_empty() {
+            (0..options.len()).collect()
+        } else {
+            picked
+        }
+    }
+}
+
+/// A typed reply parsed by `f`; `None` when `f` refuses the value (it is
+/// then asked again).
+fn parsed<T, U, E>(r: Reply<T>, f: impl FnOnce(T) -> Result<U, E>) -> Option<Reply<U>> {
+    Some(match r {
+        Reply::Value(v) => Reply::Value(f(v).ok()?),
+        Reply::Declined => Reply::Declined,
+        Reply::Help => Reply::Help,
+        Reply::Back => Reply::Back,
+        Reply::Jump => Reply::Jump,
+    })
 }
 
 fn map_reply<T, U>(r: Reply<T>, f: impl FnOnce(T) -> U) -> Reply<U> {
-    match r {
-        Reply::Value(v) => Reply::Value(f(v)),
-        Reply::Declined => Reply::Declined,
-        Reply::Help => Reply::Help,
-    }
+    // Never `None`: `f` cannot refuse.
+    parsed(r, |v| Ok::<U, ()>(f(v))).unwrap_or(Reply::Declined)
 }
 
 /// Every valid answer of an integer question, when there are few enough

@@ -15,6 +15,13 @@
 //!   asked at once, and answers to questions that no longer apply are
 //!   dropped from the file (they are kept in memory for the rest of the
 //!   session, so undoing the change brings them back).
+//! - Back returns to the previous question that applies, showing its
+//!   answer; from there each answer moves on to the next question, until
+//!   the first unanswered one. Jump does the same from a section's first
+//!   question.
+//! - A critical flag is acknowledged by picking what was done about it
+//!   (the rule set's `flag_actions`), never by a default; every critical
+//!   flag is shown again right before the placement is asked.
 //! - When an exclusion holds (e.g. under 18), the assessor may correct the
 //!   answer that triggered it; otherwise the interview stops with the
 //!   rule's message. The file is kept with status `in_progress`, with no
@@ -34,7 +41,8 @@ use crate::rules::model::{FlagSeverity, RuleSet};
 pub use ask::{parse_integer, parse_number};
 pub use clock::{file_stamp, now_rfc3339, now_secs, rfc3339};
 pub use prompt::{
-    Notice, Prompt, PromptError, Prompter, Reply, ReviewRow, ReviewSection, Scripted, Step,
+    Change, Choice, CriticalFlag, Notice, Prompt, PromptError, Prompter, Reply, ReviewRow,
+    ReviewSection, Scripted, Step,
 };
 pub use review::{distinctive, short};
 
@@ -43,6 +51,8 @@ pub const KEY_REVIEW: &str = "review";
 pub const KEY_REVIEW_QUESTION: &str = "review_question";
 pub const KEY_CONFIRM_NONE: &str = "confirm_none";
 pub const KEY_ACKNOWLEDGE: &str = "acknowledge";
+pub const KEY_ACK_NOTE: &str = "acknowledge_note";
+pub const KEY_SECTIONS: &str = "sections";
 pub const KEY_EXCLUDED: &str = "excluded";
 pub const KEY_PLACEMENT: &str = "placement";
 pub const KEY_PLACEMENT_LEVEL: &str = "placement_level";
@@ -99,6 +109,18 @@ impl From<PromptError> for AssessError {
 }
 
 type Res<T> = Result<T, AssessError>;
+
+/// How asking one question ended.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Asked {
+    /// An answer (or declined) was recorded.
+    Answered,
+    Back,
+    Jump,
+    /// The interview ends here (an exclusion holds and the assessor
+    /// stopped).
+    Stop(Outcome),
+}
 
 /// One interview, from a fresh, prefilled or resumed intake to a finished
 /// one.
@@ -243,6 +265,7 @@ impl<'r, S: Store> Interview<'r, S> {
             assessment: Box::new(self.assessment.clone()),
         });
         if interactive {
+            self.show_critical_flags(p)?;
             self.ask_placement(p)?;
         }
         self.finish()?;
@@ -250,14 +273,83 @@ impl<'r, S: Store> Interview<'r, S> {
     }
 
     /// Asks every question left, in order, re-evaluating skip logic after
-    /// each answer.
+    /// each answer. Back and Jump move through the questions already
+    /// answered (see the module notes).
     pub fn ask_pending(&mut self, p: &mut dyn Prompter) -> Res<Option<Outcome>> {
-        while let Some(q) = self.next_question() {
-            if let Some(o) = self.ask(p, q, false)? {
-                return Ok(Some(o));
-            }
+        let mut at = self.next_question();
+        while let Some(q) = at {
+            let edit = self.intake.slots[q] != Slot::Absent;
+            at = match self.ask(p, q, edit, true)? {
+                Asked::Stop(o) => return Ok(Some(o)),
+                Asked::Answered if edit => self.step_forward(q),
+                Asked::Answered => self.next_question(),
+                Asked::Back => match self.previous_question(q) {
+                    Some(b) => Some(b),
+                    None => {
+                        p.show(&Notice::Info("This is the first question.".into()));
+                        Some(q)
+                    }
+                },
+                Asked::Jump => Some(self.jump(p, q)?),
+            };
         }
         Ok(None)
+    }
+
+    /// Whether question `q` applies (or may apply) given the answers.
+    pub(super) fn applies(&self, q: usize) -> bool {
+        self.assessment.questions[q].applicable != Tri::False
+    }
+
+    /// The question asked before `q`: the last one before it that applies.
+    pub fn previous_question(&self, q: usize) -> Option<usize> {
+        (0..q).rev().find(|&i| self.applies(i))
+    }
+
+    /// After changing an answered question `q`: the next question that
+    /// applies, while it comes before the first unanswered one; then that
+    /// one.
+    fn step_forward(&self, q: usize) -> Option<usize> {
+        let first_open = self.next_question()?;
+        match (q + 1..self.rs.questions.len()).find(|&i| self.applies(i)) {
+            Some(n) if n < first_open => Some(n),
+            _ => Some(first_open),
+        }
+    }
+
+    /// The section list: where to go from question `q`.
+    fn jump(&mut self, p: &mut dyn Prompter, q: usize) -> Res<usize> {
+        let rs = self.rs;
+        let first_open = self.next_question().unwrap_or(q);
+        let mut targets = vec![first_open];
+        let mut items = vec![Choice::new(format!(
+            "Continue where the interview stands: {}",
+            review::short(&rs.questions[first_open].text, 60)
+        ))];
+        for section in &rs.sections {
+            let applies: Vec<usize> = section.questions.clone().filter(|&i| self.applies(i)).collect();
+            let Some(&first) = applies.first() else {
+                continue;
+            };
+            let answered = applies
+                .iter()
+                .filter(|&&i| self.intake.slots[i] != Slot::Absent)
+                .count();
+            targets.push(first);
+            items.push(Choice::new(format!(
+                "{} ({answered} of {} answered)",
+                section.title,
+                applies.len()
+            )));
+        }
+        let prompt = Prompt {
+            can_move: true,
+            ..Prompt::plain(KEY_SECTIONS, "Go to a section")
+        };
+        Ok(match p.select(&prompt, &items, None)? {
+            Reply::Value(i) if i < targets.len() => targets[i],
+            _ => q,
+        })
     }
 
     fn progress(&self, q: usize) -> String {
@@ -269,9 +361,17 @@ impl<'r, S: Store> Interview<'r, S> {
         format!("{} · question {n} of {}", section.title, applies.len())
     }
 
-    /// Asks question `q` (again, when `edit`), records and saves the
-    /// answer, then shows totals and flags and checks exclusions.
-    fn ask(&mut self, p: &mut dyn Prompter, q: usize, edit: bool) -> Res<Option<Outcome>> {
+    /// Asks question `q` (again, when `edit`: its answer is the current
+    /// value), records and saves the answer, then shows totals and flags
+    /// and checks exclusions. With `can_move`, Back and Jump may be asked
+    /// for instead.
+    pub(crate) fn ask(
+        &mut self,
+        p: &mut dyn Prompter,
+        q: usize,
+        edit: bool,
+        can_move: bool,
+    ) -> Res<Asked> {
         let rs = self.rs;
         let question = &rs.questions[q];
         if self.header != Some(question.section) {
@@ -289,6 +389,7 @@ impl<'r, S: Store> Interview<'r, S> {
             progress: Some(&progress),
             has_help: question.help.is_some(),
             can_decline: true,
+            can_move,
         };
         let current = if edit {
             self.intake.slots[q].clone()
@@ -300,6 +401,8 @@ impl<'r, S: Store> Interview<'r, S> {
                 Reply::Help => p.show(&Notice::Help(question.help.clone().unwrap_or_default())),
                 Reply::Declined => break (Slot::Declined, None),
                 Reply::Value(v) => break v,
+                Reply::Back => return Ok(Asked::Back),
+                Reply::Jump => return Ok(Asked::Jump),
             }
         };
         self.intake.texts.retain(|(i, _)| *i != q);
@@ -314,7 +417,7 @@ impl<'r, S: Store> Interview<'r, S> {
 
     /// After an answer to `q`: instrument totals it completes, flags it
     /// raises, exclusions it triggers.
-    fn after_answer(&mut self, p: &mut dyn Prompter, q: usize) -> Res<Option<Outcome>> {
+    fn after_answer(&mut self, p: &mut dyn Prompter, q: usize) -> Res<Asked> {
         let rs = self.rs;
         for (i, inst) in rs.instruments.iter().enumerate() {
             if !inst.items.iter().any(|it| it.question == q) {
@@ -332,9 +435,11 @@ impl<'r, S: Store> Interview<'r, S> {
         }
         self.show_flags(p, true)?;
         if let Some(x) = self.excluded() {
-            return self.excluded_stop(p, x);
+            if let Some(o) = self.excluded_stop(p, x)? {
+                return Ok(Asked::Stop(o));
+            }
         }
-        Ok(None)
+        Ok(Asked::Answered)
     }
 
     /// Shows flags raised since they were last shown; critical ones are
@@ -360,23 +465,145 @@ impl<'r, S: Store> Interview<'r, S> {
             });
             let acked = self.intake.acknowledged_flags.iter().any(|a| a.id == f.id);
             if ask && f.severity == FlagSeverity::Critical && !acked {
-                p.acknowledge(&Prompt {
-                    key: KEY_ACKNOWLEDGE,
-                    text: "I have seen this flag",
-                    progress: None,
-                    has_help: false,
-                    can_decline: false,
-                })?;
-                self.intake.acknowledged_flags.push(AckFlag {
-                    id: f.id.clone(),
-                    at: Some((self.now)()),
-                    by: self.intake.assessor.clone(),
-                    action: None,
-                    note: None,
-                });
-                self.save()?;
+                self.acknowledge(p, i)?;
             }
         }
+        Ok(())
+    }
+
+    /// Records what was done about critical flag `f`: one of its actions,
+    /// picked (never a default, so an Enter meant for another prompt
+    /// cannot give it), and a note; with who and when.
+    fn acknowledge(&mut self, p: &mut dyn Prompter, f: usize) -> Res<()> {
+        let rs = self.rs;
+        let flag = &rs.flags[f];
+        let actions: Vec<usize> = if flag.actions.is_empty() {
+            (0..rs.flag_actions.len()).collect()
+        } else {
+            flag.actions.clone()
+        };
+        let (text, items) = if actions.is_empty() {
+            (
+                format!("Critical flag {}: acknowledge it", flag.id),
+                vec![Choice::new("I have seen this flag and will act on it")],
+            )
+        } else {
+            (
+                format!("Critical flag {}: what was done about it?", flag.id),
+                actions
+                    .iter()
+                    .map(|&a| Choice::new(rs.flag_actions[a].label.clone()))
+                    .collect(),
+            )
+        };
+        let picked = loop {
+            if let Reply::Value(i) = p.select(&Prompt::plain(KEY_ACKNOWLEDGE, &text), &items, None)? {
+                if i < items.len() {
+                    break i;
+                }
+            }
+        };
+        let action = actions.get(picked).map(|&a| &rs.flag_actions[a]);
+        let required = action.is_some_and(|a| a.note_required);
+        let note = if action.is_some() {
+            let required = required.then_some("This action needs a note.");
+            self.ask_note(p, KEY_ACK_NOTE, required)?
+        } else {
+            None
+        };
+        self.intake.acknowledged_flags.push(AckFlag {
+            id: flag.id.clone(),
+            at: Some((self.now)()),
+            by: self.intake.assessor.clone(),
+            action: action.map(|a| a.id.clone()),
+            note,
+        });
+        self.save()
+    }
+
+    /// A short note: required (`required` says why, when it is refused
+    /// empty), or optional (an empty line gives none).
+    pub(crate) fn ask_note(
+        &mut self,
+        p: &mut dyn Prompter,
+        key: &str,
+        required: Option<&'static str>,
+    ) -> Res<Option<String>> {
+        let (text, hint) = if required.is_some() {
+            ("Note (required)", "a short note, no names")
+        } else {
+            ("Note (optional; Enter alone for none)", "a short note, no names")
+        };
+        let validate = move |s: &str| {
+            if let (Some(why), "") = (required, s.trim()) {
+                Err(why.to_string())
+            } else if s.chars().count() > MAX_NOTE_CHARS {
+                Err(format!("At most {MAX_NOTE_CHARS} characters."))
+            } else {
+                Ok(())
+            }
+        };
+        Ok(match p.input(&Prompt::plain(key, text), hint, None, &validate)? {
+            Reply::Value(s) if !s.trim().is_empty() && validate(&s).is_ok() => {
+                Some(s.trim().to_string())
+            }
+            _ => None,
+        })
+    }
+
+    /// Every critical flag raised, again, right before the placement; any
+    /// not yet acknowledged is acknowledged now.
+    fn show_critical_flags(&mut self, p: &mut dyn Prompter) -> Res<()> {
+        let rs = self.rs;
+        let critical: Vec<usize> = self
+            .assessment
+            .flags
+            .iter()
+            .copied()
+            .filter(|&f| rs.flags[f].severity == FlagSeverity::Critical)
+            .collect();
+        if critical.is_empty() {
+            return Ok(());
+        }
+        for &f in &critical {
+            if !self.intake.acknowledged_flags.iter().any(|a| a.id == rs.flags[f].id) {
+                p.show(&Notice::Flag {
+                    id: rs.flags[f].id.clone(),
+                    severity: FlagSeverity::Critical,
+                    message: rs.flags[f].message.clone(),
+                });
+                self.acknowledge(p, f)?;
+            }
+        }
+        let list = critical
+            .iter()
+            .map(|&f| {
+                let flag = &rs.flags[f];
+                let ack = self.intake.acknowledged_flags.iter().rev().find(|a| a.id == flag.id);
+                CriticalFlag {
+                    id: flag.id.clone(),
+                    message: flag.message.clone(),
+                    acknowledged: ack.map(|a| {
+                        let what = a
+                            .action
+                            .as_deref()
+                            .map(|id| {
+                                rs.flag_actions
+                                    .iter()
+                                    .find(|x| x.id == id)
+                                    .map(|x| x.label.clone())
+                                    .unwrap_or_else(|| id.to_string())
+                            })
+                            .unwrap_or_else(|| "seen".to_string());
+                        match &a.by {
+                            Some(by) => format!("{what} ({by})"),
+                            None => what,
+                        }
+                    }),
+                }
+            })
+            .collect();
+        p.show(&Notice::CriticalFlags(list));
         Ok(())
     }
 
@@ -406,23 +633,19 @@ impl<'r, S: Store> Interview<'r, S> {
                 message: e.message.clone(),
             });
             let trigger = self.exclusion_trigger(x);
-            let mut items = vec!["Stop the interview here".to_string()];
+            let mut items = vec![Choice::new("Stop the interview here")];
             if let Some(q) = trigger {
-                items.push(format!(
+                items.push(Choice::new(format!(
                     "Change the answer to “{}” (it was entered wrongly)",
                     self.rs.questions[q].text
-                ));
+                )));
             }
-            let prompt = Prompt {
-                key: KEY_EXCLUDED,
-                text: "This rule set does not apply. What now?",
-                progress: None,
-                has_help: false,
-                can_decline: false,
-            };
-            match (p.select(&prompt, &items, Some(0))?, trigger) {
+            let prompt = Prompt::plain(KEY_EXCLUDED, "This rule set does not apply. What now?");
+            match (p.select(&prompt, &items, None)?, trigger) {
                 (Reply::Value(1), Some(q)) => {
-                    self.ask(p, q, true)?;
+                    if let Asked::Stop(o) = self.ask(p, q, true, false)? {
+                        return Ok(Some(o));
+                    }
                     match self.excluded() {
                         Some(again) => x = again,
                         None => return Ok(None),

@@ -1,7 +1,7 @@
 //! The interview's view of a person: a [`Prompter`] asks and shows; the
 //! interview decides what to ask. One implementation drives a terminal
-//! (`crate::cli::assess`, over dialoguer); [`Scripted`] answers from a
-//! script, for tests.
+//! ([`crate::assess::terminal`]); [`Scripted`] answers from a script, for
+//! tests.
 
 use crate::rules::model::FlagSeverity;
 use std::collections::{HashMap, VecDeque};
@@ -20,6 +20,53 @@ pub struct Prompt<'a> {
     pub has_help: bool,
     /// "Declined / unknown" may be given instead of an answer.
     pub can_decline: bool,
+    /// Back (to the previous question) and Jump (to a section) may be
+    /// asked for instead of an answer.
+    pub can_move: bool,
+}
+
+impl<'a> Prompt<'a> {
+    /// A prompt that is not a question: no help, no decline, no moving.
+    pub fn plain(key: &'a str, text: &'a str) -> Self {
+        Prompt {
+            key,
+            text,
+            progress: None,
+            has_help: false,
+            can_decline: false,
+            can_move: false,
+        }
+    }
+}
+
+/// One item of a pick list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    /// The key that picks it (a scale value, `y`, `n`); `None` numbers
+    /// the item by its place in the list (1, 2, ...).
+    pub key: Option<String>,
+    pub label: String,
+}
+
+impl Choice {
+    pub fn new(label: impl Into<String>) -> Self {
+        Choice {
+            key: None,
+            label: label.into(),
+        }
+    }
+
+    pub fn keyed(key: impl Into<String>, label: impl Into<String>) -> Self {
+        Choice {
+            key: Some(key.into()),
+            label: label.into(),
+        }
+    }
+
+    /// Plain items, numbered.
+    pub fn list<S: Into<String>>(labels: impl IntoIterator<Item = S>) -> Vec<Choice> {
+        labels.into_iter().map(Choice::new).collect()
+    }
 }
 
 /// An answer, or one of the two ways out of giving one.
@@ -30,6 +77,10 @@ pub enum Reply<T> {
     Declined,
     /// The assessor asked for the help text; the question is asked again.
     Help,
+    /// Go back to the previous question (only when `prompt.can_move`).
+    Back,
+    /// Open the list of sections to jump to (only when `prompt.can_move`).
+    Jump,
 }
 
 /// Why a prompt could not be answered.
@@ -64,6 +115,9 @@ pub enum Notice {
         severity: FlagSeverity,
         message: String,
     },
+    /// Every critical flag raised, shown again right before the placement
+    /// is asked, with what was recorded about each.
+    CriticalFlags(Vec<CriticalFlag>),
     /// The rule set does not apply to this person.
     Excluded { id: String, message: String },
     /// All answers, by section, before confirming.
@@ -71,6 +125,11 @@ pub enum Notice {
     /// Answers to questions that no longer apply after a change; they are
     /// not saved.
     Dropped(Vec<String>),
+    /// The answers a change in the review changed, instead of the whole
+    /// review again.
+    Changed(Vec<Change>),
+    /// An answer was refused (and the question is asked again).
+    Refused(String),
     /// The interview is complete: show the recommendation (the intake as
     /// saved, and its assessment).
     Result {
@@ -96,46 +155,68 @@ pub struct ReviewRow {
     pub answer: String,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+pub struct CriticalFlag {
+    pub id: String,
+    pub message: String,
+    /// What was recorded: the action's label and who recorded it, or
+    /// `None` when the flag was not acknowledged in this interview.
+    pub acknowledged: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub text: String,
+    pub before: String,
+    pub after: String,
+}
+
 /// Validates typed text; `Err` holds the message shown before re-asking.
 pub type Validator<'v> = &'v dyn Fn(&str) -> Result<(), String>;
 
 /// Asks one thing at a time. Every method that asks may return
-/// [`Reply::Declined`] only when `prompt.can_decline`, and
-/// [`Reply::Help`] only when `prompt.has_help`.
+/// [`Reply::Declined`] only when `prompt.can_decline`, [`Reply::Help`] only
+/// when `prompt.has_help`, and [`Reply::Back`] or [`Reply::Jump`] only when
+/// `prompt.can_move`.
+///
+/// Nothing is ever chosen for the assessor: a pick list starts on the
+/// current answer when there is one (the assessor went back to it), and on
+/// nothing otherwise.
 pub trait Prompter {
-    /// One of `items`; `default` is where the cursor starts.
+    /// One of `items`; `current` is the answer given before, if any.
     fn select(
         &mut self,
         prompt: &Prompt,
-        items: &[String],
-        default: Option<usize>,
+        items: &[Choice],
+        current: Option<usize>,
     ) -> Result<Reply<usize>, PromptError>;
     /// Any number of `items` (indexes, ascending); `checked` is the
-    /// starting state.
+    /// starting state. An item marked in `exclusive` is never returned
+    /// together with another.
     fn multi_select(
         &mut self,
         prompt: &Prompt,
-        items: &[String],
+        items: &[Choice],
+        exclusive: &[bool],
         checked: &[bool],
     ) -> Result<Reply<Vec<usize>>, PromptError>;
-    /// Yes or no.
+    /// Yes or no; `current` is the answer given before, if any.
     fn yes_no(
         &mut self,
         prompt: &Prompt,
-        default: Option<bool>,
+        current: Option<bool>,
     ) -> Result<Reply<bool>, PromptError>;
     /// A line of text that `validate` accepts; asks again, showing the
-    /// message, until it does. `hint` says what is expected.
+    /// message, until it does. `hint` says what is expected. The line
+    /// starts empty; with a `current` answer, an empty line keeps it (the
+    /// reply is then `current`).
     fn input(
         &mut self,
         prompt: &Prompt,
         hint: &str,
-        initial: Option<&str>,
+        current: Option<&str>,
         validate: Validator,
     ) -> Result<Reply<String>, PromptError>;
-    /// Waits until the assessor confirms having seen what was just shown
-    /// (a critical flag).
-    fn acknowledge(&mut self, prompt: &Prompt) -> Result<(), PromptError>;
     /// Shows something.
     fn show(&mut self, notice: &Notice);
 }
@@ -157,6 +238,10 @@ pub enum Step {
     No,
     Decline,
     Help,
+    Back,
+    Jump,
+    /// Enter on an empty line (input): keeps the current answer.
+    Keep,
     /// Ctrl-C.
     Interrupt,
 }
@@ -164,7 +249,8 @@ pub enum Step {
 /// A prompter that answers from a script, keyed by [`Prompt::key`], and
 /// records everything it was shown and asked. A prompt with no step left
 /// for its key is an interruption (so a test can stop anywhere), except
-/// acknowledgements, which are given.
+/// critical-flag acknowledgements, which pick the first action and add no
+/// note.
 #[derive(Debug, Default)]
 pub struct Scripted {
     steps: HashMap<String, VecDeque<Step>>,
@@ -216,7 +302,10 @@ impl Scripted {
             self.progress.push(p.to_string());
         }
         match self.steps.get_mut(prompt.key).and_then(|q| q.pop_front()) {
-            Some(Step::Interrupt) | None => Err(PromptError::Interrupted),
+            Some(Step::Interrupt) => Err(PromptError::Interrupted),
+            None if prompt.key == crate::assess::KEY_ACKNOWLEDGE => Ok(Step::Pick(0)),
+            None if prompt.key == crate::assess::KEY_ACK_NOTE => Ok(Step::Type(String::new())),
+            None => Err(PromptError::Interrupted),
             Some(s) => Ok(s),
         }
     }
@@ -232,7 +321,11 @@ impl Scripted {
         match step {
             Step::Decline if prompt.can_decline => Some(Ok(Reply::Declined)),
             Step::Help if prompt.has_help => Some(Ok(Reply::Help)),
-            Step::Decline | Step::Help => Some(Self::unexpected(prompt, step)),
+            Step::Back if prompt.can_move => Some(Ok(Reply::Back)),
+            Step::Jump if prompt.can_move => Some(Ok(Reply::Jump)),
+            Step::Decline | Step::Help | Step::Back | Step::Jump => {
+                Some(Self::unexpected(prompt, step))
+            }
             _ => None,
         }
     }
@@ -242,10 +335,10 @@ impl Prompter for Scripted {
     fn select(
         &mut self,
         prompt: &Prompt,
-        items: &[String],
-        _default: Option<usize>,
+        items: &[Choice],
+        _current: Option<usize>,
     ) -> Result<Reply<usize>, PromptError> {
-        self.last_items = items.to_vec();
+        self.last_items = items.iter().map(|c| c.label.clone()).collect();
         let step = self.next(prompt)?;
         if let Some(r) = Self::escape(prompt, &step) {
             return r;
@@ -254,7 +347,7 @@ impl Prompter for Scripted {
             Step::Pick(i) if *i < items.len() => Ok(Reply::Value(*i)),
             Step::Type(t) => match items
                 .iter()
-                .position(|i| i == t || i.starts_with(&format!("{t} · ")))
+                .position(|i| i.key.as_deref() == Some(t.as_str()) || i.label == *t)
             {
                 Some(i) => Ok(Reply::Value(i)),
                 None => Err(PromptError::Terminal(format!(
@@ -262,7 +355,7 @@ impl Prompter for Scripted {
                     prompt.key
                 ))),
             },
-            Step::PickText(t) => match items.iter().position(|i| i.contains(t.as_str())) {
+            Step::PickText(t) => match items.iter().position(|i| i.label.contains(t.as_str())) {
                 Some(i) => Ok(Reply::Value(i)),
                 None => Err(PromptError::Terminal(format!(
                     "script: no item containing {t:?} for `{}` in {items:?}",
@@ -276,10 +369,11 @@ impl Prompter for Scripted {
     fn multi_select(
         &mut self,
         prompt: &Prompt,
-        items: &[String],
+        items: &[Choice],
+        _exclusive: &[bool],
         _checked: &[bool],
     ) -> Result<Reply<Vec<usize>>, PromptError> {
-        self.last_items = items.to_vec();
+        self.last_items = items.iter().map(|c| c.label.clone()).collect();
         let step = self.next(prompt)?;
         if let Some(r) = Self::escape(prompt, &step) {
             return r;
@@ -298,7 +392,7 @@ impl Prompter for Scripted {
     fn yes_no(
         &mut self,
         prompt: &Prompt,
-        _default: Option<bool>,
+        _current: Option<bool>,
     ) -> Result<Reply<bool>, PromptError> {
         let step = self.next(prompt)?;
         if let Some(r) = Self::escape(prompt, &step) {
@@ -315,7 +409,7 @@ impl Prompter for Scripted {
         &mut self,
         prompt: &Prompt,
         _hint: &str,
-        _initial: Option<&str>,
+        current: Option<&str>,
         validate: Validator,
     ) -> Result<Reply<String>, PromptError> {
         loop {
@@ -324,20 +418,16 @@ impl Prompter for Scripted {
                 return r;
             }
             match step {
+                Step::Keep => match current {
+                    Some(c) => return Ok(Reply::Value(c.to_string())),
+                    None => self.rejected.push("nothing to keep".into()),
+                },
                 Step::Type(s) => match validate(&s) {
                     Ok(()) => return Ok(Reply::Value(s)),
                     Err(m) => self.rejected.push(m),
                 },
                 _ => return Self::unexpected(prompt, &step),
             }
-        }
-    }
-
-    fn acknowledge(&mut self, prompt: &Prompt) -> Result<(), PromptError> {
-        self.asked.push(prompt.key.to_string());
-        match self.steps.get_mut(prompt.key).and_then(|q| q.pop_front()) {
-            Some(Step::Interrupt) => Err(PromptError::Interrupted),
-            _ => Ok(()),
         }
     }
 

@@ -2,9 +2,9 @@
 
 use super::ask::fmt_num;
 use super::{
-    AssessError, Interview, Notice, Outcome, Prompt, Prompter, Reply, ReviewRow, ReviewSection,
-    Store, KEY_PLACEMENT, KEY_PLACEMENT_LEVEL, KEY_PLACEMENT_NOTE, KEY_PLACEMENT_REASON,
-    KEY_REVIEW, KEY_REVIEW_QUESTION, MAX_NOTE_CHARS,
+    AssessError, Asked, Change, Choice, Interview, Notice, Outcome, Prompt, Prompter, Reply,
+    ReviewRow, ReviewSection, Store, KEY_PLACEMENT, KEY_PLACEMENT_LEVEL, KEY_PLACEMENT_NOTE,
+    KEY_PLACEMENT_REASON, KEY_REVIEW, KEY_REVIEW_QUESTION,
 };
 use crate::cond::Tri;
 use crate::intake::{Placement, Slot};
@@ -61,7 +61,7 @@ impl<S: Store> Interview<'_, S> {
         self.rs.sections[section]
             .questions
             .clone()
-            .filter(|&q| self.assessment.questions[q].applicable != Tri::False)
+            .filter(|&q| self.applies(q))
             .collect()
     }
 
@@ -86,62 +86,59 @@ impl<S: Store> Interview<'_, S> {
             .collect()
     }
 
-    /// The review: shows every answer; the assessor confirms or picks one
-    /// to change. Changes re-evaluate skip logic: questions that now apply
-    /// are asked, answers that no longer apply are dropped.
+    /// The review: shows every answer once; the assessor confirms or picks
+    /// one to change. Changes re-evaluate skip logic: questions that now
+    /// apply are asked, answers that no longer apply are dropped. After a
+    /// change only what changed is shown again.
     pub fn review(&mut self, p: &mut dyn Prompter) -> Res<Option<Outcome>> {
+        p.show(&Notice::Review(self.review_sections()));
         loop {
-            p.show(&Notice::Review(self.review_sections()));
             let sections: Vec<usize> = (0..self.rs.sections.len())
                 .filter(|&s| !self.applicable_in(s).is_empty())
                 .collect();
-            let mut items = vec!["Confirm: the answers are correct".to_string()];
+            let mut items = Choice::list([
+                "Confirm: the answers are correct",
+                "Show all answers again",
+            ]);
             items.extend(
                 sections
                     .iter()
-                    .map(|&s| format!("Change an answer in: {}", self.rs.sections[s].title)),
+                    .map(|&s| Choice::new(format!("Change an answer in: {}", self.rs.sections[s].title))),
             );
-            let prompt = Prompt {
-                key: KEY_REVIEW,
-                text: "Review the answers",
-                progress: None,
-                has_help: false,
-                can_decline: false,
-            };
-            let s = match p.select(&prompt, &items, Some(0))? {
-                Reply::Value(i) if i > 0 && i <= sections.len() => sections[i - 1],
-                _ => return Ok(None),
+            let s = match p.select(&Prompt::plain(KEY_REVIEW, "Review the answers"), &items, None)? {
+                Reply::Value(0) => return Ok(None),
+                Reply::Value(1) => {
+                    p.show(&Notice::Review(self.review_sections()));
+                    continue;
+                }
+                Reply::Value(i) if i >= 2 && i - 2 < sections.len() => sections[i - 2],
+                _ => continue,
             };
             let questions = self.applicable_in(s);
-            let mut items: Vec<String> = questions
+            let mut items: Vec<Choice> = questions
                 .iter()
                 .map(|&q| {
                     let texts = questions
                         .iter()
                         .map(|&o| self.rs.questions[o].text.as_str());
                     let text = distinctive(&self.rs.questions[q].text, texts);
-                    format!("{} — {}", short(&text, 60), short(&self.answer_text(q), 30))
+                    Choice::new(format!(
+                        "{} — {}",
+                        short(&text, 60),
+                        short(&self.answer_text(q), 30)
+                    ))
                 })
                 .collect();
-            items.push("Back to the review".into());
-            let prompt = Prompt {
-                key: KEY_REVIEW_QUESTION,
-                text: "Which answer?",
-                progress: None,
-                has_help: false,
-                can_decline: false,
-            };
-            let q = match p.select(&prompt, &items, Some(0))? {
+            items.push(Choice::new("Back to the review"));
+            let prompt = Prompt::plain(KEY_REVIEW_QUESTION, "Which answer?");
+            let q = match p.select(&prompt, &items, None)? {
                 Reply::Value(i) if i < questions.len() => questions[i],
                 _ => continue,
             };
-            let before: Vec<Tri> = self
-                .assessment
-                .questions
-                .iter()
-                .map(|s| s.applicable)
+            let before: Vec<(Tri, String)> = (0..self.rs.questions.len())
+                .map(|i| (self.assessment.questions[i].applicable, self.answer_text(i)))
                 .collect();
-            if let Some(o) = self.ask(p, q, true)? {
+            if let Asked::Stop(o) = self.ask(p, q, true, false)? {
                 return Ok(Some(o));
             }
             if let Some(o) = self.ask_pending(p)? {
@@ -149,12 +146,26 @@ impl<S: Store> Interview<'_, S> {
             }
             let dropped: Vec<String> = (0..before.len())
                 .filter(|&i| {
-                    before[i] != Tri::False
+                    before[i].0 != Tri::False
                         && self.assessment.questions[i].applicable == Tri::False
                         && self.intake.slots[i] != Slot::Absent
                 })
                 .map(|i| self.rs.questions[i].id.clone())
                 .collect();
+            let changed: Vec<Change> = (0..before.len())
+                .filter(|&i| self.applies(i))
+                .filter(|&i| before[i].0 == Tri::False || before[i].1 != self.answer_text(i))
+                .map(|i| Change {
+                    text: self.rs.questions[i].text.clone(),
+                    before: if before[i].0 == Tri::False {
+                        "(did not apply)".into()
+                    } else {
+                        before[i].1.clone()
+                    },
+                    after: self.answer_text(i),
+                })
+                .collect();
+            p.show(&Notice::Changed(changed));
             if !dropped.is_empty() {
                 p.show(&Notice::Dropped(dropped));
             }
@@ -163,28 +174,20 @@ impl<S: Store> Interview<'_, S> {
 
     /// "Placement made": accept the recommendation, or choose another level
     /// with an override reason (and a note where the reason needs one).
+    /// Reasons that mean "no override" are not offered for another level.
     pub fn ask_placement(&mut self, p: &mut dyn Prompter) -> Res<()> {
         let rs = self.rs;
         let rec = self.assessment.level;
         let items = vec![
-            format!("Accept the recommendation: {}", rs.levels[rec].name),
-            "Place the client at another level".to_string(),
+            Choice::new(format!("Accept the recommendation: {}", rs.levels[rec].name)),
+            Choice::new("Place the client at another level"),
         ];
-        let prompt = Prompt {
-            key: KEY_PLACEMENT,
-            text: "Placement made",
-            progress: None,
-            has_help: false,
-            can_decline: false,
+        let choice = loop {
+            if let Reply::Value(i) = p.select(&Prompt::plain(KEY_PLACEMENT, "Placement made"), &items, None)? {
+                break i;
+            }
         };
-        let no_escape = |key: &'static str, text: &'static str| Prompt {
-            key,
-            text,
-            progress: None,
-            has_help: false,
-            can_decline: false,
-        };
-        if p.select(&prompt, &items, Some(0))? != Reply::Value(1) {
+        if choice != 1 {
             self.intake.placement = Some(Placement {
                 level: rec,
                 reason: None,
@@ -193,7 +196,7 @@ impl<S: Store> Interview<'_, S> {
             return Ok(());
         }
         let others: Vec<usize> = (0..rs.levels.len()).filter(|&l| l != rec).collect();
-        let items: Vec<String> = others
+        let items: Vec<Choice> = others
             .iter()
             .map(|&l| {
                 let dir = if l < rec {
@@ -201,58 +204,46 @@ impl<S: Store> Interview<'_, S> {
                 } else {
                     "less intensive"
                 };
-                format!("{} ({dir})", rs.levels[l].name)
+                Choice::new(format!("{} ({dir})", rs.levels[l].name))
             })
             .collect();
-        let level = match p.select(
-            &no_escape(KEY_PLACEMENT_LEVEL, "Level placed at"),
-            &items,
-            Some(0),
-        )? {
-            Reply::Value(i) if i < others.len() => others[i],
-            _ => rec,
+        let level = loop {
+            if let Reply::Value(i) = p.select(
+                &Prompt::plain(KEY_PLACEMENT_LEVEL, "Level placed at"),
+                &items,
+                None,
+            )? {
+                if i < others.len() {
+                    break others[i];
+                }
+            }
         };
-        let reason = if rs.override_reasons.is_empty() {
+        let reasons: Vec<usize> = (0..rs.override_reasons.len())
+            .filter(|&r| !rs.override_reasons[r].no_override)
+            .collect();
+        let reason = if reasons.is_empty() {
             None
         } else {
-            let items: Vec<String> = rs
-                .override_reasons
+            let items: Vec<Choice> = reasons
                 .iter()
-                .map(|r| r.label.clone())
+                .map(|&r| Choice::new(rs.override_reasons[r].label.clone()))
                 .collect();
-            match p.select(
-                &no_escape(KEY_PLACEMENT_REASON, "Reason for the different level"),
-                &items,
-                Some(0),
-            )? {
-                Reply::Value(i) if i < items.len() => Some(i),
-                _ => None,
+            loop {
+                if let Reply::Value(i) = p.select(
+                    &Prompt::plain(KEY_PLACEMENT_REASON, "Reason for the different level"),
+                    &items,
+                    None,
+                )? {
+                    if i < reasons.len() {
+                        break Some(reasons[i]);
+                    }
+                }
             }
         };
-        let required = reason.is_some_and(|r| rs.override_reasons[r].note_required);
-        let (text, hint) = if required {
-            ("Note (required for this reason)", "a short note, no names")
-        } else {
-            (
-                "Note (optional; Enter to skip)",
-                "a short note, no names; empty for none",
-            )
-        };
-        let validate = move |s: &str| {
-            if required && s.trim().is_empty() {
-                Err("This reason needs a note.".to_string())
-            } else if s.chars().count() > MAX_NOTE_CHARS {
-                Err(format!("At most {MAX_NOTE_CHARS} characters."))
-            } else {
-                Ok(())
-            }
-        };
-        let note = match p.input(&no_escape(KEY_PLACEMENT_NOTE, text), hint, None, &validate)? {
-            Reply::Value(s) if !s.trim().is_empty() && validate(&s).is_ok() => {
-                Some(s.trim().to_string())
-            }
-            _ => None,
-        };
+        let required = reason
+            .is_some_and(|r| rs.override_reasons[r].note_required)
+            .then_some("This reason needs a note.");
+        let note = self.ask_note(p, KEY_PLACEMENT_NOTE, required)?;
         self.intake.placement = Some(Placement {
             level,
             reason,

@@ -139,8 +139,13 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     } else {
         Format::Jsonl
     });
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let style = Style {
         color: g.color_stdout && args.output.is_none(),
+        // A table on a terminal fits its width.
+        width: to_terminal
+            .then(|| crossterm::terminal::size().ok().map(|s| s.0))
+            .flatten(),
     };
     let show_summary = !args.no_summary && (args.summary || std::io::stderr().is_terminal());
 

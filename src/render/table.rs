@@ -13,6 +13,9 @@ use std::fmt::Write as _;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {
     pub color: bool,
+    /// Columns to fit the table in (the terminal's width); 100 when not
+    /// given.
+    pub width: Option<u16>,
 }
 
 pub fn record(rs: &RuleSet, r: &Record, style: Style) -> String {
@@ -73,7 +76,7 @@ pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
     t.set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_width(100);
+    t.set_width(style.width.unwrap_or(100).max(40));
     if !style.color {
         t.force_no_tty();
     }
