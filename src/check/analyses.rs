@@ -291,6 +291,12 @@ impl Analyzer<'_> {
                 _ => {}
             })
         });
+        // A question others draw their options from shapes the interview.
+        for question in &rs.questions {
+            if let Some(source) = question.options_from {
+                read[source] = true;
+            }
+        }
         let mut item_of: Vec<Option<usize>> = vec![None; rs.questions.len()];
         for (i, inst) in rs.instruments.iter().enumerate() {
             for it in &inst.items {

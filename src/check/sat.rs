@@ -172,10 +172,25 @@ struct MultiDom {
 }
 
 impl MultiDom {
-    fn contradictory(&self) -> bool {
-        self.must & self.must_not != 0
+    /// No answer satisfies every constraint; `exclusive` are the options
+    /// that can only be ticked alone.
+    fn contradictory(&self, exclusive: u64) -> bool {
+        if self.must & self.must_not != 0
             || self.any_of.iter().any(|m| m & !self.must_not == 0)
             || self.not_all.iter().any(|m| m & !self.must == 0)
+        {
+            return true;
+        }
+        if self.must & exclusive != 0 {
+            // The answer is that exclusive option alone.
+            return self.must.count_ones() > 1 || self.any_of.iter().any(|m| m & self.must == 0);
+        }
+        if self.must != 0 {
+            // Some option is ticked, so no exclusive option can be.
+            let can = !self.must_not & !exclusive;
+            return self.any_of.iter().any(|m| m & can == 0);
+        }
+        false
     }
 }
 
@@ -357,7 +372,8 @@ impl<'a> Solver<'a> {
                         .get(*question as usize)
                         .copied()
                         .unwrap_or(true);
-                (skip || !m.contradictory()) && answered_ok(store, *question)
+                let exclusive = self.rs.questions[*question as usize].kind.exclusive_mask();
+                (skip || !m.contradictory(exclusive)) && answered_ok(store, *question)
             }
             Cond::Answered(q) => {
                 let e = store.answered.entry(*q).or_default();

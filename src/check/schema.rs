@@ -45,9 +45,13 @@ pub fn rule_file() -> Value {
                 "type": {"enum": ["single_choice", "multi_choice", "yes_no", "integer", "number", "text"]},
                 "options": {
                     "type": "array", "minItems": 1,
-                    "description": "For choice types: least severe first.",
-                    "items": object(json!({"id": id(), "label": text()}), &["id", "label"]),
+                    "description": "For choice types: least severe first. With `options_from`, each must be an option of that question (leave out to take all of its options that are not exclusive).",
+                    "items": object(json!({
+                        "id": id(), "label": text(),
+                        "exclusive": {"type": "boolean", "description": "multi_choice only: this option (e.g. `none`) cannot be ticked together with any other."},
+                    }), &["id", "label"]),
                 },
+                "options_from": {"type": "string", "pattern": ID, "description": "For choice types: an earlier multi_choice question; only the options ticked there are offered."},
                 "min": {"type": "number"},
                 "max": {"type": "number"},
                 "allowed": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
@@ -60,15 +64,17 @@ pub fn rule_file() -> Value {
         );
         q["allOf"] = json!([
             {"if": {"properties": {"type": {"enum": ["single_choice", "multi_choice"]}}},
-             "then": {"required": ["options"], "properties": {"min": false, "max": false, "allowed": false, "scale": false, "max_length": false}}},
+             "then": {"anyOf": [{"required": ["options"]}, {"required": ["options_from"]}], "properties": {"min": false, "max": false, "allowed": false, "scale": false, "max_length": false}}},
+            {"if": {"properties": {"type": {"const": "single_choice"}}},
+             "then": {"properties": {"options": {"items": {"properties": {"exclusive": {"const": false}}}}}}},
             {"if": {"properties": {"type": {"const": "integer"}}},
-             "then": {"required": ["min", "max"], "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}, "options": false, "max_length": false}}},
+             "then": {"required": ["min", "max"], "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}, "options": false, "options_from": false, "max_length": false}}},
             {"if": {"properties": {"type": {"const": "number"}}},
-             "then": {"required": ["min", "max"], "properties": {"options": false, "allowed": false, "scale": false, "max_length": false}}},
+             "then": {"required": ["min", "max"], "properties": {"options": false, "options_from": false, "allowed": false, "scale": false, "max_length": false}}},
             {"if": {"properties": {"type": {"const": "yes_no"}}},
-             "then": {"properties": {"options": false, "min": false, "max": false, "allowed": false, "scale": false, "max_length": false}}},
+             "then": {"properties": {"options": false, "options_from": false, "min": false, "max": false, "allowed": false, "scale": false, "max_length": false}}},
             {"if": {"properties": {"type": {"const": "text"}}},
-             "then": {"properties": {"options": false, "min": false, "max": false, "allowed": false, "scale": false}}},
+             "then": {"properties": {"options": false, "options_from": false, "min": false, "max": false, "allowed": false, "scale": false}}},
         ]);
         q
     };
@@ -140,9 +146,17 @@ pub fn rule_file() -> Value {
             "flags": {"type": "array", "items": object(json!({
                 "id": id(), "severity": {"enum": ["critical", "warning", "info"]},
                 "when": condition("When it is raised; may read `level`"), "message": text(),
+                "actions": {"type": "array", "items": id(), "minItems": 1, "uniqueItems": true, "description": "Critical flags: the ids of `flag_actions` offered when it is acknowledged (default: all of them)."},
             }), &["id", "severity", "when", "message"])},
             "exclusions": {"type": "array", "items": object(json!({"id": id(), "when": condition("When the rule set does not apply"), "message": text()}), &["id", "when", "message"])},
-            "override_reasons": {"type": "array", "items": object(json!({"id": id(), "label": text(), "note_required": {"type": "boolean"}}), &["id", "label"])},
+            "override_reasons": {"type": "array", "items": {
+                "allOf": [object(json!({
+                    "id": id(), "label": text(), "note_required": {"type": "boolean"},
+                    "no_override": {"type": "boolean", "description": "This reason means \"no override\" (e.g. `not_applicable`): never a reason for a placement at another level. Cannot be `note_required`."},
+                }), &["id", "label"])],
+                "not": {"required": ["no_override", "note_required"], "properties": {"no_override": {"const": true}, "note_required": {"const": true}}},
+            }},
+            "flag_actions": {"type": "array", "description": "What an assessor may record as done about a critical flag when acknowledging it.", "items": object(json!({"id": id(), "label": text(), "note_required": {"type": "boolean"}}), &["id", "label"])},
         },
     })
 }
@@ -154,10 +168,22 @@ fn answer(kind: &QuestionKind) -> Value {
         QuestionKind::SingleChoice(o) => {
             json!({"enum": o.iter().map(|o| o.id.clone()).collect::<Vec<_>>()})
         }
-        QuestionKind::MultiChoice(o) => json!({
-            "type": "array", "uniqueItems": true,
-            "items": {"enum": o.iter().map(|o| o.id.clone()).collect::<Vec<_>>()},
-        }),
+        QuestionKind::MultiChoice(o) => {
+            let mut v = json!({
+                "type": "array", "uniqueItems": true,
+                "items": {"enum": o.iter().map(|o| o.id.clone()).collect::<Vec<_>>()},
+            });
+            let exclusive: Vec<&str> = o
+                .iter()
+                .filter(|o| o.exclusive)
+                .map(|o| o.id.as_str())
+                .collect();
+            if !exclusive.is_empty() {
+                // An exclusive option is ticked alone.
+                v["not"] = json!({"contains": {"enum": exclusive}, "minItems": 2});
+            }
+            v
+        }
         QuestionKind::Integer {
             min, max, allowed, ..
         } => match allowed {
@@ -194,6 +220,12 @@ pub fn intake(rs: &RuleSet) -> Value {
     let (answers, declined) = answers(rs);
     let levels: Vec<&str> = rs.levels.iter().map(|l| l.id.as_str()).collect();
     let reasons: Vec<&str> = rs.override_reasons.iter().map(|o| o.id.as_str()).collect();
+    let actions: Vec<&str> = rs.flag_actions.iter().map(|a| a.id.as_str()).collect();
+    let action = if actions.is_empty() {
+        json!({"type": "null", "description": "The rule set has no flag actions."})
+    } else {
+        json!({"anyOf": [{"enum": actions}, {"type": "null"}], "description": "What was done: one of the rule set's flag actions."})
+    };
     json!({
         "$schema": DRAFT,
         "title": format!("placement intake file (rule set `{}` {})", rs.name, rs.version),
@@ -211,7 +243,7 @@ pub fn intake(rs: &RuleSet) -> Value {
             "rules": object(json!({"name": text(), "version": text(), "sha256": text()}), &[]),
             "answers": answers,
             "declined": declined,
-            "acknowledged_flags": {"type": ["array", "null"], "items": object(json!({"id": text(), "at": text(), "by": text()}), &["id"])},
+            "acknowledged_flags": {"type": ["array", "null"], "items": object(json!({"id": text(), "at": text(), "by": text(), "action": action, "note": {"type": ["string", "null"]}}), &["id"])},
             "recommendation": object(json!({"level": text(), "max_level": text(), "supports": {"type": "array", "items": text()}}), &[]),
             "placement": {"anyOf": [
                 {"type": "null"},

@@ -8,7 +8,7 @@ mod schema;
 mod test;
 
 use super::{CmdResult, Failure, Globals};
-use crate::rules::model::QuestionKind;
+use crate::rules::model::{FlagSeverity, QuestionKind};
 use crate::rules::{load_default, load_path, LoadError, Loaded, RuleSet};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{json, Value};
@@ -140,6 +140,9 @@ pub fn show_json(rs: &RuleSet) -> Value {
                 QuestionKind::SingleChoice(o) | QuestionKind::MultiChoice(o) => {
                     m.insert("options".into(), json!(o.iter().map(|o| o.id.clone()).collect::<Vec<_>>()));
                     m.insert("option_labels".into(), json!(o.iter().map(|o| o.label.clone()).collect::<Vec<_>>()));
+                    if o.iter().any(|o| o.exclusive) {
+                        m.insert("exclusive_options".into(), json!(o.iter().filter(|o| o.exclusive).map(|o| o.id.clone()).collect::<Vec<_>>()));
+                    }
                 }
                 QuestionKind::Integer { min, max, allowed, .. } => {
                     m.insert("min".into(), json!(min));
@@ -154,13 +157,27 @@ pub fn show_json(rs: &RuleSet) -> Value {
                 QuestionKind::YesNo => {}
             }
             if let Some(w) = &q.ask_when_text { m.insert("ask_when".into(), json!(w)); }
+            if let Some(f) = q.options_from { m.insert("options_from".into(), json!(rs.questions[f].id)); }
             Value::Object(m)
         }).collect::<Vec<_>>(),
         "escalations": rs.escalations.iter().map(|e| json!({"id": e.id, "when": e.when_text, "level": level(e.level), "why": e.why})).collect::<Vec<_>>(),
         "supports": rs.supports.iter().map(|s| json!({"id": s.id, "label": s.label, "when": s.when_text, "why": s.why})).collect::<Vec<_>>(),
-        "flags": rs.flags.iter().map(|f| json!({"id": f.id, "severity": f.severity.as_str(), "when": f.when_text, "message": f.message})).collect::<Vec<_>>(),
+        "flags": rs.flags.iter().map(|f| {
+            // The actions offered when the flag is acknowledged: its own
+            // list, or every flag action; none for a flag that is not
+            // critical (only critical flags are acknowledged).
+            let actions: Vec<&str> = if f.severity != FlagSeverity::Critical {
+                Vec::new()
+            } else if f.actions.is_empty() {
+                rs.flag_actions.iter().map(|a| a.id.as_str()).collect()
+            } else {
+                f.actions.iter().map(|&a| rs.flag_actions[a].id.as_str()).collect()
+            };
+            json!({"id": f.id, "severity": f.severity.as_str(), "when": f.when_text, "message": f.message, "actions": actions})
+        }).collect::<Vec<_>>(),
         "exclusions": rs.exclusions.iter().map(|e| json!({"id": e.id, "when": e.when_text, "message": e.message})).collect::<Vec<_>>(),
-        "override_reasons": rs.override_reasons.iter().map(|o| json!({"id": o.id, "label": o.label, "note_required": o.note_required})).collect::<Vec<_>>(),
+        "override_reasons": rs.override_reasons.iter().map(|o| json!({"id": o.id, "label": o.label, "note_required": o.note_required, "no_override": o.no_override})).collect::<Vec<_>>(),
+        "flag_actions": rs.flag_actions.iter().map(|a| json!({"id": a.id, "label": a.label, "note_required": a.note_required})).collect::<Vec<_>>(),
     })
 }
 
@@ -218,12 +235,13 @@ fn show_table(rs: &RuleSet) -> String {
     }
     out.push_str(&format!("\n{ti}\n"));
     out.push_str(&format!(
-        "\n{} questions in {} sections; {} flags; {} supports; {} override reasons\n",
+        "\n{} questions in {} sections; {} flags; {} supports; {} override reasons; {} flag actions\n",
         rs.questions.len(),
         rs.sections.len(),
         rs.flags.len(),
         rs.supports.len(),
-        rs.override_reasons.len()
+        rs.override_reasons.len(),
+        rs.flag_actions.len()
     ));
     out
 }

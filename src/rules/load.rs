@@ -274,12 +274,23 @@ const TOP_KEYS: &[&str] = &[
     "flags",
     "exclusions",
     "override_reasons",
+    "flag_actions",
 ];
 
 /// A condition waiting to be resolved once every id is known.
 struct Pending<'a> {
     node: &'a Node,
     text: String,
+}
+
+/// A question's `options_from`, resolved once every question is known.
+struct OptionsFrom {
+    /// The source question's id, and where it is written.
+    source: String,
+    span: Span,
+    /// Where each of the question's own option ids is written, when it
+    /// lists its own `options`; `None` when they are to be copied.
+    own: Option<Vec<Span>>,
 }
 
 struct RawRule<'a> {
@@ -422,7 +433,8 @@ impl<'s, 'd> Compiler<'s, 'd> {
         };
 
         let levels = self.levels(&tops);
-        let (sections, questions, ask_whens) = self.questions(&tops);
+        let (sections, mut questions, ask_whens, froms) = self.questions(&tops);
+        self.options_from(&mut questions, froms);
         let mut shared_ids = Ids::default();
         for q in &questions {
             shared_ids.seen.entry(q.id.clone()).or_insert(q.span);
@@ -522,6 +534,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
         self.placement(&tops, &mut rs, &mut dimensions);
         rs.dimensions = dimensions;
         rs.dimension_order = self.dimension_order(&rs);
+        rs.flag_actions = self.flag_actions(&tops);
         rs.flags = self.flags(&tops, &rs);
         rs.exclusions = self.exclusions(&tops, &rs);
         rs.override_reasons = self.override_reasons(&tops);
@@ -627,10 +640,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
         Vec<(Section, DimRef)>,
         Vec<Question>,
         Vec<Option<Pending<'a>>>,
+        Vec<Option<OptionsFrom>>,
     ) {
         let mut sections = Vec::new();
         let mut questions = Vec::new();
         let mut ask = Vec::new();
+        let mut froms = Vec::new();
         let mut section_ids = Ids::default();
         let mut question_ids = Ids::default();
         for sn in self.lists(tops, "sections", "`sections`") {
@@ -665,10 +680,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 .and_then(|n| self.dec.seq(n, "`questions`"))
             {
                 for qn in qs {
-                    if let Some((q, pending)) = self.question(qn, section_index, &mut question_ids)
+                    if let Some((q, pending, from)) =
+                        self.question(qn, section_index, &mut question_ids)
                     {
                         questions.push(q);
                         ask.push(pending);
+                        froms.push(from);
                     }
                 }
             }
@@ -682,15 +699,116 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 DimRef(dim),
             ));
         }
-        (sections, questions, ask)
+        (sections, questions, ask, froms)
     }
 
+    /// Resolves `options_from`: the source must be an earlier multi-choice
+    /// question; a question's own options must be among the source's
+    /// options that are not exclusive, and a question without its own
+    /// gets those.
+    fn options_from(&mut self, questions: &mut [Question], froms: Vec<Option<OptionsFrom>>) {
+        for (qi, from) in froms.into_iter().enumerate() {
+            let Some(from) = from else { continue };
+            let qid = questions[qi].id.clone();
+            let Some(si) = questions.iter().position(|q| q.id == from.source) else {
+                let help = did_you_mean(&from.source, questions.iter().map(|q| q.id.as_str()));
+                self.dec.push(
+                    Diagnostic::error(
+                        "unknown-reference",
+                        from.span,
+                        format!(
+                            "unknown question `{}` in the `options_from` of `{qid}`",
+                            from.source
+                        ),
+                    )
+                    .with_help_opt(help),
+                );
+                continue;
+            };
+            if si >= qi {
+                let msg = if si == qi {
+                    format!("`{qid}` draws its options from itself (`options_from`)")
+                } else {
+                    format!(
+                        "`{qid}` draws its options from `{}`, which is asked after it: `options_from` must name an earlier question",
+                        from.source
+                    )
+                };
+                self.dec.error("options-from", from.span, msg);
+                continue;
+            }
+            let QuestionKind::MultiChoice(source_options) = &questions[si].kind else {
+                self.dec.error(
+                    "options-from",
+                    from.span,
+                    format!(
+                        "`{qid}` draws its options from `{}`, a {} question: `options_from` must name a multi_choice question",
+                        from.source,
+                        questions[si].kind.type_name()
+                    ),
+                );
+                continue;
+            };
+            let offered: Vec<ChoiceOption> = source_options
+                .iter()
+                .filter(|o| !o.exclusive)
+                .map(|o| ChoiceOption {
+                    id: o.id.clone(),
+                    label: o.label.clone(),
+                    exclusive: false,
+                })
+                .collect();
+            match &from.own {
+                Some(spans) => {
+                    let own = questions[qi].kind.options().unwrap_or(&[]);
+                    for (o, span) in own.iter().zip(spans) {
+                        if offered.iter().any(|x| x.id == o.id) {
+                            continue;
+                        }
+                        let msg = if source_options.iter().any(|x| x.id == o.id) {
+                            format!(
+                                "option `{}` of `{qid}` is an exclusive option of `{}`, which is never offered in a question that draws its options from it",
+                                o.id, from.source
+                            )
+                        } else {
+                            format!(
+                                "option `{}` of `{qid}` is not an option of `{}`, which `{qid}` draws its options from",
+                                o.id, from.source
+                            )
+                        };
+                        let help = did_you_mean(&o.id, offered.iter().map(|x| x.id.as_str()));
+                        self.dec.push(
+                            Diagnostic::error("options-from", *span, msg).with_help_opt(help),
+                        );
+                    }
+                }
+                None if offered.is_empty() => {
+                    self.dec.error(
+                        "options-from",
+                        from.span,
+                        format!(
+                            "`{qid}` draws its options from `{}`, which has no options that are not exclusive",
+                            from.source
+                        ),
+                    );
+                    continue;
+                }
+                None => match &mut questions[qi].kind {
+                    QuestionKind::SingleChoice(o) | QuestionKind::MultiChoice(o) => *o = offered,
+                    _ => {}
+                },
+            }
+            questions[qi].options_from = Some(si);
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
     fn question<'a>(
         &mut self,
         qn: &'a Node,
         section: usize,
         ids: &mut Ids,
-    ) -> Option<(Question, Option<Pending<'a>>)> {
+    ) -> Option<(Question, Option<Pending<'a>>, Option<OptionsFrom>)> {
         let f = self.dec.fields(
             qn,
             "a question",
@@ -700,6 +818,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 "help",
                 "type",
                 "options",
+                "options_from",
                 "min",
                 "max",
                 "allowed",
@@ -729,7 +848,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             "text",
         ];
         let allowed_keys: &[&str] = match ty.as_str() {
-            "single_choice" | "multi_choice" => &["options"],
+            "single_choice" | "multi_choice" => &["options", "options_from"],
             "integer" => &["min", "max", "allowed", "scale"],
             "number" => &["min", "max"],
             "text" => &["max_length"],
@@ -748,7 +867,15 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 return None;
             }
         };
-        for key in ["options", "min", "max", "allowed", "scale", "max_length"] {
+        for key in [
+            "options",
+            "options_from",
+            "min",
+            "max",
+            "allowed",
+            "scale",
+            "max_length",
+        ] {
             if let (Some(n), false) = (f.key_span(key), allowed_keys.contains(&key)) {
                 self.dec.error(
                     "unknown-field",
@@ -757,9 +884,33 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 );
             }
         }
+        let mut from = None;
         let kind = match ty.as_str() {
             "single_choice" | "multi_choice" => {
-                let options = self.options(f.get("options"), &id, f.span)?;
+                let source = match f.get("options_from") {
+                    Some(n) => Some((self.dec.id(n, "`options_from`")?, n.span)),
+                    None => None,
+                };
+                let multi = ty == "multi_choice";
+                let options = match (f.get("options"), source) {
+                    (None, Some((source, span))) => {
+                        from = Some(OptionsFrom {
+                            source,
+                            span,
+                            own: None,
+                        });
+                        Vec::new()
+                    }
+                    (node, source) => {
+                        let (options, spans) = self.options(node, &id, f.span, multi)?;
+                        from = source.map(|(source, span)| OptionsFrom {
+                            source,
+                            span,
+                            own: Some(spans),
+                        });
+                        options
+                    }
+                };
                 if ty == "multi_choice" && options.len() > 64 {
                     self.dec.error(
                         "wrong-type",
@@ -904,10 +1055,18 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 span: id_node.span,
             },
             ask_when,
+            from,
         ))
     }
 
-    fn options(&mut self, node: Option<&Node>, qid: &str, span: Span) -> Option<Vec<ChoiceOption>> {
+    /// A question's options, with where each option id is written.
+    fn options(
+        &mut self,
+        node: Option<&Node>,
+        qid: &str,
+        span: Span,
+        multi: bool,
+    ) -> Option<(Vec<ChoiceOption>, Vec<Span>)> {
         let Some(node) = node else {
             self.dec.error(
                 "missing-field",
@@ -927,18 +1086,37 @@ impl<'s, 'd> Compiler<'s, 'd> {
         }
         let mut ids = Ids::default();
         let mut out = Vec::new();
+        let mut spans = Vec::new();
         for it in items {
-            let Some(f) = self
-                .dec
-                .fields(it, "an option", &["id", "label"], &["id", "label"])
-            else {
+            let Some(f) = self.dec.fields(
+                it,
+                "an option",
+                &["id", "label", "exclusive"],
+                &["id", "label"],
+            ) else {
                 continue;
             };
             let id = f.get("id").and_then(|n| self.dec.id(n, "option id"));
             let label = f
                 .get("label")
                 .and_then(|n| self.dec.text(n, "option `label`"));
+            let exclusive = f
+                .get("exclusive")
+                .and_then(|n| self.dec.boolean(n, "`exclusive`"))
+                .unwrap_or(false);
             if let (Some(id), Some(label)) = (id, label) {
+                if exclusive && !multi {
+                    self.dec.push(
+                        Diagnostic::error(
+                            "exclusive-single-choice",
+                            f.key_span("exclusive").unwrap_or(f.span),
+                            format!(
+                                "option `{id}` of `{qid}` is `exclusive`, but `{qid}` is a single_choice question: only a multi_choice question's options can be exclusive"
+                            ),
+                        )
+                        .with_help("remove `exclusive`: a single choice never has two options ticked"),
+                    );
+                }
                 let s = f.get("id").map(|n| n.span).unwrap_or(f.span);
                 if ids.add(
                     self.dec,
@@ -950,12 +1128,13 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     out.push(ChoiceOption {
                         id,
                         label,
-                        exclusive: false,
+                        exclusive,
                     });
+                    spans.push(s);
                 }
             }
         }
-        Some(out)
+        Some((out, spans))
     }
 
     fn instruments(
@@ -1816,7 +1995,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             let Some(f) = self.dec.fields(
                 n,
                 "a flag",
-                &["id", "severity", "when", "message"],
+                &["id", "severity", "when", "message", "actions"],
                 &["id", "severity", "when", "message"],
             ) else {
                 continue;
@@ -1846,6 +2025,25 @@ impl<'s, 'd> Compiler<'s, 'd> {
             let when = self
                 .pending(f.get("when"), "`when`")
                 .and_then(|p| self.condition(&p, rs, ctx).map(|c| (c, p.text)));
+            let actions = match (f.get("actions"), &id) {
+                (Some(n), Some(id)) => self.flag_action_refs(n, id, rs),
+                _ => Vec::new(),
+            };
+            if let (Some(n), Some(id), Some(severity)) = (f.get("actions"), &id, severity) {
+                if severity != FlagSeverity::Critical {
+                    self.dec.push(
+                        Diagnostic::warning(
+                            "flag-actions-not-critical",
+                            f.key_span("actions").unwrap_or(n.span),
+                            format!(
+                                "flag `{id}` is {}, not critical: its `actions` are never offered, because only critical flags are acknowledged",
+                                severity.as_str()
+                            ),
+                        )
+                        .with_help("remove `actions`, or make the flag critical"),
+                    );
+                }
+            }
             if let (Some(id), Some(severity), Some(message), Some((when, when_text))) =
                 (id, severity, message, when)
             {
@@ -1857,7 +2055,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         when,
                         when_text,
                         message,
-                        actions: Vec::new(),
+                        actions,
                         span,
                     });
                 }
@@ -1904,6 +2102,50 @@ impl<'s, 'd> Compiler<'s, 'd> {
         out
     }
 
+    /// A flag's `actions`: ids of the rule set's flag actions, each once.
+    fn flag_action_refs(&mut self, n: &Node, flag: &str, rs: &RuleSet) -> Vec<usize> {
+        let Some(items) = self.dec.seq(n, "`actions`") else {
+            return Vec::new();
+        };
+        if items.is_empty() {
+            self.dec.error(
+                "missing-field",
+                n.span,
+                format!("`actions` of flag `{flag}` names no action: leave it out to offer every flag action"),
+            );
+        }
+        let mut out = Vec::new();
+        for it in items {
+            let Some(a) = self.dec.id(it, "flag action") else {
+                continue;
+            };
+            match rs.flag_actions.iter().position(|x| x.id == a) {
+                Some(i) if out.contains(&i) => self.dec.error(
+                    "duplicate-id",
+                    it.span,
+                    format!("flag action `{a}` is listed twice in the `actions` of flag `{flag}`"),
+                ),
+                Some(i) => out.push(i),
+                None => {
+                    let help = if rs.flag_actions.is_empty() {
+                        Some("the rule set has no `flag_actions`".to_string())
+                    } else {
+                        did_you_mean(&a, rs.flag_actions.iter().map(|x| x.id.as_str()))
+                    };
+                    self.dec.push(
+                        Diagnostic::error(
+                            "unknown-reference",
+                            it.span,
+                            format!("unknown flag action `{a}` in the `actions` of flag `{flag}`"),
+                        )
+                        .with_help_opt(help),
+                    );
+                }
+            }
+        }
+        out
+    }
+
     fn override_reasons(&mut self, tops: &[Fields]) -> Vec<OverrideReason> {
         let mut ids = Ids::default();
         let mut out = Vec::new();
@@ -1911,7 +2153,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             let Some(f) = self.dec.fields(
                 n,
                 "an override reason",
-                &["id", "label", "note_required"],
+                &["id", "label", "note_required", "no_override"],
                 &["id", "label"],
             ) else {
                 continue;
@@ -1924,14 +2166,60 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 .get("note_required")
                 .and_then(|n| self.dec.boolean(n, "`note_required`"))
                 .unwrap_or(false);
+            let no_override = f
+                .get("no_override")
+                .and_then(|n| self.dec.boolean(n, "`no_override`"))
+                .unwrap_or(false);
             if let (Some(id), Some(label)) = (id, label) {
+                if no_override && note_required {
+                    self.dec.push(
+                        Diagnostic::error(
+                            "no-override-note-required",
+                            f.key_span("note_required").unwrap_or(f.span),
+                            format!("override reason `{id}` is `no_override`, so it cannot also be `note_required`"),
+                        )
+                        .with_help("a reason that means \"no override\" is recorded with a placement at the recommended level, which needs no note; remove `note_required`"),
+                    );
+                }
                 let span = f.get("id").map(|n| n.span).unwrap_or(f.span);
                 if ids.add(self.dec, &id, span, "override reason", self.sources) {
                     out.push(OverrideReason {
                         id,
                         label,
                         note_required,
-                        no_override: false,
+                        no_override,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn flag_actions(&mut self, tops: &[Fields]) -> Vec<FlagAction> {
+        let mut ids = Ids::default();
+        let mut out = Vec::new();
+        for n in self.lists(tops, "flag_actions", "`flag_actions`") {
+            let Some(f) = self.dec.fields(
+                n,
+                "a flag action",
+                &["id", "label", "note_required"],
+                &["id", "label"],
+            ) else {
+                continue;
+            };
+            let id = f.get("id").and_then(|n| self.dec.id(n, "flag action id"));
+            let label = f.get("label").and_then(|n| self.dec.text(n, "`label`"));
+            let note_required = f
+                .get("note_required")
+                .and_then(|n| self.dec.boolean(n, "`note_required`"))
+                .unwrap_or(false);
+            if let (Some(id), Some(label)) = (id, label) {
+                let span = f.get("id").map(|n| n.span).unwrap_or(f.span);
+                if ids.add(self.dec, &id, span, "flag action", self.sources) {
+                    out.push(FlagAction {
+                        id,
+                        label,
+                        note_required,
                     });
                 }
             }

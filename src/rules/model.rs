@@ -120,6 +120,20 @@ impl QuestionKind {
         }
     }
 
+    /// The options that cannot be ticked with any other (`exclusive`), as
+    /// a mask of option positions; 0 for every other type.
+    pub fn exclusive_mask(&self) -> u64 {
+        match self {
+            QuestionKind::MultiChoice(o) => o
+                .iter()
+                .take(64)
+                .enumerate()
+                .filter(|(_, o)| o.exclusive)
+                .fold(0, |m, (i, _)| m | 1 << i),
+            _ => 0,
+        }
+    }
+
     /// The numeric range of an answer as conditions see it, for the types
     /// that have one.
     pub fn range(&self) -> Option<(f64, f64)> {
