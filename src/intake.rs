@@ -444,18 +444,37 @@ pub fn from_node_limited(
         if let Kind::Seq(items) = &n.kind {
             for it in items {
                 let entries = r.map(it, "an acknowledged flag");
-                r.check_keys(&entries, &["id", "at", "by"], "an acknowledged flag");
+                r.check_keys(
+                    &entries,
+                    &["id", "at", "by", "action", "note"],
+                    "an acknowledged flag",
+                );
                 let f = |k: &str| entries.iter().find(|(e, _, _)| *e == k).map(|(_, _, v)| *v);
                 let id = f("id").and_then(|v| r.text(v, "flag `id`"));
                 let at = f("at").and_then(|v| r.text(v, "flag `at`"));
                 let by = f("by").and_then(|v| r.text(v, "flag `by`"));
+                let note = f("note").and_then(|v| r.text(v, "flag `note`"));
+                let action = f("action").and_then(|v| flag_action(&mut r, v, id.as_deref()));
+                if let Some(a) = rs
+                    .flag_actions
+                    .iter()
+                    .find(|a| Some(&a.id) == action.as_ref())
+                {
+                    if a.note_required && note.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                        r.err(
+                            "missing-field",
+                            it.span,
+                            format!("flag action `{}` needs a `note`", a.id),
+                        );
+                    }
+                }
                 match id {
                     Some(id) => intake.acknowledged_flags.push(AckFlag {
                         id,
                         at,
                         by,
-                        action: None,
-                        note: None,
+                        action,
+                        note,
                     }),
                     None => r.err(
                         "missing-field",
@@ -502,6 +521,59 @@ pub fn from_node_limited(
     } else {
         Err(IntakeError::from(r.diags))
     }
+}
+
+/// The `action` of an acknowledged flag: one of the rule set's flag
+/// actions, and one offered for that flag when the flag lists its own.
+fn flag_action(r: &mut Reader, v: &Node, flag: Option<&str>) -> Option<String> {
+    let rs = r.rs;
+    let id = r.text(v, "flag `action`")?;
+    let Some(i) = rs.flag_actions.iter().position(|a| a.id == id) else {
+        let help = if rs.flag_actions.is_empty() {
+            Some(format!("rule set `{}` has no flag actions", rs.name))
+        } else if is_id(&id) {
+            did_you_mean(&id, rs.flag_actions.iter().map(|a| a.id.as_str()))
+        } else {
+            None
+        };
+        r.diags.push(
+            Diagnostic::error(
+                "unknown-action",
+                v.span,
+                format!(
+                    "the `action` of an acknowledged flag is not a flag action of rule set `{}`",
+                    rs.name
+                ),
+            )
+            .with_help_opt(help),
+        );
+        return None;
+    };
+    let offered = |f: &crate::rules::model::Flag| f.actions.is_empty() || f.actions.contains(&i);
+    if let Some(f) = rs.flags.iter().find(|f| Some(f.id.as_str()) == flag) {
+        if !offered(f) {
+            r.diags.push(
+                Diagnostic::error(
+                    "unknown-action",
+                    v.span,
+                    format!(
+                        "flag action `{id}` is not one of the actions of flag `{}`",
+                        f.id
+                    ),
+                )
+                .with_help(format!(
+                    "its actions: {}",
+                    f.actions
+                        .iter()
+                        .map(|&a| rs.flag_actions[a].id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+            return None;
+        }
+    }
+    Some(id)
 }
 
 fn placement(r: &mut Reader, n: &Node) -> Option<Placement> {
@@ -755,6 +827,16 @@ fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, v: &Node) {
                         }
                     }
                 }
+                if exclusive_violated(mask, question.kind.exclusive_mask()) {
+                    r.err(
+                        "exclusive-option",
+                        v.span,
+                        format!(
+                            "`{id}`: an exclusive option is ticked together with other options"
+                        ),
+                    );
+                    return;
+                }
                 Slot::Multi(mask)
             }
             _ => {
@@ -782,6 +864,12 @@ fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, v: &Node) {
         },
     };
     intake.slots[q] = slot;
+}
+
+/// Whether a multi-choice answer (`mask`) ticks an exclusive option (one of
+/// `exclusive`) together with any other option.
+pub fn exclusive_violated(mask: u64, exclusive: u64) -> bool {
+    mask & exclusive != 0 && mask.count_ones() > 1
 }
 
 /// An intake as the JSON (or YAML) value of the intake format, fields in
@@ -853,6 +941,8 @@ pub fn to_json(rs: &RuleSet, intake: &Intake) -> serde_json::Value {
                 fm.insert("id".into(), json!(f.id));
                 opt(&mut fm, "at", &f.at);
                 opt(&mut fm, "by", &f.by);
+                opt(&mut fm, "action", &f.action);
+                opt(&mut fm, "note", &f.note);
                 Value::Object(fm)
             })
             .collect();

@@ -395,6 +395,10 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
             }
             mask |= 1 << i;
         }
+        if intake::exclusive_violated(mask, self.kind().exclusive_mask()) {
+            // The full reader reports it with its place.
+            return Err(de::Error::custom("exclusive"));
+        }
         Ok(AnswerValue::Slot(Slot::Multi(mask)))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnswerValue, A::Error> {
