@@ -38,6 +38,10 @@ pub struct Assessment {
     /// Exclusions that could hold once missing answers are known.
     pub possibly_excluded: Vec<usize>,
     pub warnings: Vec<String>,
+    /// The level the intake's stored `recommendation` names, when it is a
+    /// level of this rule set: what the assessor was shown when placing.
+    /// `None` when scored from answers alone ([`score_slots`]).
+    pub stored_level: Option<usize>,
 }
 
 impl Assessment {
@@ -362,7 +366,13 @@ fn pass(rs: &RuleSet, slots: &[Slot], trace: bool) -> Pass {
 
 /// Scores an intake.
 pub fn score(rs: &RuleSet, intake: &Intake) -> Assessment {
-    score_slots(rs, &intake.slots)
+    let mut a = score_slots(rs, &intake.slots);
+    a.stored_level = intake
+        .recommendation
+        .as_ref()
+        .and_then(|r| r.level.as_deref())
+        .and_then(|l| rs.level_index(l));
+    a
 }
 
 /// Scores answers given as slots (one per question).
@@ -430,6 +440,16 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
             applicable: *app,
             used: answered && *app != Tri::False,
         });
+    }
+    for (q, question) in rs.questions.iter().enumerate() {
+        if let Some(source) = question.options_from {
+            if !drawn_from_source(rs, slots, q, source) {
+                warnings.push(format!(
+                    "`{}`: the answer is not among the options ticked in `{}` (`options_from`); the two answers contradict each other",
+                    question.id, rs.questions[source].id
+                ));
+            }
+        }
     }
     for &i in possible_flags
         .iter()
@@ -505,6 +525,34 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
         excluded,
         possibly_excluded,
         warnings,
+        stored_level: None,
+    }
+}
+
+/// Whether the answer to `q` (whose options come from the multi-choice
+/// question `source`) names only options ticked in the answer to
+/// `source`. True when either is not answered.
+fn drawn_from_source(rs: &RuleSet, slots: &[Slot], q: usize, source: usize) -> bool {
+    let (Slot::Multi(ticked), Some(from)) = (&slots[source], rs.questions[source].kind.options())
+    else {
+        return true;
+    };
+    let Some(options) = rs.questions[q].kind.options() else {
+        return true;
+    };
+    let ticked_in_source = |i: usize| {
+        options.get(i).is_some_and(|o| {
+            from.iter()
+                .position(|f| f.id == o.id)
+                .is_some_and(|j| j < 64 && ticked & (1 << j) != 0)
+        })
+    };
+    match &slots[q] {
+        Slot::Num(x) => ticked_in_source(*x as usize),
+        Slot::Multi(m) => (0..options.len().min(64))
+            .filter(|i| m & (1 << i) != 0)
+            .all(ticked_in_source),
+        _ => true,
     }
 }
 
@@ -516,13 +564,16 @@ pub fn candidates(rs: &RuleSet, q: usize) -> Vec<Slot> {
         QuestionKind::YesNo => vec![Slot::Num(0.0), Slot::Num(1.0)],
         QuestionKind::SingleChoice(o) => (0..o.len()).map(|i| Slot::Num(i as f64)).collect(),
         QuestionKind::MultiChoice(o) => {
-            let full = if o.len() >= 64 {
+            // Every option that can be ticked with others (an exclusive
+            // option is only ever ticked alone).
+            let all = if o.len() >= 64 {
                 u64::MAX
             } else {
                 (1u64 << o.len()) - 1
             };
+            let full = all & !rs.questions[q].kind.exclusive_mask();
             let mut v = vec![Slot::Multi(0), Slot::Multi(full)];
-            v.extend((0..o.len()).map(|i| Slot::Multi(1 << i)));
+            v.extend((0..o.len().min(64)).map(|i| Slot::Multi(1 << i)));
             v
         }
         QuestionKind::Integer {

@@ -58,14 +58,21 @@ fn answer(rng: &mut Rng, kind: &QuestionKind, severity: f64) -> Slot {
         }),
         QuestionKind::SingleChoice(o) => Slot::Num(biased(rng, o.len(), severity) as f64),
         QuestionKind::MultiChoice(o) => {
+            // An exclusive option (`none`) is only ever ticked alone.
+            let exclusive = kind.exclusive_mask();
             let mut mask = 0u64;
             for i in 1..o.len().min(64) {
-                if rng.unit() < 0.05 + severity * 0.35 {
+                if rng.unit() < 0.05 + severity * 0.35 && exclusive & (1 << i) == 0 {
                     mask |= 1 << i;
                 }
             }
             if mask == 0 && !o.is_empty() {
-                mask = 1;
+                // Nothing ticked: the first exclusive option, or the first.
+                mask = if exclusive != 0 {
+                    exclusive & exclusive.wrapping_neg()
+                } else {
+                    1
+                };
             }
             Slot::Multi(mask)
         }
@@ -105,6 +112,40 @@ fn answer(rng: &mut Rng, kind: &QuestionKind, severity: f64) -> Slot {
     }
 }
 
+/// An answer to question `q`, whose options come from the multi-choice
+/// question `source`, kept to the options ticked there (`options_from`).
+fn within_source(
+    rng: &mut Rng,
+    rs: &RuleSet,
+    slots: &[Slot],
+    q: usize,
+    source: usize,
+    slot: Slot,
+    severity: f64,
+) -> Slot {
+    let (Slot::Multi(ticked), Some(from), Some(options)) = (
+        &slots[source],
+        rs.questions[source].kind.options(),
+        rs.questions[q].kind.options(),
+    ) else {
+        return slot;
+    };
+    let allowed: Vec<usize> = (0..options.len().min(64))
+        .filter(|&i| {
+            from.iter()
+                .position(|f| f.id == options[i].id)
+                .is_some_and(|j| j < 64 && ticked & (1 << j) != 0)
+        })
+        .collect();
+    match slot {
+        Slot::Num(x) if allowed.contains(&(x as usize)) => slot,
+        Slot::Num(_) if allowed.is_empty() => Slot::Declined,
+        Slot::Num(_) => Slot::Num(allowed[biased(rng, allowed.len(), severity)] as f64),
+        Slot::Multi(m) => Slot::Multi(allowed.iter().fold(0, |acc, &i| acc | (m & (1 << i)))),
+        other => other,
+    }
+}
+
 /// One synthetic intake, numbered `n`.
 pub fn intake(rs: &RuleSet, seed: u64, n: u64) -> Intake {
     let mut rng = Rng::new(seed ^ n.wrapping_mul(0xA24B_AED4_963E_E407));
@@ -121,7 +162,10 @@ pub fn intake(rs: &RuleSet, seed: u64, n: u64) -> Intake {
             if !asked {
                 continue;
             }
-            let slot = answer(&mut rng, &question.kind, severity);
+            let mut slot = answer(&mut rng, &question.kind, severity);
+            if let Some(source) = question.options_from {
+                slot = within_source(&mut rng, rs, &slots, q, source, slot, severity);
+            }
             if slot == Slot::Text {
                 texts.push((q, TEXTS[rng.below(TEXTS.len())].to_string()));
             }
@@ -166,14 +210,18 @@ pub fn intake(rs: &RuleSet, seed: u64, n: u64) -> Intake {
             }),
             ..Intake::default()
         };
-        // Most placements follow the recommendation; some are overrides.
+        // Most placements follow the recommendation; some are overrides,
+        // with a reason that is one (not `no_override`).
+        let reasons: Vec<usize> = (0..rs.override_reasons.len())
+            .filter(|&r| !rs.override_reasons[r].no_override)
+            .collect();
         let roll = rng.unit();
-        if roll < 0.08 && !rs.override_reasons.is_empty() && rs.levels.len() > 1 {
+        if roll < 0.08 && !reasons.is_empty() && rs.levels.len() > 1 {
             let mut level = rng.below(rs.levels.len());
             if level == assessment.level {
                 level = (level + 1) % rs.levels.len();
             }
-            let reason = rng.below(rs.override_reasons.len());
+            let reason = reasons[rng.below(reasons.len())];
             let note = rs.override_reasons[reason]
                 .note_required
                 .then(|| "Fictional note for a synthetic intake.".to_string());

@@ -49,7 +49,14 @@ impl Batch {
         match item {
             Item::Input(input) => score_input(rs, input, limits),
             Item::Line(n, range) => match line_text(*n, &self.text[range.clone()]) {
-                Ok(text) => score_text(rs, limits, format!("stdin:{n}"), text, *n as u32 - 1),
+                Ok(text) => score_text(
+                    rs,
+                    limits,
+                    format!("stdin:{n}"),
+                    text,
+                    *n as u32 - 1,
+                    Placements::Check,
+                ),
                 Err(f) => Record::Failed(f),
             },
         }
@@ -397,8 +404,28 @@ fn walk(dir: &Path, out: &mut Vec<Input>, visited: &mut Vec<PathBuf>) {
     }
 }
 
+/// Whether a scored intake's placement is checked against the
+/// recommendation (an override needs a reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placements {
+    Check,
+    /// Not checked: the intake is scored under a rule set other than the
+    /// one its placement was made with (`rules diff`, NEW).
+    Ignore,
+}
+
 /// Reads and scores one input; `limits` bounds what is read.
 pub fn score_input(rs: &RuleSet, input: &Input, limits: &Limits) -> Record {
+    score_input_with(rs, input, limits, Placements::Check)
+}
+
+/// [`score_input`], saying whether placements are checked.
+pub fn score_input_with(
+    rs: &RuleSet,
+    input: &Input,
+    limits: &Limits,
+    placements: Placements,
+) -> Record {
     match input {
         Input::Broken(f) => Record::Failed(f.clone()),
         Input::File(p) => {
@@ -415,9 +442,16 @@ pub fn score_input(rs: &RuleSet, input: &Input, limits: &Limits) -> Record {
                     })
                 }
             };
-            score_bytes(rs, limits, source, &bytes, 0)
+            score_bytes_with(rs, limits, source, &bytes, 0, placements)
         }
-        Input::Line(n, text) => score_text(rs, limits, format!("stdin:{n}"), text, *n as u32 - 1),
+        Input::Line(n, text) => score_text(
+            rs,
+            limits,
+            format!("stdin:{n}"),
+            text,
+            *n as u32 - 1,
+            placements,
+        ),
     }
 }
 
@@ -429,6 +463,17 @@ pub fn score_bytes(
     source: String,
     bytes: &[u8],
     line_offset: u32,
+) -> Record {
+    score_bytes_with(rs, limits, source, bytes, line_offset, Placements::Check)
+}
+
+fn score_bytes_with(
+    rs: &RuleSet,
+    limits: &Limits,
+    source: String,
+    bytes: &[u8],
+    line_offset: u32,
+    placements: Placements,
 ) -> Record {
     let fail = |code: &str, message: String, line: Option<u32>, column: Option<u32>| {
         failed(source.clone(), code, message, line, column)
@@ -464,7 +509,7 @@ pub fn score_bytes(
             );
         }
     };
-    score_text(rs, limits, source, text, line_offset)
+    score_text(rs, limits, source, text, line_offset, placements)
 }
 
 /// Scores the text of one intake (see [`score_bytes`]).
@@ -474,14 +519,23 @@ fn score_text(
     source: String,
     text: &str,
     line_offset: u32,
+    placements: Placements,
 ) -> Record {
+    let record = |intake| {
+        let at = Place {
+            text,
+            line_offset,
+            limits,
+        };
+        scored(rs, source.clone(), intake, placements, &at)
+    };
     let looks_json = text
         .trim_start_matches('\u{feff}')
         .trim_start()
         .starts_with('{');
     if looks_json {
         if let Some(intake) = crate::intake_fast::parse(text, rs, limits) {
-            return scored(rs, source, intake);
+            return record(intake);
         }
     }
     match intake::parse(text, rs, limits) {
@@ -496,7 +550,46 @@ fn score_text(
                 known.then_some(e.first.span.col),
             )
         }
-        Ok(intake) => scored(rs, source, intake),
+        Ok(intake) => record(intake),
+    }
+}
+
+/// The text an intake was read from, to find where its fields are.
+struct Place<'a> {
+    text: &'a str,
+    line_offset: u32,
+    limits: &'a Limits,
+}
+
+impl Place<'_> {
+    /// The line and column of the intake's `placement` key, or of the
+    /// value of its `reason`.
+    fn placement(&self, reason: bool) -> (Option<u32>, Option<u32>) {
+        let text = self.text.strip_prefix('\u{feff}').unwrap_or(self.text);
+        let Ok(root) = crate::yaml::parse(text, 0, self.limits) else {
+            return (None, None);
+        };
+        let get = |n: &crate::yaml::Node, key: &str| match &n.kind {
+            crate::yaml::Kind::Map(pairs) => pairs
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v.span),
+            _ => None,
+        };
+        let found = match &root.kind {
+            crate::yaml::Kind::Map(pairs) => {
+                pairs.iter().find(|(k, _)| k.as_str() == Some("placement"))
+            }
+            _ => None,
+        };
+        let span = found.map(|(k, v)| match reason {
+            true => get(v, "reason").unwrap_or(k.span),
+            false => k.span,
+        });
+        match span.filter(|s| s.is_known()) {
+            Some(s) => (Some(s.line + self.line_offset), Some(s.col)),
+            None => (None, None),
+        }
     }
 }
 
@@ -516,7 +609,13 @@ fn failed(
     })
 }
 
-fn scored(rs: &RuleSet, source: String, intake: intake::Intake) -> Record {
+fn scored(
+    rs: &RuleSet,
+    source: String,
+    intake: intake::Intake,
+    placements: Placements,
+    at: &Place,
+) -> Record {
     let assessment = engine::score(rs, &intake);
     if let Some(&x) = assessment.excluded.first() {
         return Record::Failed(Failure {
@@ -527,9 +626,16 @@ fn scored(rs: &RuleSet, source: String, intake: intake::Intake) -> Record {
             column: None,
         });
     }
-    Record::Scored(Box::new(Scored {
+    let s = Scored {
         source,
         intake,
         assessment,
-    }))
+    };
+    if placements == Placements::Check {
+        if let Some((code, message, reason)) = s.placement_problem(rs) {
+            let (line, column) = at.placement(reason);
+            return failed(s.source, code, message, line, column);
+        }
+    }
+    Record::Scored(Box::new(s))
 }

@@ -64,7 +64,8 @@ struct Tally {
     level: Option<usize>,
     incomplete: bool,
     critical: bool,
-    override_reason: Option<Option<usize>>,
+    /// The reason of an override (a scored override always has one).
+    override_reason: Option<usize>,
     error: bool,
 }
 
@@ -82,9 +83,11 @@ fn tally(rs: &RuleSet, rec: &Record) -> Tally {
                 .flags
                 .iter()
                 .any(|&i| rs.flags[i].severity == FlagSeverity::Critical),
-            override_reason: s
-                .overridden()
-                .then(|| s.intake.placement.as_ref().and_then(|p| p.reason)),
+            override_reason: if s.overridden() {
+                s.intake.placement.as_ref().and_then(|p| p.reason)
+            } else {
+                None
+            },
             error: false,
         },
     }
@@ -352,7 +355,6 @@ struct Counts {
     incomplete: usize,
     critical: usize,
     overrides: Vec<usize>,
-    overrides_without_reason: usize,
     errors: usize,
     total: usize,
 }
@@ -364,7 +366,6 @@ impl Counts {
             incomplete: 0,
             critical: 0,
             overrides: vec![0; rs.override_reasons.len()],
-            overrides_without_reason: 0,
             errors: 0,
             total: 0,
         }
@@ -380,10 +381,8 @@ impl Counts {
         }
         self.incomplete += usize::from(t.incomplete);
         self.critical += usize::from(t.critical);
-        match t.override_reason {
-            Some(Some(r)) => self.overrides[r] += 1,
-            Some(None) => self.overrides_without_reason += 1,
-            None => {}
+        if let Some(r) = t.override_reason {
+            self.overrides[r] += 1;
         }
     }
 
@@ -404,12 +403,6 @@ impl Counts {
             if *n > 0 {
                 t.add_row(vec![format!("override: {}", r.id), n.to_string()]);
             }
-        }
-        if self.overrides_without_reason > 0 {
-            t.add_row(vec![
-                "override: no reason given".to_string(),
-                self.overrides_without_reason.to_string(),
-            ]);
         }
         t.add_row(vec!["errors".to_string(), self.errors.to_string()]);
         t.add_row(vec!["total".to_string(), self.total.to_string()]);

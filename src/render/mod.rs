@@ -45,12 +45,43 @@ impl Record {
 }
 
 impl Scored {
-    /// The placement actually made differs from the recommendation.
+    /// The placement actually made is an override: its level is neither
+    /// the level recommended now nor the level of the recommendation the
+    /// intake stores (what the assessor was shown, when a newer rule set
+    /// now recommends another level). A scored record that is overridden
+    /// always has a reason that is not `no_override`
+    /// ([`Scored::placement_problem`]).
     pub fn overridden(&self) -> bool {
-        self.intake
-            .placement
-            .as_ref()
-            .is_some_and(|p| p.level != self.assessment.level)
+        self.intake.placement.as_ref().is_some_and(|p| {
+            p.level != self.assessment.level && Some(p.level) != self.assessment.stored_level
+        })
+    }
+
+    /// Why the placement cannot stand: an override without a reason, or
+    /// with a reason that means "no override". The problem's code and
+    /// message, and whether it is about `placement.reason` (otherwise
+    /// about `placement`).
+    pub fn placement_problem(&self, rs: &RuleSet) -> Option<(&'static str, String, bool)> {
+        if !self.overridden() {
+            return None;
+        }
+        let p = self.intake.placement.as_ref()?;
+        match p.reason.map(|r| &rs.override_reasons[r]) {
+            None => Some((
+                "override-without-reason",
+                "`placement.level` differs from the recommended level, and the placement has no `reason`: an override needs one of the rule set's override reasons".to_string(),
+                false,
+            )),
+            Some(r) if r.no_override => Some((
+                "override-without-reason",
+                format!(
+                    "`placement.level` differs from the recommended level, but `placement.reason` is `{}`, which means no override: give the reason for the override",
+                    r.id
+                ),
+                true,
+            )),
+            Some(_) => None,
+        }
     }
 
     /// The stored recommendation, if any, differs from the one computed now.

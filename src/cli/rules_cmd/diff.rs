@@ -2,7 +2,7 @@
 
 use super::write_stdout;
 use crate::check::diff;
-use crate::cli::inputs::{expand, score_input};
+use crate::cli::inputs::{expand, score_input, score_input_with, Placements};
 use crate::cli::{CmdResult, Failure, Globals};
 use crate::diag::Severity;
 use crate::rules::{load_path, LoadError, Loaded};
@@ -76,7 +76,9 @@ pub fn run(g: &Globals, a: DiffArgs) -> CmdResult {
         .map(|i| {
             (
                 score_input(&old.rules, i, &g.intake_limits),
-                score_input(&new.rules, i, &g.intake_limits),
+                // Placements were made with OLD: a placement that follows
+                // OLD's recommendation is no override under NEW.
+                score_input_with(&new.rules, i, &g.intake_limits, Placements::Ignore),
             )
         })
         .collect();
