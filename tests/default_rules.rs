@@ -2275,3 +2275,449 @@ fn under_18_is_excluded_with_an_error_record_and_exit_1() {
     let a = assess(&fixture::with(&[("age", json!(18))]));
     assert!(a.excluded.is_empty() && a.possibly_excluded.is_empty());
 }
+
+// ---------------------------------------------------------------------
+// Exclusive options, options drawn from another answer, overrides and
+// flag actions
+// ---------------------------------------------------------------------
+
+const EXCLUSIVE: &str = "`substances`: an exclusive option is ticked together with other options";
+
+/// Writes `text` as `name` in a new temporary folder.
+fn temp_intake(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write intake");
+    let path = path.to_str().expect("UTF-8 path").to_string();
+    (dir, path)
+}
+
+#[test]
+fn an_exclusive_option_ticked_with_another_is_an_error_in_score_explain_and_diff() {
+    // A YAML file: the error record points at the answer.
+    let (_dir, path) = temp_intake(
+        "exclusive.yaml",
+        "intake: 1\nid: \"x-1\"\nanswers:\n  age: 40\n  substances: [none, alcohol]\n",
+    );
+    let out = run(&["score", "--format", "json", &path], String::new());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        records(&out),
+        vec![
+            json!({"source": path, "error": EXCLUSIVE, "code": "exclusive-option", "line": 5, "column": 15})
+        ]
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{path}:5:15: error[exclusive-option]: {EXCLUSIVE}"
+        )),
+        "{stderr}"
+    );
+    // The message never holds an answer value.
+    assert!(
+        !stderr.contains("alcohol") && !stderr.contains("none,"),
+        "{stderr}"
+    );
+
+    // `none` alone, and other options without it, are fine.
+    let (_dir2, alone) = temp_intake(
+        "none.yaml",
+        "intake: 1\nanswers:\n  age: 40\n  substances: [none]\n",
+    );
+    let out = run(&["score", "--format", "json", &alone], String::new());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(records(&out)[0]["level"], "outpatient");
+
+    // `explain` refuses it the same way.
+    let out = run(&["explain", &path], String::new());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        format!("{path}:5:15: error[exclusive-option]: {EXCLUSIVE}")
+    );
+
+    // `rules diff` lists it among the intakes neither rule set can read.
+    let out = run(
+        &[
+            "rules",
+            "diff",
+            "rules",
+            "rules",
+            "--intakes",
+            &path,
+            "--format",
+            "json",
+        ],
+        String::new(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let error = json!({"code": "exclusive-option", "error": EXCLUSIVE, "line": 5, "column": 15});
+    assert_eq!(
+        v["uninterpretable"],
+        json!([{"source": path, "old": error, "new": error}])
+    );
+}
+
+#[test]
+fn an_exclusive_option_on_standard_input_is_an_error_record_with_its_place() {
+    // The JSON fast path gives up on it; the full reader gives the place.
+    let good = document("ok", &base()) + "\n";
+    let bad = document(
+        "exclusive",
+        &fixture::with(&[("substances", json!(["alcohol", "none"]))]),
+    );
+    let column = bad.find("\"substances\":").expect("substances") + "\"substances\":".len() + 1;
+    let out = run(&["score", "-", "--format", "json"], good + &bad + "\n");
+    assert_eq!(out.status.code(), Some(1));
+    let recs = records(&out);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0]["level"], "outpatient");
+    assert_eq!(
+        recs[1],
+        json!({"source": "stdin:2", "error": EXCLUSIVE, "code": "exclusive-option", "line": 2, "column": column})
+    );
+}
+
+#[test]
+fn an_answer_outside_the_options_ticked_in_its_source_is_a_warning() {
+    let warning = "`primary_substance`: the answer is not among the options ticked in `substances` (`options_from`); the two answers contradict each other";
+    // `substances` is [alcohol, opioids] in the base intake.
+    let out = run(
+        &["score", "-", "--format", "json"],
+        document("ok", &base())
+            + "\n"
+            + &document(
+                "contradiction",
+                &fixture::with(&[("primary_substance", json!("stimulants"))]),
+            )
+            + "\n"
+            + &document(
+                "source-declined",
+                &fixture::with(&[
+                    ("primary_substance", json!("stimulants")),
+                    ("substances", Value::Null),
+                ]),
+            )
+            + "\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "a warning, not an error");
+    let recs = records(&out);
+    let has = |r: &Value| {
+        r["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .any(|w| w == warning)
+    };
+    assert!(!has(&recs[0]), "{}", recs[0]);
+    assert!(has(&recs[1]), "{}", recs[1]);
+    assert_eq!(recs[1]["level"], recs[0]["level"]);
+    assert!(!has(&recs[2]), "no source answer, no contradiction");
+}
+
+#[test]
+fn an_override_needs_a_reason_that_is_not_no_override() {
+    // The base intake is recommended `outpatient`.
+    let file = |placement: &str| {
+        let mut text = String::from("intake: 1\nanswers:\n");
+        for (k, v) in base() {
+            text.push_str(&format!("  {k}: {v}\n"));
+        }
+        let line = text.lines().count() as u32 + 1;
+        text.push_str(placement);
+        (text, line)
+    };
+    let score = |text: &str| {
+        let (_dir, path) = temp_intake("intake.yaml", text);
+        let out = run(&["score", "--format", "json", &path], String::new());
+        let rec = records(&out).remove(0);
+        (out.status.code(), rec)
+    };
+
+    // No reason.
+    let (text, line) = file("placement:\n  level: iop\n");
+    let (code, rec) = score(&text);
+    assert_eq!(code, Some(1));
+    assert_eq!(rec["code"], "override-without-reason");
+    assert_eq!(
+        rec["error"],
+        "`placement.level` differs from the recommended level, and the placement has no `reason`: an override needs one of the rule set's override reasons"
+    );
+    assert_eq!(
+        (rec["line"].clone(), rec["column"].clone()),
+        (json!(line), json!(1))
+    );
+
+    // `not_applicable` means no override: an error at the reason.
+    let (text, line) = file("placement:\n  level: iop\n  reason: not_applicable\n");
+    let (code, rec) = score(&text);
+    assert_eq!(code, Some(1));
+    assert_eq!(rec["code"], "override-without-reason");
+    assert_eq!(
+        rec["error"],
+        "`placement.level` differs from the recommended level, but `placement.reason` is `not_applicable`, which means no override: give the reason for the override"
+    );
+    assert_eq!(
+        (rec["line"].clone(), rec["column"].clone()),
+        (json!(line + 2), json!(11))
+    );
+
+    // A reason: scored, an override with its reason.
+    let (text, _) = file("placement:\n  level: iop\n  reason: client_preference\n");
+    let (code, rec) = score(&text);
+    assert_eq!(code, Some(0));
+    assert_eq!(rec["overridden"], true);
+    assert_eq!(rec["placement"]["reason"], "client_preference");
+
+    // At the recommended level, `not_applicable` (or no reason) is fine.
+    for p in [
+        "placement:\n  level: outpatient\n  reason: not_applicable\n",
+        "placement:\n  level: outpatient\n",
+    ] {
+        let (text, _) = file(p);
+        let (code, rec) = score(&text);
+        assert_eq!(code, Some(0), "{p}");
+        assert_eq!(rec["overridden"], false, "{p}");
+    }
+
+    // Placed at the level the tool recommended then (stored), which the
+    // rules now rate differently: no override, no reason needed.
+    let (text, _) = file("recommendation: {level: iop, supports: []}\nplacement:\n  level: iop\n");
+    let (code, rec) = score(&text);
+    assert_eq!(code, Some(0), "{rec}");
+    assert_eq!(rec["level"], "outpatient");
+    assert_eq!(rec["overridden"], false);
+    assert_eq!(rec["recommendation_changed"], true);
+    // ... but a third level is an override of both.
+    let (text, _) = file("recommendation: {level: iop, supports: []}\nplacement:\n  level: php\n");
+    let (code, rec) = score(&text);
+    assert_eq!(code, Some(1));
+    assert_eq!(rec["code"], "override-without-reason");
+
+    // JSON Lines: the place of `placement` on its line.
+    let line =
+        json!({"intake": 1, "answers": base(), "placement": {"level": "inpatient"}}).to_string();
+    let column = line.find("\"placement\"").expect("placement") as u64 + 1;
+    let out = run(&["score", "-", "--format", "json"], line + "\n");
+    assert_eq!(out.status.code(), Some(1));
+    let rec = records(&out).remove(0);
+    assert_eq!(rec["code"], "override-without-reason");
+    assert_eq!(
+        (rec["line"].clone(), rec["column"].clone()),
+        (json!(1), json!(column))
+    );
+
+    // The batch summary counts overrides by reason only.
+    let out = run(
+        &["score", "-", "--format", "jsonl", "--summary"],
+        json!({"intake": 1, "answers": base(), "placement": {"level": "iop", "reason": "client_preference"}}).to_string() + "\n",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(summary.contains("override: client_preference"), "{summary}");
+    assert!(!summary.contains("no reason"), "{summary}");
+}
+
+#[test]
+fn acknowledged_flag_actions_and_notes_round_trip_through_the_writer() {
+    use placement::intake::{self, AckFlag};
+    use placement::yaml::Limits;
+    let text = json!({
+        "intake": 1,
+        "answers": base(),
+        "acknowledged_flags": [
+            {"id": "self_harm_thoughts", "at": "2026-11-26T14:12:00Z", "by": "staff-17", "action": "safety_plan", "note": "Plan agreed with the client."},
+            {"id": "severe_withdrawal_risk", "action": "other", "note": "Nurse on site."},
+            {"id": "medical_emergency", "by": "staff-17"},
+        ],
+    })
+    .to_string();
+    let read =
+        intake::parse(&text, rs(), &Limits::INTAKE).unwrap_or_else(|e| panic!("{}", e.message()));
+    assert_eq!(
+        read.acknowledged_flags,
+        vec![
+            AckFlag {
+                id: "self_harm_thoughts".into(),
+                at: Some("2026-11-26T14:12:00Z".into()),
+                by: Some("staff-17".into()),
+                action: Some("safety_plan".into()),
+                note: Some("Plan agreed with the client.".into()),
+            },
+            AckFlag {
+                id: "severe_withdrawal_risk".into(),
+                at: None,
+                by: None,
+                action: Some("other".into()),
+                note: Some("Nurse on site.".into()),
+            },
+            AckFlag {
+                id: "medical_emergency".into(),
+                at: None,
+                by: Some("staff-17".into()),
+                action: None,
+                note: None,
+            },
+        ]
+    );
+    // Written back: action then note, after by; read again, the same.
+    let written = intake::to_json(rs(), &read);
+    let first = written["acknowledged_flags"][0]
+        .as_object()
+        .expect("an object");
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        ["id", "at", "by", "action", "note"]
+    );
+    for text in [
+        serde_json::to_string(&written).expect("JSON"),
+        serde_saphyr::to_string(&written).expect("YAML"),
+    ] {
+        let back = intake::parse(&text, rs(), &Limits::INTAKE)
+            .unwrap_or_else(|e| panic!("{}\n{text}", e.message()));
+        assert_eq!(back, read, "{text}");
+    }
+}
+
+#[test]
+fn an_unknown_flag_action_or_a_missing_note_is_an_error() {
+    let ack = |entry: &str| {
+        let mut text = String::from("intake: 1\nanswers:\n");
+        for (k, v) in base() {
+            text.push_str(&format!("  {k}: {v}\n"));
+        }
+        let line = text.lines().count() as u32 + 2;
+        text.push_str("acknowledged_flags:\n");
+        text.push_str(entry);
+        let (_dir, path) = temp_intake("ack.yaml", &text);
+        let out = run(&["score", "--format", "json", &path], String::new());
+        (out.status.code(), records(&out).remove(0), line)
+    };
+    let entry = "  - {id: self_harm_thoughts, action: safty_plan}\n";
+    let column = entry.find("safty_plan").expect("action") + 1;
+    let (code, rec, line) = ack(entry);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        rec,
+        json!({
+            "source": rec["source"],
+            "error": "the `action` of an acknowledged flag is not a flag action of rule set `default`; did you mean `safety_plan`?",
+            "code": "unknown-action",
+            "line": line,
+            "column": column,
+        })
+    );
+    // A free-text action is never repeated, nor guessed at.
+    let (code, rec, _) = ack("  - {id: self_harm_thoughts, action: \"Called Mr Smith\"}\n");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        rec["error"],
+        "the `action` of an acknowledged flag is not a flag action of rule set `default`"
+    );
+    // `other` needs a note.
+    let (code, rec, line) = ack("  - {id: self_harm_thoughts, action: other}\n");
+    assert_eq!(code, Some(1));
+    assert_eq!(rec["code"], "missing-field");
+    assert_eq!(rec["error"], "flag action `other` needs a `note`");
+    assert_eq!(
+        (rec["line"].clone(), rec["column"].clone()),
+        (json!(line), json!(5))
+    );
+    let (code, rec, _) =
+        ack("  - {id: self_harm_thoughts, action: other, note: \"Nurse on site.\"}\n");
+    assert_eq!(code, Some(0), "{rec}");
+}
+
+#[test]
+fn sampled_intakes_respect_exclusive_options_options_from_and_override_reasons() {
+    let none = 1u64 << option("substances", "none");
+    let (mut overrides, mut drawn) = (0, 0);
+    for n in 0..3000 {
+        let it = sample::intake(rs(), SEED, n);
+        if let Slot::Multi(m) = it.slots[q("substances")] {
+            assert!(m & none == 0 || m == none, "sample {n}: {m:b}");
+        }
+        let a = engine::score(rs(), &it);
+        assert!(
+            !a.warnings.iter().any(|w| w.contains("options_from")),
+            "sample {n}: {:?}",
+            a.warnings
+        );
+        drawn += usize::from(it.slots[q("primary_substance")].is_answer());
+        if let Some(p) = &it.placement {
+            if p.level != a.level {
+                overrides += 1;
+                let r = p.reason.expect("an override has a reason");
+                assert!(!rs().override_reasons[r].no_override, "sample {n}");
+            }
+        }
+    }
+    assert!(overrides > 50 && drawn > 500, "{overrides} {drawn}");
+}
+
+#[test]
+fn rules_show_lists_exclusive_options_options_from_no_override_and_flag_actions() {
+    let out = run(&["rules", "show", "--format", "json"], String::new());
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let question = |id: &str| {
+        v["questions"]
+            .as_array()
+            .expect("questions")
+            .iter()
+            .find(|q| q["id"] == id)
+            .cloned()
+            .expect("question")
+    };
+    assert_eq!(question("substances")["exclusive_options"], json!(["none"]));
+    assert_eq!(question("primary_substance")["options_from"], "substances");
+    assert!(question("housing").get("options_from").is_none());
+    let reasons = v["override_reasons"].as_array().expect("reasons");
+    assert_eq!(
+        reasons[0],
+        json!({"id": "not_applicable", "label": "Not applicable", "note_required": false, "no_override": true})
+    );
+    assert_eq!(
+        reasons.iter().filter(|r| r["no_override"] == true).count(),
+        1
+    );
+    let actions: Vec<(String, bool)> = v["flag_actions"]
+        .as_array()
+        .expect("flag actions")
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().expect("id").to_string(),
+                a["note_required"].as_bool().expect("bool"),
+            )
+        })
+        .collect();
+    let ids: Vec<&str> = actions.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "safety_plan",
+            "clinician_informed",
+            "emergency_services",
+            "medical_referral",
+            "already_in_place",
+            "other"
+        ]
+    );
+    let with_note: Vec<&str> = actions
+        .iter()
+        .filter(|(_, n)| *n)
+        .map(|(a, _)| a.as_str())
+        .collect();
+    assert_eq!(with_note, ["already_in_place", "other"]);
+    for f in v["flags"].as_array().expect("flags") {
+        let expected = if f["severity"] == "critical" {
+            json!(ids)
+        } else {
+            json!([])
+        };
+        assert_eq!(f["actions"], expected, "{f}");
+    }
+}

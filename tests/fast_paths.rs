@@ -94,6 +94,8 @@ fn fast_readers_agree_on_sampled_intakes_in_both_formats() {
             ("\"age\":", "\"agee\":"),
             ("true", "\"yes\""),
             (": 1,", ": 1.0,"),
+            // An exclusive option ticked with others (or twice).
+            ("\"substances\":[", "\"substances\":[\"none\","),
         ] {
             check(
                 &rs,
@@ -113,4 +115,32 @@ fn fast_readers_agree_on_sampled_intakes_in_both_formats() {
             );
         }
     }
+}
+
+#[test]
+fn an_exclusive_option_ticked_with_another_takes_no_fast_path() {
+    let rs = load_default().expect("default rules").rules;
+    let limits = Limits::INTAKE;
+    let json = r#"{"intake": 1, "answers": {"age": 40, "substances": ["alcohol", "none"]}}"#;
+    assert_eq!(intake_fast::parse(json, &rs, &limits), None);
+    let e = intake::parse(json, &rs, &limits).expect_err("an error");
+    assert_eq!(
+        (e.first.code, e.first.span.line, e.first.span.col),
+        ("exclusive-option", 1, 52)
+    );
+    assert_eq!(
+        e.message(),
+        "`substances`: an exclusive option is ticked together with other options"
+    );
+    let yaml = "intake: 1\nanswers:\n  age: 40\n  substances: [none, alcohol]\n";
+    assert!(check(&rs, "yaml", yaml), "the fast YAML reader takes it");
+    let e = intake::parse(yaml, &rs, &limits).expect_err("an error");
+    assert_eq!(
+        (e.first.code, e.first.span.line, e.first.span.col),
+        ("exclusive-option", 4, 15)
+    );
+    // Alone it is an answer, on every path.
+    let alone = r#"{"intake": 1, "answers": {"age": 40, "substances": ["none"]}}"#;
+    assert!(check(&rs, "alone", alone));
+    assert!(intake_fast::parse(alone, &rs, &limits).is_some());
 }

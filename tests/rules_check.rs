@@ -506,3 +506,350 @@ fn too_large_a_rating_space_is_said_plainly() {
     assert_eq!(mono["status"], "not proved");
     assert_eq!(out.status.code(), Some(0), "a warning, not an error");
 }
+
+/// One loader finding planted in a copy of the default rules: the exact
+/// diagnostic (code, severity, place, message and help) `rules check
+/// --format json` must give, and its exit code.
+struct Planted<'a> {
+    file: &'a str,
+    old: &'a str,
+    new: &'a str,
+    code: &'a str,
+    severity: &'a str,
+    /// Where the finding points: the first occurrence of this text after
+    /// planting, plus this many characters.
+    at: (&'a str, usize),
+    message: &'a str,
+    /// `{dir}` stands for the folder of the copy.
+    help: Option<&'a str>,
+    exit: i32,
+}
+
+fn assert_planted(p: &Planted) {
+    let dir = copy_rules();
+    let d = dir.path();
+    plant(d, p.file, p.old, p.new);
+    let (line, col) = line_col(d, p.file, p.at.0, p.at.1);
+    let (exit, json) = check(d, "json");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    let f = findings
+        .iter()
+        .find(|f| f["code"] == p.code && f["line"] == line && f["column"] == col)
+        .unwrap_or_else(|| panic!("no {} at {line}:{col} in:\n{json}", p.code));
+    assert_eq!(f["file"], d.join(p.file).display().to_string().as_str());
+    assert_eq!(f["severity"], p.severity, "{f}");
+    assert_eq!(f["message"], p.message, "{f}");
+    let help = p.help.map(|h| h.replace("{dir}", &d.display().to_string()));
+    assert_eq!(f["help"], serde_json::json!(help), "{f}");
+    // The planted mistake is the only finding of its severity.
+    let same = findings
+        .iter()
+        .filter(|f| f["severity"] == p.severity)
+        .count();
+    assert_eq!(same, 1, "{json}");
+    assert_eq!(exit, p.exit, "{json}");
+}
+
+#[test]
+fn exclusive_on_a_single_choice_option_is_an_error() {
+    assert_planted(&Planted {
+        file: "10-intake.yaml",
+        old: "- {id: male, label: \"Male\"}",
+        new: "- {id: male, label: \"Male\", exclusive: true}",
+        code: "exclusive-single-choice",
+        severity: "error",
+        at: ("\"Male\", exclusive", 8),
+        message: "option `male` of `sex_at_birth` is `exclusive`, but `sex_at_birth` is a single_choice question: only a multi_choice question's options can be exclusive",
+        help: Some("remove `exclusive`: a single choice never has two options ticked"),
+        exit: 1,
+    });
+    // Every output format reports it in the same place.
+    let dir = copy_rules();
+    let d = dir.path();
+    plant(
+        d,
+        "10-intake.yaml",
+        "- {id: male, label: \"Male\"}",
+        "- {id: male, label: \"Male\", exclusive: true}",
+    );
+    let (line, col) = line_col(d, "10-intake.yaml", "\"Male\", exclusive", 8);
+    let code = assert_reported(
+        d,
+        &Expect {
+            code: "exclusive-single-choice",
+            severity: "error",
+            file: "10-intake.yaml",
+            line,
+            col,
+            evidence: "option `male` of `sex_at_birth` is `exclusive`",
+        },
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn options_from_must_name_an_earlier_multi_choice_question() {
+    assert_planted(&Planted {
+        file: "10-intake.yaml",
+        old: "options_from: substances",
+        new: "options_from: substance",
+        code: "unknown-reference",
+        severity: "error",
+        at: ("options_from: substance", 14),
+        message: "unknown question `substance` in the `options_from` of `primary_substance`",
+        help: Some("did you mean `substances`?"),
+        exit: 1,
+    });
+    assert_planted(&Planted {
+        file: "10-intake.yaml",
+        old: "options_from: substances",
+        new: "options_from: days_used_30",
+        code: "options-from",
+        severity: "error",
+        at: ("options_from: days_used_30", 14),
+        message: "`primary_substance` draws its options from `days_used_30`, which is asked after it: `options_from` must name an earlier question",
+        help: None,
+        exit: 1,
+    });
+    assert_planted(&Planted {
+        file: "10-intake.yaml",
+        old: "options_from: substances",
+        new: "options_from: primary_substance",
+        code: "options-from",
+        severity: "error",
+        at: ("options_from: primary_substance", 14),
+        message: "`primary_substance` draws its options from itself (`options_from`)",
+        help: None,
+        exit: 1,
+    });
+    assert_planted(&Planted {
+        file: "10-intake.yaml",
+        old: "options_from: substances",
+        new: "options_from: referral_source",
+        code: "options-from",
+        severity: "error",
+        at: ("options_from: referral_source", 14),
+        message: "`primary_substance` draws its options from `referral_source`, a single_choice question: `options_from` must name a multi_choice question",
+        help: None,
+        exit: 1,
+    });
+}
+
+#[test]
+fn options_from_with_an_option_the_source_does_not_offer() {
+    // An option the source does not have, named with "did you mean".
+    assert_planted(&Planted {
+        file: "10-intake.yaml",
+        old: "- {id: hallucinogens, label: \"Hallucinogens\"}",
+        new: "- {id: halucinogens, label: \"Hallucinogens\"}",
+        code: "options-from",
+        severity: "error",
+        at: ("{id: halucinogens", 5),
+        message: "option `halucinogens` of `primary_substance` is not an option of `substances`, which `primary_substance` draws its options from",
+        help: Some("did you mean `hallucinogens`?"),
+        exit: 1,
+    });
+    // An exclusive option of the source is never offered.
+    assert_planted(&Planted {
+        file: "10-intake.yaml",
+        old: "- {id: inhalants, label: \"Inhalants\"}",
+        new: "- {id: none, label: \"None\"}",
+        code: "options-from",
+        severity: "error",
+        at: ("{id: none, label: \"None\"}", 5),
+        message: "option `none` of `primary_substance` is an exclusive option of `substances`, which is never offered in a question that draws its options from it",
+        help: None,
+        exit: 1,
+    });
+}
+
+#[test]
+fn options_from_without_options_takes_the_sources_options_that_are_not_exclusive() {
+    let dir = copy_rules();
+    let d = dir.path();
+    let text = std::fs::read_to_string(d.join("10-intake.yaml")).unwrap();
+    let start = text.find("        options_from: substances\n").unwrap()
+        + "        options_from: substances\n".len();
+    let end = start + text[start..].find("\n\n").unwrap() + 1;
+    assert!(text[start..end].starts_with("        options:\n"));
+    std::fs::write(
+        d.join("10-intake.yaml"),
+        format!("{}{}", &text[..start], &text[end..]),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("placement")
+        .unwrap()
+        .arg("--rules")
+        .arg(d)
+        .args(["rules", "show", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let q = |id: &str| {
+        v["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let source = q("substances");
+    assert_eq!(source["exclusive_options"], serde_json::json!(["none"]));
+    let drawn = q("primary_substance");
+    assert_eq!(drawn["options_from"], "substances");
+    assert_eq!(
+        drawn["options"],
+        serde_json::json!([
+            "tobacco",
+            "cannabis",
+            "hallucinogens",
+            "stimulants",
+            "inhalants",
+            "alcohol",
+            "sedatives",
+            "opioids",
+            "other"
+        ])
+    );
+    assert_eq!(drawn["option_labels"][0], "Tobacco or nicotine");
+    assert!(drawn.get("exclusive_options").is_none());
+}
+
+#[test]
+fn a_no_override_reason_cannot_need_a_note() {
+    assert_planted(&Planted {
+        file: "00-ruleset.yaml",
+        old: "no_override: true}",
+        new: "no_override: true, note_required: true}",
+        code: "no-override-note-required",
+        severity: "error",
+        at: ("no_override: true, note_required", 19),
+        message: "override reason `not_applicable` is `no_override`, so it cannot also be `note_required`",
+        help: Some("a reason that means \"no override\" is recorded with a placement at the recommended level, which needs no note; remove `note_required`"),
+        exit: 1,
+    });
+}
+
+#[test]
+fn flag_actions_ids_are_unique_and_a_flags_actions_must_exist() {
+    assert_planted(&Planted {
+        file: "00-ruleset.yaml",
+        old: "  - {id: emergency_services,",
+        new: "  - {id: safety_plan, label: \"Again\"}\n  - {id: emergency_services,",
+        code: "duplicate-id",
+        severity: "error",
+        at: ("{id: safety_plan, label: \"Again\"}", 5),
+        message: "duplicate flag action id `safety_plan`",
+        help: Some("first defined at {dir}/00-ruleset.yaml:92:10"),
+        exit: 1,
+    });
+    assert_planted(&Planted {
+        file: "20-withdrawal.yaml",
+        old: "  - id: severe_withdrawal_risk\n    severity: critical\n",
+        new: "  - id: severe_withdrawal_risk\n    severity: critical\n    actions: [clinician_informed, medical_referal]\n",
+        code: "unknown-reference",
+        severity: "error",
+        at: ("medical_referal]", 0),
+        message: "unknown flag action `medical_referal` in the `actions` of flag `severe_withdrawal_risk`",
+        help: Some("did you mean `medical_referral`?"),
+        exit: 1,
+    });
+    assert_planted(&Planted {
+        file: "20-withdrawal.yaml",
+        old: "  - id: severe_withdrawal_risk\n    severity: critical\n",
+        new: "  - id: severe_withdrawal_risk\n    severity: critical\n    actions: []\n",
+        code: "missing-field",
+        severity: "error",
+        at: ("actions: []", 9),
+        message: "`actions` of flag `severe_withdrawal_risk` names no action: leave it out to offer every flag action",
+        help: None,
+        exit: 1,
+    });
+    // On a flag that is not critical: a warning (exit 0 without --strict).
+    assert_planted(&Planted {
+        file: "20-withdrawal.yaml",
+        old: "  - id: intoxicated_at_intake\n    severity: warning\n",
+        new: "  - id: intoxicated_at_intake\n    severity: warning\n    actions: [safety_plan]\n",
+        code: "flag-actions-not-critical",
+        severity: "warning",
+        at: ("actions: [safety_plan]", 0),
+        message: "flag `intoxicated_at_intake` is warning, not critical: its `actions` are never offered, because only critical flags are acknowledged",
+        help: Some("remove `actions`, or make the flag critical"),
+        exit: 0,
+    });
+}
+
+#[test]
+fn critical_flags_without_flag_actions_are_valid() {
+    let dir = copy_rules();
+    let d = dir.path();
+    let p = d.join("00-ruleset.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let at = text.find("\n# What an assessor may record").unwrap();
+    std::fs::write(&p, format!("{}\n", &text[..at])).unwrap();
+    let (code, json) = check(d, "json");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["errors"], 0, "{json}");
+    assert_eq!(v["warnings"], 0, "{json}");
+    assert_eq!(code, 0);
+    let out = Command::cargo_bin("placement")
+        .unwrap()
+        .arg("--rules")
+        .arg(d)
+        .args(["rules", "show", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["flag_actions"], serde_json::json!([]));
+    let critical = v["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["severity"] == "critical")
+        .unwrap();
+    assert_eq!(critical["actions"], serde_json::json!([]));
+}
+
+#[test]
+fn an_exclusive_option_ticked_with_another_is_a_contradiction() {
+    let dir = copy_rules();
+    let d = dir.path();
+    plant(
+        d,
+        "20-withdrawal.yaml",
+        "when: substances has opioids and moud_current == false",
+        "when: substances has none and substances has_any [alcohol, opioids] and moud_current == false",
+    );
+    let (line, col) = line_col(d, "20-withdrawal.yaml", "- id: opioid_use_without_moud", 6);
+    let code = assert_reported(
+        d,
+        &Expect {
+            code: "unsatisfiable-condition",
+            severity: "warning",
+            file: "20-withdrawal.yaml",
+            line,
+            col,
+            evidence: "flag `opioid_use_without_moud` can never hold",
+        },
+    );
+    assert_eq!(code, 0);
+    // Without the exclusive option it can hold.
+    let dir = copy_rules();
+    let d = dir.path();
+    plant(
+        d,
+        "20-withdrawal.yaml",
+        "when: substances has opioids and moud_current == false",
+        "when: substances has tobacco and substances has_any [alcohol, opioids] and moud_current == false",
+    );
+    let (_, json) = check(d, "json");
+    assert!(!json.contains("unsatisfiable-condition"), "{json}");
+}

@@ -228,3 +228,80 @@ fn intakes_one_rule_set_cannot_interpret_are_reported_separately() {
     ]);
     assert_eq!(code, 2);
 }
+
+/// A placement made at the level OLD recommended, with no reason: under
+/// NEW, which recommends another level, its level changes; it is not an
+/// override without a reason (placements are checked under OLD only).
+/// `score` under NEW judges it by the stored recommendation when there is
+/// one.
+#[test]
+fn placements_made_under_old_are_not_overrides_under_new() {
+    let dir = copy_rules();
+    let new = dir.path().to_str().unwrap().to_string();
+    replace_once(
+        &dir.path().join("60-relapse.yaml"),
+        "{id: zone_2, min: 8, max: 15,",
+        "{id: zone_2, min: 8, max: 9,",
+    );
+    replace_once(
+        &dir.path().join("60-relapse.yaml"),
+        "{id: zone_3, min: 16, max: 19,",
+        "{id: zone_3, min: 10, max: 19,",
+    );
+    let intakes = tempfile::tempdir().unwrap();
+    let example =
+        std::fs::read_to_string(root().join("examples/intakes/01-outpatient-alcohol.yaml"))
+            .unwrap();
+    let placed = intakes.path().join("placed.yaml");
+    std::fs::write(
+        &placed,
+        format!("{example}placement:\n  level: outpatient\n"),
+    )
+    .unwrap();
+    let placed = placed.to_str().unwrap().to_string();
+
+    let (code, json) = placement(&[
+        "rules",
+        "diff",
+        "rules",
+        &new,
+        "--intakes",
+        &placed,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["uninterpretable"], serde_json::json!([]), "{json}");
+    assert_eq!(v["changed"][0]["source"], placed.as_str(), "{json}");
+    assert_eq!(v["changed"][0]["from"], "outpatient");
+    assert_eq!(v["changed"][0]["to"], "iop");
+
+    // Scored under NEW alone, with nothing stored to show what the
+    // assessor saw: an override without a reason.
+    let (code, out) = placement(&["score", "--rules", &new, "--format", "jsonl", &placed]);
+    assert_eq!(code, 1);
+    let rec: Value = serde_json::from_str(out.trim_end()).unwrap();
+    assert_eq!(rec["code"], "override-without-reason", "{rec}");
+
+    // With the recommendation it was placed at stored: no override.
+    let stored = intakes.path().join("stored.yaml");
+    std::fs::write(
+        &stored,
+        format!("{example}recommendation: {{level: outpatient, supports: []}}\nplacement:\n  level: outpatient\n"),
+    )
+    .unwrap();
+    let (code, out) = placement(&[
+        "score",
+        "--rules",
+        &new,
+        "--format",
+        "jsonl",
+        stored.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let rec: Value = serde_json::from_str(out.trim_end()).unwrap();
+    assert_eq!(rec["level"], "iop");
+    assert_eq!(rec["overridden"], false);
+    assert_eq!(rec["recommendation_changed"], true);
+}

@@ -153,4 +153,65 @@ fn schema_rejects_unknown_keys_and_wrong_answers() {
     assert!(!v.is_valid(&serde_json::json!({"intake": 1, "answers": {"housing": "castle"}})));
     assert!(!v.is_valid(&serde_json::json!({"intake": 1, "answers": {"phq9_10": 1}})));
     assert!(!v.is_valid(&serde_json::json!({"answers": {}})));
+    // An exclusive option is ticked alone.
+    assert!(v.is_valid(&serde_json::json!({"intake": 1, "answers": {"substances": ["none"]}})));
+    assert!(v.is_valid(
+        &serde_json::json!({"intake": 1, "answers": {"substances": ["alcohol", "opioids"]}})
+    ));
+    assert!(!v.is_valid(
+        &serde_json::json!({"intake": 1, "answers": {"substances": ["none", "alcohol"]}})
+    ));
+    // Acknowledged flags record one of the flag actions.
+    let ack = |a: Value| serde_json::json!({"intake": 1, "answers": {}, "acknowledged_flags": [a]});
+    assert!(v.is_valid(&ack(
+        serde_json::json!({"id": "self_harm_thoughts", "action": "safety_plan", "note": "x"})
+    )));
+    assert!(!v.is_valid(&ack(
+        serde_json::json!({"id": "self_harm_thoughts", "action": "safty_plan"})
+    )));
+}
+
+#[test]
+fn rule_file_schema_knows_the_option_and_reason_keys() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/rule-file.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    let question =
+        |q: Value| serde_json::json!({"sections": [{"id": "s", "title": "S", "questions": [q]}]});
+    let option = serde_json::json!({"id": "none", "label": "None", "exclusive": true});
+    assert!(v.is_valid(&question(
+        serde_json::json!({"id": "q", "text": "Q", "type": "multi_choice", "options": [option]})
+    )));
+    assert!(!v.is_valid(&question(
+        serde_json::json!({"id": "q", "text": "Q", "type": "single_choice", "options": [option]})
+    )));
+    assert!(v.is_valid(&question(
+        serde_json::json!({"id": "q", "text": "Q", "type": "single_choice", "options_from": "p"})
+    )));
+    assert!(!v.is_valid(&question(
+        serde_json::json!({"id": "q", "text": "Q", "type": "integer", "min": 0, "max": 1, "options_from": "p"})
+    )));
+    assert!(!v.is_valid(&question(
+        serde_json::json!({"id": "q", "text": "Q", "type": "single_choice"})
+    )));
+    let reason = |r: Value| serde_json::json!({"override_reasons": [r]});
+    assert!(v.is_valid(&reason(
+        serde_json::json!({"id": "not_applicable", "label": "N/A", "no_override": true})
+    )));
+    assert!(!v.is_valid(&reason(
+        serde_json::json!({"id": "not_applicable", "label": "N/A", "no_override": true, "note_required": true})
+    )));
+    assert!(v.is_valid(&reason(
+        serde_json::json!({"id": "other", "label": "Other", "no_override": false, "note_required": true})
+    )));
+    assert!(v.is_valid(&serde_json::json!({
+        "flag_actions": [{"id": "safety_plan", "label": "Safety plan", "note_required": false}],
+        "flags": [{"id": "f", "severity": "critical", "when": "x", "message": "m", "actions": ["safety_plan"]}],
+    })));
+    assert!(!v.is_valid(&serde_json::json!({
+        "flags": [{"id": "f", "severity": "critical", "when": "x", "message": "m", "actions": []}],
+    })));
+    assert!(!v.is_valid(&serde_json::json!({"flag_actions": [{"id": "x"}]})));
 }
