@@ -2481,6 +2481,20 @@ fn an_override_needs_a_reason_that_is_not_no_override() {
         assert_eq!(code, Some(0), "{p}");
         assert_eq!(rec["overridden"], false, "{p}");
     }
+    // The printable summary calls only an override an override.
+    let (text, _) = file("placement:\n  level: outpatient\n  reason: not_applicable\n");
+    let (_dir, path) = temp_intake("intake.yaml", &text);
+    let out = run(&["score", "--format", "markdown", &path], String::new());
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("**Placement made:** Outpatient\n"), "{md}");
+    let (text, _) = file("placement:\n  level: iop\n  reason: client_preference\n");
+    let (_dir, path) = temp_intake("intake.yaml", &text);
+    let out = run(&["score", "--format", "markdown", &path], String::new());
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("**Placement made:** Intensive outpatient (override: Client preference)\n"),
+        "{md}"
+    );
 
     // Placed at the level the tool recommended then (stored), which the
     // rules now rate differently: no override, no reason needed.

@@ -91,9 +91,12 @@ pub fn record(rs: &RuleSet, r: &Record) -> String {
                     out,
                     "**Placement made:** {}{}\n",
                     md(&rs.levels[p.level].name),
-                    p.reason
-                        .map(|r| format!(" (override: {})", md(&rs.override_reasons[r].label)))
-                        .unwrap_or_default()
+                    match p.reason.map(|r| &rs.override_reasons[r]) {
+                        Some(r) if s.overridden() => format!(" (override: {})", md(&r.label)),
+                        // A reason that means no override says nothing more.
+                        Some(r) if !r.no_override => format!(" (reason: {})", md(&r.label)),
+                        _ => String::new(),
+                    }
                 );
             }
             let _ = writeln!(
