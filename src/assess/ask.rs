@@ -186,9 +186,10 @@ impl<S: Store> Interview<'_, S> {
         let Some(src) = self.rs.questions[q].options_from else {
             return all;
         };
-        let (Slot::Multi(mask), Some(src_options)) =
-            (&self.intake.slots[src], self.rs.questions[src].kind.options())
-        else {
+        let (Slot::Multi(mask), Some(src_options)) = (
+            &self.intake.slots[src],
+            self.rs.questions[src].kind.options(),
+        ) else {
             return all;
         };
         let ticked: Vec<&str> = src_options

@@ -327,7 +327,11 @@ impl<'r, S: Store> Interview<'r, S> {
             review::short(&rs.questions[first_open].text, 60)
         ))];
         for section in &rs.sections {
-            let applies: Vec<usize> = section.questions.clone().filter(|&i| self.applies(i)).collect();
+            let applies: Vec<usize> = section
+                .questions
+                .clone()
+                .filter(|&i| self.applies(i))
+                .collect();
             let Some(&first) = applies.first() else {
                 continue;
             };
@@ -497,7 +501,9 @@ impl<'r, S: Store> Interview<'r, S> {
             )
         };
         let picked = loop {
-            if let Reply::Value(i) = p.select(&Prompt::plain(KEY_ACKNOWLEDGE, &text), &items, None)? {
+            if let Reply::Value(i) =
+                p.select(&Prompt::plain(KEY_ACKNOWLEDGE, &text), &items, None)?
+            {
                 if i < items.len() {
                     break i;
                 }
@@ -532,7 +538,10 @@ impl<'r, S: Store> Interview<'r, S> {
         let (text, hint) = if required.is_some() {
             ("Note (required)", "a short note, no names")
         } else {
-            ("Note (optional; Enter alone for none)", "a short note, no names")
+            (
+                "Note (optional; Enter alone for none)",
+                "a short note, no names",
+            )
         };
         let validate = move |s: &str| {
             if let (Some(why), "") = (required, s.trim()) {
@@ -543,12 +552,14 @@ impl<'r, S: Store> Interview<'r, S> {
                 Ok(())
             }
         };
-        Ok(match p.input(&Prompt::plain(key, text), hint, None, &validate)? {
-            Reply::Value(s) if !s.trim().is_empty() && validate(&s).is_ok() => {
-                Some(s.trim().to_string())
-            }
-            _ => None,
-        })
+        Ok(
+            match p.input(&Prompt::plain(key, text), hint, None, &validate)? {
+                Reply::Value(s) if !s.trim().is_empty() && validate(&s).is_ok() => {
+                    Some(s.trim().to_string())
+                }
+                _ => None,
+            },
+        )
     }
 
     /// Every critical flag raised, again, right before the placement; any
@@ -566,7 +577,12 @@ impl<'r, S: Store> Interview<'r, S> {
             return Ok(());
         }
         for &f in &critical {
-            if !self.intake.acknowledged_flags.iter().any(|a| a.id == rs.flags[f].id) {
+            if !self
+                .intake
+                .acknowledged_flags
+                .iter()
+                .any(|a| a.id == rs.flags[f].id)
+            {
                 p.show(&Notice::Flag {
                     id: rs.flags[f].id.clone(),
                     severity: FlagSeverity::Critical,
@@ -579,7 +595,12 @@ impl<'r, S: Store> Interview<'r, S> {
             .iter()
             .map(|&f| {
                 let flag = &rs.flags[f];
-                let ack = self.intake.acknowledged_flags.iter().rev().find(|a| a.id == flag.id);
+                let ack = self
+                    .intake
+                    .acknowledged_flags
+                    .iter()
+                    .rev()
+                    .find(|a| a.id == flag.id);
                 CriticalFlag {
                     id: flag.id.clone(),
                     message: flag.message.clone(),

@@ -2,7 +2,7 @@
 
 use super::ask::fmt_num;
 use super::{
-    AssessError, Asked, Change, Choice, Interview, Notice, Outcome, Prompt, Prompter, Reply,
+    Asked, AssessError, Change, Choice, Interview, Notice, Outcome, Prompt, Prompter, Reply,
     ReviewRow, ReviewSection, Store, KEY_PLACEMENT, KEY_PLACEMENT_LEVEL, KEY_PLACEMENT_NOTE,
     KEY_PLACEMENT_REASON, KEY_REVIEW, KEY_REVIEW_QUESTION,
 };
@@ -96,16 +96,19 @@ impl<S: Store> Interview<'_, S> {
             let sections: Vec<usize> = (0..self.rs.sections.len())
                 .filter(|&s| !self.applicable_in(s).is_empty())
                 .collect();
-            let mut items = Choice::list([
-                "Confirm: the answers are correct",
-                "Show all answers again",
-            ]);
-            items.extend(
-                sections
-                    .iter()
-                    .map(|&s| Choice::new(format!("Change an answer in: {}", self.rs.sections[s].title))),
-            );
-            let s = match p.select(&Prompt::plain(KEY_REVIEW, "Review the answers"), &items, None)? {
+            let mut items =
+                Choice::list(["Confirm: the answers are correct", "Show all answers again"]);
+            items.extend(sections.iter().map(|&s| {
+                Choice::new(format!(
+                    "Change an answer in: {}",
+                    self.rs.sections[s].title
+                ))
+            }));
+            let s = match p.select(
+                &Prompt::plain(KEY_REVIEW, "Review the answers"),
+                &items,
+                None,
+            )? {
                 Reply::Value(0) => return Ok(None),
                 Reply::Value(1) => {
                     p.show(&Notice::Review(self.review_sections()));
@@ -179,11 +182,18 @@ impl<S: Store> Interview<'_, S> {
         let rs = self.rs;
         let rec = self.assessment.level;
         let items = vec![
-            Choice::new(format!("Accept the recommendation: {}", rs.levels[rec].name)),
+            Choice::new(format!(
+                "Accept the recommendation: {}",
+                rs.levels[rec].name
+            )),
             Choice::new("Place the client at another level"),
         ];
         let choice = loop {
-            if let Reply::Value(i) = p.select(&Prompt::plain(KEY_PLACEMENT, "Placement made"), &items, None)? {
+            if let Reply::Value(i) = p.select(
+                &Prompt::plain(KEY_PLACEMENT, "Placement made"),
+                &items,
+                None,
+            )? {
                 break i;
             }
         };

@@ -99,6 +99,12 @@ pub fn to_yaml(rs: &RuleSet, intake: &Intake) -> String {
             if let Some(by) = &f.by {
                 parts.push(format!("by: {}", quote(by)));
             }
+            if let Some(action) = &f.action {
+                parts.push(format!("action: {}", scalar(action)));
+            }
+            if let Some(note) = &f.note {
+                parts.push(format!("note: {}", quote(note)));
+            }
             let _ = writeln!(out, "  - {{{}}}", parts.join(", "));
         }
     }
@@ -231,30 +237,39 @@ mod tests {
     #[test]
     fn every_option_id_of_the_default_set_reads_back() {
         let rs = rs();
-        let mut slots = vec![Slot::Absent; rs.questions.len()];
-        for (q, question) in rs.questions.iter().enumerate() {
-            slots[q] = match &question.kind {
-                QuestionKind::SingleChoice(o) => Slot::Num((o.len() - 1) as f64),
-                QuestionKind::MultiChoice(o) => Slot::Multi((1u64 << o.len()) - 1),
-                QuestionKind::YesNo => Slot::Num(1.0),
-                QuestionKind::Integer { max, allowed, .. } => Slot::Num(
-                    allowed
-                        .as_ref()
-                        .and_then(|a| a.last().copied())
-                        .unwrap_or(*max) as f64,
-                ),
-                QuestionKind::Number { max, .. } => Slot::Num(*max),
-                QuestionKind::Text { .. } => Slot::Declined,
+        // Twice: every option that may be ticked with others, then every
+        // exclusive option on its own.
+        for exclusive in [false, true] {
+            let mut slots = vec![Slot::Absent; rs.questions.len()];
+            for (q, question) in rs.questions.iter().enumerate() {
+                slots[q] = match &question.kind {
+                    QuestionKind::SingleChoice(o) => Slot::Num((o.len() - 1) as f64),
+                    QuestionKind::MultiChoice(o) => Slot::Multi(
+                        o.iter()
+                            .enumerate()
+                            .filter(|(_, o)| o.exclusive == exclusive)
+                            .fold(0, |m, (i, _)| m | (1u64 << i)),
+                    ),
+                    QuestionKind::YesNo => Slot::Num(1.0),
+                    QuestionKind::Integer { max, allowed, .. } => Slot::Num(
+                        allowed
+                            .as_ref()
+                            .and_then(|a| a.last().copied())
+                            .unwrap_or(*max) as f64,
+                    ),
+                    QuestionKind::Number { max, .. } => Slot::Num(*max),
+                    QuestionKind::Text { .. } => Slot::Declined,
+                };
+            }
+            let intake = Intake {
+                slots,
+                ..Intake::default()
             };
+            let text = to_yaml(rs, &intake);
+            let back = parse(&text, rs, &Limits::INTAKE)
+                .unwrap_or_else(|e| panic!("{}\n{text}", e.message()));
+            assert_eq!(back.slots, intake.slots);
         }
-        let intake = Intake {
-            slots,
-            ..Intake::default()
-        };
-        let text = to_yaml(rs, &intake);
-        let back =
-            parse(&text, rs, &Limits::INTAKE).unwrap_or_else(|e| panic!("{}\n{text}", e.message()));
-        assert_eq!(back.slots, intake.slots);
     }
 
     #[test]
@@ -290,8 +305,8 @@ mod tests {
                 id: "self_harm_thoughts".into(),
                 at: Some("2026-11-26T14:12:00Z".into()),
                 by: Some("staff-17".into()),
-                action: None,
-                note: None,
+                action: Some("other".into()),
+                note: Some("Called the crisis line \"now\"\nsecond line".into()),
             }],
             recommendation: Some(StoredRecommendation {
                 level: Some("iop".into()),

@@ -37,6 +37,58 @@ pub fn failure(f: &Failure) -> String {
 }
 
 pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
+    let text = scored_lines(rs, s, style);
+    match style.width {
+        Some(w) => fit_lines(&text, w as usize),
+        None => text,
+    }
+}
+
+/// Lines of text longer than `width` wrapped at spaces (continuations
+/// indented), so nothing relies on the terminal's own wrapping; the table
+/// itself is already laid out to the width. A line painted whole keeps
+/// its paint on every piece.
+fn fit_lines(text: &str, width: usize) -> String {
+    const PAINT_END: &str = "\x1b[0m";
+    let mut out = String::new();
+    for line in text.lines() {
+        let (paint, body) = match line.strip_suffix(PAINT_END) {
+            Some(b) if b.starts_with("\x1b[") => match b.find('m') {
+                Some(i) => (&b[..=i], &b[i + 1..]),
+                None => ("", line),
+            },
+            _ => ("", line),
+        };
+        if body.chars().count() <= width || width < 20 {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let mut piece = String::new();
+        for word in body.split(' ') {
+            let len = piece.chars().count();
+            if len > 0 && len + 1 + word.chars().count() > width {
+                push_painted(&mut out, paint, &piece);
+                piece = "    ".to_string();
+            } else if len > 0 {
+                piece.push(' ');
+            }
+            piece.push_str(word);
+        }
+        push_painted(&mut out, paint, &piece);
+    }
+    out
+}
+
+fn push_painted(out: &mut String, paint: &str, piece: &str) {
+    if paint.is_empty() {
+        let _ = writeln!(out, "{piece}");
+    } else {
+        let _ = writeln!(out, "{paint}{piece}\x1b[0m");
+    }
+}
+
+fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
     let a = &s.assessment;
     let mut out = String::new();
     let title = match &s.intake.id {
@@ -188,4 +240,17 @@ pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
         let _ = writeln!(out, "warning: {w}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_lines_wrap_to_the_width_and_keep_their_paint() {
+        let text =
+            "short\n\x1b[1;31m!! CRITICAL [x]: one two three four\x1b[0m\nalpha beta gamma delta\n";
+        assert_eq!(
+            super::fit_lines(text, 22),
+            "short\n\x1b[1;31m!! CRITICAL [x]: one\x1b[0m\n\x1b[1;31m    two three four\x1b[0m\nalpha beta gamma delta\n"
+        );
+    }
 }

@@ -21,6 +21,7 @@ pub const DOWN: &str = "\x1b[B";
 pub const UP: &str = "\x1b[A";
 pub const ENTER: &str = "\r";
 pub const END: &str = "\x1b[F";
+pub const HOME: &str = "\x1b[H";
 pub const ESC: &str = "\x1b";
 pub const TAB: &str = "\t";
 
@@ -162,4 +163,3 @@ pub fn prompt_of(id: &str) -> String {
     assert!(rs().question(id).is_some(), "no question {id}");
     format!("? {id}")
 }
-

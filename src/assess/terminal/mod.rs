@@ -160,7 +160,12 @@ impl<'a> Terminal<'a> {
     }
 
     /// A list of `items` with everything but its title.
-    fn list_parts(&self, items: &[Choice], cursor: Option<usize>, escapes: Escapes) -> List<'static> {
+    fn list_parts(
+        &self,
+        items: &[Choice],
+        cursor: Option<usize>,
+        escapes: Escapes,
+    ) -> List<'static> {
         List {
             title: "",
             items: items
@@ -215,7 +220,11 @@ impl<'a> Terminal<'a> {
         let level = &rs.levels[a.level];
         self.line("", Ink::Plain);
         self.line("━━ Recommendation ━━", Ink::Bold);
-        self.para("", &format!("Recommended level: {} ({})", level.name, level.id), Ink::Bold);
+        self.para(
+            "",
+            &format!("Recommended level: {} ({})", level.name, level.id),
+            Ink::Bold,
+        );
         let ratings: Vec<String> = rs
             .dimensions
             .iter()
@@ -245,7 +254,12 @@ impl<'a> Terminal<'a> {
             let names: Vec<String> = a
                 .supports
                 .iter()
-                .map(|&i| rs.supports[i].label.clone().unwrap_or_else(|| rs.supports[i].id.clone()))
+                .map(|&i| {
+                    rs.supports[i]
+                        .label
+                        .clone()
+                        .unwrap_or_else(|| rs.supports[i].id.clone())
+                })
                 .collect();
             self.para("", &format!("Supports: {}", names.join(", ")), Ink::Plain);
         }
@@ -256,7 +270,11 @@ impl<'a> Terminal<'a> {
             .map(|&f| rs.flags[f].id.as_str())
             .collect();
         if !others.is_empty() {
-            self.para("", &format!("Other flags: {}", others.join(", ")), Ink::Yellow);
+            self.para(
+                "",
+                &format!("Other flags: {}", others.join(", ")),
+                Ink::Yellow,
+            );
         }
     }
 }
@@ -397,7 +415,9 @@ impl Prompter for Terminal<'_> {
                 FlagSeverity::Warning => {
                     self.para("!  ", &format!("WARNING [{id}]: {message}"), Ink::Yellow)
                 }
-                FlagSeverity::Info => self.para("   ", &format!("INFO [{id}]: {message}"), Ink::Plain),
+                FlagSeverity::Info => {
+                    self.para("   ", &format!("INFO [{id}]: {message}"), Ink::Plain)
+                }
             },
             Notice::CriticalFlags(flags) => {
                 let width = self.width().saturating_sub(1).min(100);
@@ -406,7 +426,10 @@ impl Prompter for Terminal<'_> {
                 self.line(&edge, Ink::Red);
                 self.para(
                     "  ",
-                    &format!("CRITICAL FLAGS ({}): act on them whatever the placement", flags.len()),
+                    &format!(
+                        "CRITICAL FLAGS ({}): act on them whatever the placement",
+                        flags.len()
+                    ),
                     Ink::Red,
                 );
                 for f in flags {

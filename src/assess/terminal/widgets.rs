@@ -230,9 +230,7 @@ impl List<'_> {
                 Key::End => self.cursor = Some(self.items.len().saturating_sub(1)),
                 Key::Esc if self.escapes.moves => return self.done(&mut region, Picked::Back),
                 Key::Tab if self.escapes.moves => return self.done(&mut region, Picked::Jump),
-                Key::Char('?') if self.escapes.help => {
-                    return self.done(&mut region, Picked::Help)
-                }
+                Key::Char('?') if self.escapes.help => return self.done(&mut region, Picked::Help),
                 Key::Char('-') if self.escapes.decline => {
                     if self.ticks.as_ref().is_some_and(|(t, _)| t.contains(&true)) {
                         message = Some((
@@ -306,8 +304,7 @@ impl List<'_> {
                         Some(i) => return self.done(&mut region, Picked::One(i)),
                         None => {
                             message = Some((
-                                "Nothing chosen yet: pick an answer, then press Enter."
-                                    .into(),
+                                "Nothing chosen yet: pick an answer, then press Enter.".into(),
                                 Paint::Error,
                             ))
                         }
@@ -389,9 +386,7 @@ impl List<'_> {
         let mut out = vec![(fit(&format!("? {}", self.title), width), Paint::Bold)];
         // Room for items: what is left under the lines above, the title,
         // the message and the footer.
-        let room = height
-            .saturating_sub(self.above + 3 + foot.len())
-            .max(3);
+        let room = height.saturating_sub(self.above + 3 + foot.len()).max(3);
         let n = self.items.len();
         let shown = n.min(room);
         let c = self.cursor.unwrap_or(0);
@@ -418,7 +413,10 @@ impl List<'_> {
                 ""
             };
             let line = format!("{mark} {k:>keyw$}  {tick}{label}{more}");
-            out.push((fit(&line, width), if here { Paint::Cursor } else { Paint::Plain }));
+            out.push((
+                fit(&line, width),
+                if here { Paint::Cursor } else { Paint::Plain },
+            ));
         }
         let msg = match message {
             Some(m) => (fit(&m.0, width), m.1),
@@ -563,7 +561,10 @@ impl Line<'_> {
         )];
         // The line being typed, scrolled so the cursor shows; a line break
         // from a paste shows as ⏎.
-        let shown: Vec<char> = buf.iter().map(|&c| if c == '\n' { '⏎' } else { c }).collect();
+        let shown: Vec<char> = buf
+            .iter()
+            .map(|&c| if c == '\n' { '⏎' } else { c })
+            .collect();
         let room = width.saturating_sub(4).max(4);
         let w = |cs: &[char]| cs.iter().map(|c| c.width().unwrap_or(0)).sum::<usize>();
         let mut start = 0;
@@ -575,13 +576,19 @@ impl Line<'_> {
             end += 1;
         }
         let lead = if start > 0 { "…" } else { " " };
-        let visible: String = shown[start..end].iter().map(|&c| if c.is_control() { ' ' } else { c }).collect();
+        let visible: String = shown[start..end]
+            .iter()
+            .map(|&c| if c.is_control() { ' ' } else { c })
+            .collect();
         out.push((format!("›{lead}{visible}"), Paint::Cursor));
         let col = 2 + w(&shown[start..at]);
         let msg = match (message, self.current) {
             (Some(m), _) => (fit(&m.0, width), m.1),
             (None, Some(c)) => (
-                fit(&format!("now {}; Enter on an empty line keeps it", one_line(c)), width),
+                fit(
+                    &format!("now {}; Enter on an empty line keeps it", one_line(c)),
+                    width,
+                ),
                 Paint::Dim,
             ),
             (None, None) => (String::new(), Paint::Plain),
@@ -624,7 +631,10 @@ mod tests {
         assert_eq!(fit("abcd", 4), "abcd");
         assert_eq!(fit("a\tb", 4), "a b");
         assert_eq!(fit("日本語です", 5), "日本…");
-        assert_eq!(wrap("one two three four", 9), vec!["one two", "three", "four"]);
+        assert_eq!(
+            wrap("one two three four", 9),
+            vec!["one two", "three", "four"]
+        );
         assert_eq!(wrap("a\nb", 9), vec!["a", "b"]);
     }
 }
