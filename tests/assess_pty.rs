@@ -60,7 +60,11 @@ fn a_whole_interview_by_keystrokes_to_a_recommendation() {
     keys.extend([" ", ENTER]);
     answer(&mut s, &prompt_of("substances"), &keys);
     // Yes / no: `n`.
-    answer(&mut s, &prompt_of("heavy_alcohol_sedative_use"), &["n", ENTER]);
+    answer(
+        &mut s,
+        &prompt_of("heavy_alcohol_sedative_use"),
+        &["n", ENTER],
+    );
     // A labelled scale: the digit of "2 · More than half the days".
     answer(&mut s, &prompt_of("phq9_1"), &["2", ENTER]);
     // The review, then the result and the placement.
