@@ -4,7 +4,7 @@
 
 use super::{eprintln_safe, CmdResult, Failure, Globals};
 use crate::assess::terminal::{signals, Terminal};
-use crate::assess::{self, writer, AssessError, Interview, Outcome, Store};
+use crate::assess::{self, writer, AssessError, Interview, Outcome, Prompter, Store};
 use crate::fsutil::atomic_write;
 use crate::intake::{self, Intake};
 use crate::rules::load::io_reason;
@@ -150,10 +150,10 @@ and ask only the rest, use `placement assess --answers FILE` (with nothing left 
         g.color_stdout,
     );
     if interactive {
-        eprintln_safe(&format!(
+        term.show(&assess::Notice::Info(format!(
             "Rule set `{}` version {}. Answers are saved to {} after every answer. Ctrl-C stops; --resume continues.",
             rs.name, rs.version, shown
-        ));
+        )));
     }
     if interactive && (args.resume.is_some() || args.answers.is_some()) {
         let given = iv
@@ -166,7 +166,9 @@ and ask only the rest, use `placement assess --answers FILE` (with nothing left 
             Some(q) => format!("continuing with `{}`", rs.questions[q].id),
             None => "nothing left to ask; on to the review".to_string(),
         };
-        eprintln_safe(&format!("{given} answer(s) already given; {left}."));
+        term.show(&assess::Notice::Info(format!(
+            "{given} answer(s) already given; {left}."
+        )));
     }
     let outcome = iv.run(&mut term, interactive);
     term.restore();
@@ -182,12 +184,15 @@ and ask only the rest, use `placement assess --answers FILE` (with nothing left 
                     let reason = p.reason.map(|r| rs.override_reasons[r].label.as_str()).unwrap_or("no reason given");
                     format!("override of {}; reason: {reason}", rs.levels[a.level].name)
                 };
-                eprintln_safe(&format!("Placement made: {} ({how}).", rs.levels[p.level].name));
+                term.show(&assess::Notice::Info(format!(
+                    "Placement made: {} ({how}).",
+                    rs.levels[p.level].name
+                )));
             }
-            eprintln_safe(&format!(
+            term.show(&assess::Notice::Info(format!(
                 "Saved {shown} (status: complete). Score it again with: placement score {}",
                 shell_quote(&shown)
-            ));
+            )));
             Ok(0)
         }
         Ok(Outcome::Excluded(x)) => {

@@ -100,11 +100,17 @@ impl<'a> Terminal<'a> {
         let _ = writeln!(err, "{s}");
     }
 
-    /// `text` wrapped to the terminal, each line with `lead` in front.
+    /// `text` wrapped to the terminal, `lead` in front of the first line
+    /// and as much space in front of the others.
     fn para(&self, lead: &str, text: &str, ink: Ink) {
-        let width = self.width().saturating_sub(lead.chars().count()).max(10);
-        for l in wrap(text, width) {
-            self.line(&format!("{lead}{l}"), ink);
+        let indent = lead.chars().count();
+        let width = self.width().saturating_sub(indent + 1).max(10);
+        for (i, l) in wrap(text, width).iter().enumerate() {
+            if i == 0 {
+                self.line(&format!("{lead}{l}"), ink);
+            } else {
+                self.line(&format!("{:indent$}{l}", ""), ink);
+            }
         }
     }
 
@@ -202,12 +208,18 @@ impl<'a> Terminal<'a> {
         for s in sections {
             self.line(&fit(&s.title, width), Ink::Bold);
             let texts: Vec<&str> = s.rows.iter().map(|r| r.text.as_str()).collect();
+            // One column of answers per section, at most half the width.
+            let aw = s
+                .rows
+                .iter()
+                .map(|r| one_line(&r.answer).chars().count())
+                .max()
+                .unwrap_or(0)
+                .clamp(8, width / 2);
+            let tw = width.saturating_sub(aw + 4).max(8);
             for r in &s.rows {
-                let answer = one_line(&r.answer);
-                let aw = answer.chars().count().min(width / 2).max(8);
-                let answer = fit(&answer, aw);
-                let tw = width.saturating_sub(answer.chars().count() + 4).max(8);
                 let text = super::distinctive(&r.text, texts.iter().copied());
+                let answer = fit(&one_line(&r.answer), aw);
                 self.line(&format!("  {:<tw$}  {answer}", fit(&text, tw)), Ink::Plain);
             }
         }
@@ -422,6 +434,26 @@ impl Prompter for Terminal<'_> {
             Notice::CriticalFlags(flags) => {
                 let width = self.width().saturating_sub(1).min(100);
                 let edge = "!".repeat(width);
+                // In full while they fit above the placement prompt (about
+                // 8 lines for the summary, 7 for the prompt); otherwise one
+                // line for each flag and one for what was recorded.
+                let full: usize = flags
+                    .iter()
+                    .map(|f| {
+                        wrap(
+                            &format!("[{}] {}", f.id, f.message),
+                            width.saturating_sub(6),
+                        )
+                        .len()
+                            + 1
+                    })
+                    .sum();
+                let rows = if self.interactive {
+                    size().1
+                } else {
+                    usize::MAX
+                };
+                let compact = full + 3 + 15 > rows;
                 self.line("", Ink::Plain);
                 self.line(&edge, Ink::Red);
                 self.para(
@@ -433,12 +465,17 @@ impl Prompter for Terminal<'_> {
                     Ink::Red,
                 );
                 for f in flags {
-                    self.para("  !! ", &format!("[{}] {}", f.id, f.message), Ink::Red);
+                    let text = format!("[{}] {}", f.id, f.message);
+                    if compact {
+                        self.line(&fit(&format!("  !! {text}"), width), Ink::Red);
+                    } else {
+                        self.para("  !! ", &text, Ink::Red);
+                    }
                     let done = match &f.acknowledged {
                         Some(a) => format!("recorded: {a}"),
                         None => "NOT acknowledged".to_string(),
                     };
-                    self.para("     ", &done, Ink::Plain);
+                    self.line(&fit(&format!("     {done}"), width), Ink::Plain);
                 }
                 self.line(&edge, Ink::Red);
             }

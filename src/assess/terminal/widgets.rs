@@ -383,10 +383,16 @@ impl List<'_> {
         }
         escape_keys(self.escapes, &mut keys_help);
         let foot = footer(&keys_help, width);
-        let mut out = vec![(fit(&format!("? {}", self.title), width), Paint::Bold)];
+        let mut out: Vec<(String, Paint)> = wrap(&format!("? {}", self.title), width)
+            .into_iter()
+            .map(|l| (l, Paint::Bold))
+            .collect();
+        let title_lines = out.len();
         // Room for items: what is left under the lines above, the title,
         // the message and the footer.
-        let room = height.saturating_sub(self.above + 3 + foot.len()).max(3);
+        let room = height
+            .saturating_sub(self.above + title_lines + 2 + foot.len())
+            .max(3);
         let n = self.items.len();
         let shown = n.min(room);
         let c = self.cursor.unwrap_or(0);
@@ -555,10 +561,12 @@ impl Line<'_> {
         at: usize,
         message: Option<&(String, Paint)>,
     ) -> (Vec<(String, Paint)>, (usize, usize)) {
-        let mut out = vec![(
-            fit(&format!("? {} [{}]", self.title, self.hint), width),
-            Paint::Bold,
-        )];
+        let mut out: Vec<(String, Paint)> =
+            wrap(&format!("? {} [{}]", self.title, self.hint), width)
+                .into_iter()
+                .map(|l| (l, Paint::Bold))
+                .collect();
+        let row = out.len();
         // The line being typed, scrolled so the cursor shows; a line break
         // from a paste shows as ⏎.
         let shown: Vec<char> = buf
@@ -597,7 +605,7 @@ impl Line<'_> {
         let mut parts = vec!["Enter records"];
         escape_keys(self.escapes, &mut parts);
         out.extend(footer(&parts, width));
-        (out, (1, col))
+        (out, (row, col))
     }
 
     fn done(&self, region: &mut Region, how: Typed) -> Result<Typed, PromptError> {
