@@ -216,11 +216,16 @@ impl<'a> Terminal<'a> {
                 .max()
                 .unwrap_or(0)
                 .clamp(8, width / 2);
-            let tw = width.saturating_sub(aw + 4).max(8);
-            for r in &s.rows {
-                let text = super::distinctive(&r.text, texts.iter().copied());
+            let shown: Vec<String> = s
+                .rows
+                .iter()
+                .map(|r| super::distinctive(&r.text, texts.iter().copied()))
+                .collect();
+            let longest = shown.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+            let tw = width.saturating_sub(aw + 4).min(longest).max(8);
+            for (r, text) in s.rows.iter().zip(&shown) {
                 let answer = fit(&one_line(&r.answer), aw);
-                self.line(&format!("  {:<tw$}  {answer}", fit(&text, tw)), Ink::Plain);
+                self.line(&format!("  {:<tw$}  {answer}", fit(text, tw)), Ink::Plain);
             }
         }
     }
