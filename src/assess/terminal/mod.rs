@@ -75,11 +75,12 @@ impl<'a> Terminal<'a> {
         let _ = err.flush();
     }
 
+    /// The terminal's width; without a terminal, lines are not wrapped.
     fn width(&self) -> usize {
         if self.interactive {
             size().0
         } else {
-            100
+            usize::MAX / 4
         }
     }
 
