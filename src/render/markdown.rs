@@ -78,10 +78,7 @@ pub fn record(rs: &RuleSet, r: &Record) -> String {
                     "**Supports:** {}\n",
                     a.supports
                         .iter()
-                        .map(|&i| md(rs.supports[i]
-                            .label
-                            .as_deref()
-                            .unwrap_or(&rs.supports[i].id)))
+                        .map(|&i| md(rs.supports[i].name()))
                         .collect::<Vec<_>>()
                         .join(", ")
                 );

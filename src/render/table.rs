@@ -198,16 +198,7 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
         );
     }
     if !a.supports.is_empty() {
-        let names: Vec<String> = a
-            .supports
-            .iter()
-            .map(|&i| {
-                rs.supports[i]
-                    .label
-                    .clone()
-                    .unwrap_or_else(|| rs.supports[i].id.clone())
-            })
-            .collect();
+        let names: Vec<&str> = a.supports.iter().map(|&i| rs.supports[i].name()).collect();
         let _ = writeln!(out, "Supports: {}", names.join(", "));
     }
     let instruments: Vec<String> = rs

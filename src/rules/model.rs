@@ -270,6 +270,13 @@ pub struct Support {
     pub span: Span,
 }
 
+impl Support {
+    /// What people read: the label, or the id when there is none.
+    pub fn name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.id)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FlagSeverity {
     Critical,

@@ -269,16 +269,7 @@ impl<'a> Terminal<'a> {
             );
         }
         if !a.supports.is_empty() {
-            let names: Vec<String> = a
-                .supports
-                .iter()
-                .map(|&i| {
-                    rs.supports[i]
-                        .label
-                        .clone()
-                        .unwrap_or_else(|| rs.supports[i].id.clone())
-                })
-                .collect();
+            let names: Vec<&str> = a.supports.iter().map(|&i| rs.supports[i].name()).collect();
             self.para("", &format!("Supports: {}", names.join(", ")), Ink::Plain);
         }
         let others: Vec<&str> = a
