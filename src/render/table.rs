@@ -5,7 +5,8 @@ use crate::render::Record;
 use crate::rules::model::FlagSeverity;
 use crate::rules::RuleSet;
 use comfy_table::{
-    presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Color, ContentArrangement, Table,
+    presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement,
+    Table, Width,
 };
 use std::fmt::Write as _;
 
@@ -168,6 +169,20 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
     }
     if let Some(col) = t.column_mut(1) {
         col.set_cell_alignment(CellAlignment::Left);
+    }
+    // A narrow table breaks lines between words of a level's name, never
+    // inside one ("Partial hospit / alization").
+    let longest_word = rs
+        .levels
+        .iter()
+        .flat_map(|l| l.name.split_whitespace())
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    if let Some(col) = t.column_mut(2) {
+        col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+            (longest_word + 2) as u16,
+        )));
     }
     let _ = writeln!(out, "{t}");
     let level = &rs.levels[a.level];
