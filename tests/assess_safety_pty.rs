@@ -100,17 +100,8 @@ fn back_returns_to_the_previous_question_with_its_value_and_tab_jumps() {
 #[test]
 fn a_pasted_block_is_one_answer_and_answers_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
-    let prefilled = prefill(dir.path(), &["reason_for_visit", "substances"]);
     let out = dir.path().join("x.yaml");
-    let mut s = spawn(
-        dir.path(),
-        &[
-            "--answers",
-            prefilled.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let mut s = from_answers(dir.path(), &["reason_for_visit", "substances"], (120, 40));
     // Three lines arrive at once, as a paste without bracketed paste.
     answer(
         &mut s,
@@ -172,17 +163,8 @@ fn none_of_these_is_never_ticked_with_a_substance() {
         "`none` is exclusive in the default rules"
     );
     let dir = tempfile::tempdir().unwrap();
-    let prefilled = prefill(dir.path(), &["substances", "primary_substance"]);
     let out = dir.path().join("x.yaml");
-    let mut s = spawn(
-        dir.path(),
-        &[
-            "--answers",
-            prefilled.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let mut s = from_answers(dir.path(), &["substances", "primary_substance"], (120, 40));
     let alcohol = key_of("substances", "alcohol");
     let cannabis = key_of("substances", "cannabis");
     assert_eq!(none, 0, "the test ticks `none` as the first item");
@@ -219,16 +201,11 @@ fn none_of_these_is_never_ticked_with_a_substance() {
     interrupt(s);
 }
 
-/// Runs an interview from answers with `leave_out` missing, answering them
-/// with `keys`, to the placement prompt.
-fn to_placement(
-    dir: &Path,
-    leave_out: &[&str],
-    keys: &[(&str, &[&str])],
-    size: (u16, u16),
-) -> expectrl::session::OsSession {
+/// `placement assess --answers` by assessor staff-9 into `x.yaml`, with
+/// every answer given but those in `leave_out`, in a terminal of `size`.
+fn from_answers(dir: &Path, leave_out: &[&str], size: (u16, u16)) -> expectrl::session::OsSession {
     let prefilled = prefill(dir, leave_out);
-    let mut s = spawn_sized(
+    spawn_sized(
         dir,
         &[
             "--answers",
@@ -240,7 +217,18 @@ fn to_placement(
         ],
         size.0,
         size.1,
-    );
+    )
+}
+
+/// Runs an interview from answers with `leave_out` missing, answering them
+/// with `keys`, to the placement prompt.
+fn to_placement(
+    dir: &Path,
+    leave_out: &[&str],
+    keys: &[(&str, &[&str])],
+    size: (u16, u16),
+) -> expectrl::session::OsSession {
+    let mut s = from_answers(dir, leave_out, size);
     for (wait, k) in keys {
         answer(&mut s, wait, k);
     }
@@ -297,20 +285,8 @@ fn an_override_needs_a_real_reason() {
 #[test]
 fn an_enter_cannot_acknowledge_a_critical_flag() {
     let dir = tempfile::tempdir().unwrap();
-    let phq9_9 = prompt_of("phq9_9");
-    let prefilled = prefill(dir.path(), &["phq9_9"]);
-    let mut s = spawn(
-        dir.path(),
-        &[
-            "--answers",
-            prefilled.to_str().unwrap(),
-            "--assessor",
-            "staff-9",
-            "--out",
-            "x.yaml",
-        ],
-    );
-    answer(&mut s, &phq9_9, &["1", ENTER]);
+    let mut s = from_answers(dir.path(), &["phq9_9"], (120, 40));
+    answer(&mut s, &prompt_of("phq9_9"), &["1", ENTER]);
     s.expect("CRITICAL FLAG").unwrap();
     // An Enter meant for something else is not an acknowledgement.
     answer(&mut s, "? Critical flag", &[ENTER]);
