@@ -303,7 +303,10 @@ impl Prompter for Terminal<'_> {
         .run(&mut self.keys)?;
         Ok(match picked {
             Picked::One(i) => Reply::Value(i),
-            Picked::Ticked(_) => Reply::Value(current.unwrap_or(0)),
+            // A pick list never ends with ticks; nothing is made up.
+            Picked::Ticked(_) => {
+                return Err(PromptError::Terminal("a pick list gave ticks".into()))
+            }
             Picked::Declined => Reply::Declined,
             Picked::Help => Reply::Help,
             Picked::Back => Reply::Back,
@@ -331,7 +334,9 @@ impl Prompter for Terminal<'_> {
         .run(&mut self.keys)?;
         Ok(match picked {
             Picked::Ticked(v) => Reply::Value(v),
-            Picked::One(i) => Reply::Value(vec![i]),
+            Picked::One(_) => {
+                return Err(PromptError::Terminal("a tick list gave one pick".into()))
+            }
             Picked::Declined => Reply::Declined,
             Picked::Help => Reply::Help,
             Picked::Back => Reply::Back,
