@@ -444,8 +444,8 @@ fn reserved(word: &str) -> bool {
 }
 
 /// What a plain scalar reads as, for the plain scalars the subset takes:
-/// `true`, `false`, `null`, `~`, whole numbers without leading zeros, and
-/// text that starts with a letter and holds no `:` or `#`.
+/// `true`, `false`, `null`, `~`, whole numbers without leading zeros, text
+/// that starts with a letter and holds no `:` or `#`, and hex digests.
 fn plain(token: &str) -> Option<Kind> {
     match token {
         "true" => return Some(Kind::Bool(true)),
@@ -468,5 +468,12 @@ fn plain(token: &str) -> Option<Kind> {
     if whole {
         return token.parse().ok().map(Kind::Int);
     }
-    None
+    // A SHA-256 digest (`rules.sha256`) that starts with a digit: 64
+    // lower-case hex digits, one of them a letter no number form uses.
+    let digest = bytes.len() == 64
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+        && bytes.iter().any(|b| b"abcdf".contains(b));
+    digest.then(|| Kind::Str(token.to_string()))
 }

@@ -422,3 +422,15 @@ proptest! {
         agree(&document(seed));
     }
 }
+
+#[test]
+fn a_digest_that_starts_with_a_digit_takes_the_fast_path_as_text() {
+    let digest = "2de83eb74fc6d030fcfe3f90e36d4dbf7ff8e938b6a3ef82b6cb353d83e54353";
+    let text = format!("intake: 1\nrules:\n  sha256: {digest}\n");
+    assert!(agree(&text), "a digest must take the fast path");
+    // Digits and `e` alone could read as a number: the full parser decides.
+    let numberish = format!("intake: 1\nrules:\n  sha256: 1e{}\n", "5".repeat(62));
+    assert!(!agree(&numberish));
+    // Not 64 characters: not a digest.
+    assert!(!agree("intake: 1\nrules:\n  sha256: 2de83eb7\n"));
+}
