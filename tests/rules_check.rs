@@ -193,8 +193,8 @@ fn level_no_rating_can_reach() {
     plant(
         d,
         "00-ruleset.yaml",
-        "environment: [outpatient, outpatient, outpatient, sober_living, inpatient]",
-        "environment: [outpatient, outpatient, outpatient, iop, inpatient]",
+        "      level: sober_living\n",
+        "      level: php\n",
     );
     let (line, col) = line_col(d, "00-ruleset.yaml", "- id: sober_living", 6);
     let code = assert_reported(
@@ -255,10 +255,10 @@ fn non_monotone_escalation() {
     plant(
         d,
         "00-ruleset.yaml",
-        "emotional.rating >= 3, readiness.rating >= 3,",
-        "emotional.rating >= 3, readiness.rating == 3,",
+        "when: withdrawal.rating >= 2 and environment.rating >= 2",
+        "when: withdrawal.rating >= 2 and environment.rating == 2",
     );
-    let (line, col) = line_col(d, "00-ruleset.yaml", "- id: three_dimensions_high", 6);
+    let (line, col) = line_col(d, "00-ruleset.yaml", "- id: withdrawal_and_environment", 6);
     let code = assert_reported(
         d,
         &Expect {
@@ -267,7 +267,7 @@ fn non_monotone_escalation() {
             file: "00-ruleset.yaml",
             line,
             col,
-            evidence: "give `inpatient`; raising `readiness` to 4",
+            evidence: "give `inpatient`; raising `environment` to 3",
         },
     );
     assert_eq!(code, 1);
@@ -359,14 +359,14 @@ fn rating_no_rule_gives_and_contradictory_rule() {
     let d = dir.path();
     plant(
         d,
-        "30-biomedical.yaml",
-        "        when: condition_status >= unstable\n",
-        "        when: condition_status >= unstable and condition_status < needs_monitoring\n",
+        "50-readiness.yaml",
+        "        when: stage_of_change >= preparation\n",
+        "        when: stage_of_change >= preparation and stage_of_change < action\n",
     );
     let (line, _) = line_col(
         d,
-        "30-biomedical.yaml",
-        "condition_status >= unstable and",
+        "50-readiness.yaml",
+        "stage_of_change >= preparation and",
         0,
     );
     let (_, json) = check(d, "json");
@@ -403,8 +403,8 @@ fn never_asked_question() {
     plant(
         d,
         "30-biomedical.yaml",
-        "        ask_when: injection_use\n",
-        "        ask_when: injection_use and not injection_use\n",
+        "injection site now?\n        type: yes_no\n        ask_when: injection_use\n",
+        "injection site now?\n        type: yes_no\n        ask_when: injection_use and not injection_use\n",
     );
     let (line, col) = line_col(d, "30-biomedical.yaml", "- id: injection_site_infection", 6);
     assert_reported(
@@ -592,19 +592,19 @@ fn exclusive_on_a_single_choice_option_is_an_error() {
 fn options_from_must_name_an_earlier_multi_choice_question() {
     assert_planted(&Planted {
         file: "10-intake.yaml",
-        old: "options_from: substances",
-        new: "options_from: substance",
+        old: "options_from: substances\n        options:",
+        new: "options_from: substance\n        options:",
         code: "unknown-reference",
         severity: "error",
-        at: ("options_from: substance", 14),
+        at: ("options_from: substance\n", 14),
         message: "unknown question `substance` in the `options_from` of `primary_substance`",
         help: Some("did you mean `substances`?"),
         exit: 1,
     });
     assert_planted(&Planted {
         file: "10-intake.yaml",
-        old: "options_from: substances",
-        new: "options_from: days_used_30",
+        old: "options_from: substances\n        options:",
+        new: "options_from: days_used_30\n        options:",
         code: "options-from",
         severity: "error",
         at: ("options_from: days_used_30", 14),
@@ -614,8 +614,8 @@ fn options_from_must_name_an_earlier_multi_choice_question() {
     });
     assert_planted(&Planted {
         file: "10-intake.yaml",
-        old: "options_from: substances",
-        new: "options_from: primary_substance",
+        old: "options_from: substances\n        options:",
+        new: "options_from: primary_substance\n        options:",
         code: "options-from",
         severity: "error",
         at: ("options_from: primary_substance", 14),
@@ -625,8 +625,8 @@ fn options_from_must_name_an_earlier_multi_choice_question() {
     });
     assert_planted(&Planted {
         file: "10-intake.yaml",
-        old: "options_from: substances",
-        new: "options_from: referral_source",
+        old: "options_from: substances\n        options:",
+        new: "options_from: referral_source\n        options:",
         code: "options-from",
         severity: "error",
         at: ("options_from: referral_source", 14),
@@ -669,7 +669,12 @@ fn options_from_without_options_takes_the_sources_options_that_are_not_exclusive
     let dir = copy_rules();
     let d = dir.path();
     let text = std::fs::read_to_string(d.join("10-intake.yaml")).unwrap();
-    let start = text.find("        options_from: substances\n").unwrap()
+    // `primary_substance` lists its own options after `options_from`.
+    let own = text.find("- id: primary_substance").unwrap();
+    let start = own
+        + text[own..]
+            .find("        options_from: substances\n")
+            .unwrap()
         + "        options_from: substances\n".len();
     let end = start + text[start..].find("\n\n").unwrap() + 1;
     assert!(text[start..end].starts_with("        options:\n"));
@@ -738,6 +743,19 @@ fn a_no_override_reason_cannot_need_a_note() {
     });
 }
 
+/// Where the default rules define the flag action `safety_plan`.
+static FIRST_SAFETY_PLAN: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/00-ruleset.yaml"),
+    )
+    .unwrap();
+    // The finding points at the id's value.
+    let at = text.find("{id: safety_plan").unwrap() + "{id: ".len();
+    let line = text[..at].matches('\n').count() + 1;
+    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    format!("first defined at {{dir}}/00-ruleset.yaml:{line}:{col}")
+});
+
 #[test]
 fn flag_actions_ids_are_unique_and_a_flags_actions_must_exist() {
     assert_planted(&Planted {
@@ -748,7 +766,7 @@ fn flag_actions_ids_are_unique_and_a_flags_actions_must_exist() {
         severity: "error",
         at: ("{id: safety_plan, label: \"Again\"}", 5),
         message: "duplicate flag action id `safety_plan`",
-        help: Some("first defined at {dir}/00-ruleset.yaml:92:10"),
+        help: Some(FIRST_SAFETY_PLAN.as_str()),
         exit: 1,
     });
     assert_planted(&Planted {
@@ -824,20 +842,20 @@ fn an_exclusive_option_ticked_with_another_is_a_contradiction() {
     let d = dir.path();
     plant(
         d,
-        "20-withdrawal.yaml",
-        "when: substances has opioids and moud_current == false",
-        "when: substances has none and substances has_any [alcohol, opioids] and moud_current == false",
+        "60-relapse.yaml",
+        "\n    when: released_past_30_days and (substances has opioids or lifetime_opioid_use)",
+        "\n    when: released_past_30_days and substances has none and substances has_any [alcohol, opioids]",
     );
-    let (line, col) = line_col(d, "20-withdrawal.yaml", "- id: opioid_use_without_moud", 6);
+    let (line, col) = line_col(d, "60-relapse.yaml", "- id: tolerance_lost", 6);
     let code = assert_reported(
         d,
         &Expect {
             code: "unsatisfiable-condition",
             severity: "warning",
-            file: "20-withdrawal.yaml",
+            file: "60-relapse.yaml",
             line,
             col,
-            evidence: "flag `opioid_use_without_moud` can never hold",
+            evidence: "flag `tolerance_lost` can never hold",
         },
     );
     assert_eq!(code, 0);
@@ -846,9 +864,9 @@ fn an_exclusive_option_ticked_with_another_is_a_contradiction() {
     let d = dir.path();
     plant(
         d,
-        "20-withdrawal.yaml",
-        "when: substances has opioids and moud_current == false",
-        "when: substances has tobacco and substances has_any [alcohol, opioids] and moud_current == false",
+        "60-relapse.yaml",
+        "\n    when: released_past_30_days and (substances has opioids or lifetime_opioid_use)",
+        "\n    when: released_past_30_days and substances has tobacco and substances has_any [alcohol, opioids]",
     );
     let (_, json) = check(d, "json");
     assert!(!json.contains("unsatisfiable-condition"), "{json}");
