@@ -22,7 +22,7 @@ fn a_whole_interview_by_keystrokes_to_a_recommendation() {
             "pregnancy_status",
             "reason_for_visit",
             "substances",
-            "heavy_alcohol_sedative_use",
+            "intoxicated_now",
             "phq9_1",
         ],
     );
@@ -60,11 +60,7 @@ fn a_whole_interview_by_keystrokes_to_a_recommendation() {
     keys.extend([" ", ENTER]);
     answer(&mut s, &prompt_of("substances"), &keys);
     // Yes / no: `n`.
-    answer(
-        &mut s,
-        &prompt_of("heavy_alcohol_sedative_use"),
-        &["n", ENTER],
-    );
+    answer(&mut s, &prompt_of("intoxicated_now"), &["n", ENTER]);
     // A labelled scale: the digit of "2 · More than half the days".
     answer(&mut s, &prompt_of("phq9_1"), &["2", ENTER]);
     // The review, then the result and the placement.
@@ -88,7 +84,7 @@ fn a_whole_interview_by_keystrokes_to_a_recommendation() {
         saved.slots[q("substances")],
         Slot::Multi((1 << alcohol) | (1 << tobacco))
     );
-    assert_eq!(saved.slots[q("heavy_alcohol_sedative_use")], Slot::Num(0.0));
+    assert_eq!(saved.slots[q("intoxicated_now")], Slot::Num(0.0));
     assert_eq!(saved.slots[q("phq9_1")], Slot::Num(2.0));
     assert!(
         saved.texts.contains(&(

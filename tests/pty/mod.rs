@@ -64,6 +64,9 @@ pub fn prefill(dir: &Path, leave_out: &[&str]) -> std::path::PathBuf {
     let mut slots = vec![Slot::Absent; rs().questions.len()];
     let mut texts = Vec::new();
     for (i, question) in rs().questions.iter().enumerate() {
+        if question.retired {
+            continue;
+        }
         slots[i] = match &question.kind {
             QuestionKind::SingleChoice(_) => Slot::Num(0.0),
             QuestionKind::MultiChoice(_) => Slot::Multi(0),
