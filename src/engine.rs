@@ -428,10 +428,17 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
     for (q, app) in p.applicable.iter().enumerate() {
         let answered = slots[q].is_answer();
         if *app == Tri::False && answered {
-            warnings.push(format!(
-                "`{}` is answered but not asked given the other answers (skip logic); its answer is kept and not used",
-                rs.questions[q].id
-            ));
+            warnings.push(if rs.questions[q].retired {
+                format!(
+                    "`{}` is answered, but the rule set no longer asks it (retired); its answer is kept and not used",
+                    rs.questions[q].id
+                )
+            } else {
+                format!(
+                    "`{}` is answered but not asked given the other answers (skip logic); its answer is kept and not used",
+                    rs.questions[q].id
+                )
+            });
         }
         if *app != Tri::False && !answered {
             missing.push(q);

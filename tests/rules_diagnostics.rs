@@ -447,3 +447,116 @@ fn unknown_level_in_minimums_is_reported_once() {
         "one finding for one mistake"
     );
 }
+
+// ---- Retired questions ----------------------------------------------------------
+
+/// The mini rule set with `old_sleep`, a retired yes/no question, after
+/// `notes`; `extra` is added under the question's `type`.
+fn with_retired(extra: &str) -> String {
+    mutate(
+        &mini_one_file(),
+        "        max_length: 200\n",
+        &format!(
+            "        max_length: 200\n      - id: old_sleep\n        text: Do you sleep badly?\n        type: yes_no\n        retired: true\n{extra}"
+        ),
+    )
+}
+
+#[test]
+fn a_retired_question_loads_clean_and_is_shown_as_retired() {
+    let text = with_retired("");
+    assert_eq!(diagnostics(&text), []);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("rules.yaml");
+    std::fs::write(&path, &text).expect("write");
+    let out = run(&[
+        "rules",
+        "show",
+        "--format",
+        "json",
+        "--rules",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let q = v["questions"]
+        .as_array()
+        .expect("questions")
+        .iter()
+        .find(|q| q["id"] == "old_sleep")
+        .expect("old_sleep is listed");
+    assert_eq!(q["retired"], true);
+    assert_eq!(q["informational"], true);
+    assert_eq!(q.get("ask_when"), None);
+}
+
+#[test]
+fn a_retired_question_with_ask_when_is_an_error_on_its_line() {
+    let text = with_retired("        ask_when: has_support\n");
+    assert_eq!(
+        diagnostics(&text),
+        [(
+            "retired-question",
+            line_of(&text, "ask_when: has_support"),
+            "retired question `old_sleep` has an `ask_when`, but a retired question is never asked"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn rules_check_reports_a_condition_that_reads_a_retired_question() {
+    let text = mutate(
+        &with_retired(""),
+        "when: sleep_hours < 3",
+        "when: old_sleep or sleep_hours < 3",
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("rules.yaml");
+    std::fs::write(&path, &text).expect("write");
+    let out = run(&["rules", "check", "--format", "json", path.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let v: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let found: Vec<&Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "retired-question")
+        .collect();
+    assert_eq!(found.len(), 1, "{}", out.stdout);
+    assert_eq!(found[0]["severity"], "error");
+    assert_eq!(found[0]["line"], line_of(&text, "- id: old_sleep"));
+    assert_eq!(
+        found[0]["message"],
+        "retired question `old_sleep` is read by a condition, but a retired question is never asked, so the condition never sees an answer"
+    );
+}
+
+#[test]
+fn an_answer_to_a_retired_question_is_kept_unused_and_noted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("rules.yaml");
+    std::fs::write(&path, with_retired("")).expect("write");
+    let rules = path.to_str().unwrap();
+    let intake = r#"{"intake": 1, "id": "r-1", "answers": {"old_sleep": true}}"#;
+    let o = placement()
+        .args(["score", "-", "--format", "json", "--rules", rules])
+        .write_stdin(intake)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let warnings = v[0]["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings.iter().any(|w| w
+            == "`old_sleep` is answered, but the rule set no longer asks it (retired); its answer is kept and not used"),
+        "{warnings:?}"
+    );
+    assert!(
+        !v[0]["missing"]
+            .as_array()
+            .expect("missing")
+            .iter()
+            .any(|m| m == "old_sleep"),
+        "a retired question is never missing"
+    );
+}

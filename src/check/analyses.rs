@@ -307,6 +307,21 @@ impl Analyzer<'_> {
             }
         }
         for (q, question) in rs.questions.iter().enumerate() {
+            if read[q] && question.retired {
+                self.push(
+                    Diagnostic::error(
+                        "retired-question",
+                        question.span,
+                        format!(
+                            "retired question `{}` is read by a condition, but a retired question is never asked, so the condition never sees an answer",
+                            question.id
+                        ),
+                    )
+                    .with_help("read the question that replaced it, or remove `retired` if the question is still asked"),
+                    None,
+                );
+                continue;
+            }
             if read[q]
                 || question.informational
                 || matches!(question.kind, QuestionKind::Text { .. })

@@ -59,6 +59,7 @@ pub fn rule_file() -> Value {
                 "ask_when": condition("Skip logic: asked only when this holds; reads only earlier questions"),
                 "max_length": {"type": "integer", "minimum": 1},
                 "informational": {"type": "boolean", "description": "Collected for the record; no rule reads it by design."},
+                "retired": {"type": "boolean", "description": "Kept so that intakes saved under an earlier version still read; never asked, never read by a condition (implies informational)."},
             }),
             &["id", "text", "type"],
         );

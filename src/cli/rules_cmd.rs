@@ -157,6 +157,8 @@ pub fn show_json(rs: &RuleSet) -> Value {
                 QuestionKind::YesNo => {}
             }
             if let Some(w) = &q.ask_when_text { m.insert("ask_when".into(), json!(w)); }
+            if q.informational { m.insert("informational".into(), json!(true)); }
+            if q.retired { m.insert("retired".into(), json!(true)); }
             if let Some(f) = q.options_from { m.insert("options_from".into(), json!(rs.questions[f].id)); }
             Value::Object(m)
         }).collect::<Vec<_>>(),

@@ -826,6 +826,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 "ask_when",
                 "max_length",
                 "informational",
+                "retired",
             ],
             &["id", "text", "type"],
         )?;
@@ -1034,10 +1035,26 @@ impl<'s, 'd> Compiler<'s, 'd> {
             }
         };
         let ask_when = self.pending(f.get("ask_when"), "`ask_when`");
-        let informational = f
-            .get("informational")
-            .and_then(|n| self.dec.boolean(n, "`informational`"))
+        let retired = f
+            .get("retired")
+            .and_then(|n| self.dec.boolean(n, "`retired`"))
             .unwrap_or(false);
+        let informational = retired
+            || f.get("informational")
+                .and_then(|n| self.dec.boolean(n, "`informational`"))
+                .unwrap_or(false);
+        if retired {
+            if let Some(n) = f.get("ask_when") {
+                self.dec.push(
+                    Diagnostic::error(
+                        "retired-question",
+                        n.span,
+                        format!("retired question `{id}` has an `ask_when`, but a retired question is never asked"),
+                    )
+                    .with_help("leave out `ask_when`, or `retired` if the question is still asked"),
+                );
+            }
+        }
         if !ids.add(self.dec, &id, id_node.span, "question", self.sources) {
             return None;
         }
@@ -1048,9 +1065,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 help,
                 kind,
                 section,
-                ask_when: None,
+                // A retired question is never asked: its skip condition is
+                // the empty `or`, which never holds.
+                ask_when: retired.then(|| Cond::Or(Vec::new())),
                 ask_when_text: None,
                 informational,
+                retired,
                 options_from: None,
                 span: id_node.span,
             },

@@ -64,6 +64,10 @@ pub struct Question {
     /// Collected for the record, not read by any rule by design (no
     /// `unused-question` warning).
     pub informational: bool,
+    /// Kept only so that intakes saved under an earlier version still read
+    /// (`retired: true`): never asked, its skip condition is constant false,
+    /// and no condition may read it. Implies `informational`.
+    pub retired: bool,
     /// The multi-choice question whose ticked options limit this
     /// question's options (`options_from`): only options ticked there are
     /// offered.
