@@ -76,18 +76,19 @@ fn default_rules_pass_their_tests_at_full_coverage() {
 fn breaking_one_rule_fails_exactly_the_tests_that_depend_on_it() {
     let dir = copy_rules();
     let d = dir.path();
-    // Moderately severe opioid withdrawal no longer rates 3.
+    // A severe eating disorder no longer rates 3 on its own.
     replace_once(
-        &d.join("20-withdrawal.yaml"),
-        "when: cows.band >= moderately_severe\n",
-        "when: cows.band >= severe\n",
+        &d.join("30-biomedical.yaml"),
+        "when: eating_disorder >= severe\n",
+        "when: eating_disorder >= severe and chronic_condition\n",
     );
     let (code, out) = rules_test(&[], d);
     assert_eq!(code, 1, "{out}");
     let failed: Vec<&str> = out.lines().filter(|l| l.starts_with("FAILED")).collect();
-    let tests = d.join("tests/withdrawal.yaml");
+    let tests = d.join("tests/biomedical.yaml");
     let text = std::fs::read_to_string(&tests).unwrap();
-    let name = "withdrawal 3 - moderately severe opioid withdrawal";
+    let name =
+        "biomedical 3 - severe eating disorder (BMI under 15 or daily purging with fainting)";
     let line = text[..text.find(name).unwrap()].matches('\n').count() + 1;
     assert_eq!(
         failed,
@@ -95,13 +96,13 @@ fn breaking_one_rule_fails_exactly_the_tests_that_depend_on_it() {
     );
     let level_line = line + 3;
     let expected_diff = format!(
-        "    level (line {level_line}):\n      - expected: inpatient\n      + actual:   php\n    ratings.withdrawal (line {}):\n      - expected: 3\n      + actual:   2   (set by withdrawal_cows_moderate)\n",
+        "    level (line {level_line}):\n      - expected: inpatient\n      + actual:   outpatient\n    ratings.biomedical (line {}):\n      - expected: 3\n      + actual:   1   (set by biomedical_eating_disorder)\n",
         level_line + 1
     );
     assert!(out.contains(&expected_diff), "{out}");
     assert!(out.trim_end().ends_with(" passed, 1 failed"), "{out}");
     assert!(
-        out.contains("not exercised by any test:\n  rule `withdrawal_cows_moderately_severe` at "),
+        out.contains("not exercised by any test:\n  rule `biomedical_eating_disorder_severe` at "),
         "{out}"
     );
 
@@ -132,9 +133,9 @@ fn breaking_one_rule_fails_exactly_the_tests_that_depend_on_it() {
         .unwrap();
     assert_eq!(
         failure.attribute("message"),
-        Some("level: expected inpatient, actual php")
+        Some("level: expected inpatient, actual outpatient")
     );
-    assert!(failure.text().unwrap().contains("+ actual:   2"));
+    assert!(failure.text().unwrap().contains("+ actual:   1"));
 
     // GitHub workflow commands, the default under GitHub Actions.
     let out = Command::cargo_bin("placement")
@@ -150,7 +151,7 @@ fn breaking_one_rule_fails_exactly_the_tests_that_depend_on_it() {
     assert_eq!(
         errors,
         vec![format!(
-            "::error file={},line={line},col=5,title=test-failed::[test-failed] test `{name}` failed: level: expected inpatient, actual php; ratings.withdrawal: expected 3, actual 2",
+            "::error file={},line={line},col=5,title=test-failed::[test-failed] test `{name}` failed: level: expected inpatient, actual outpatient; ratings.biomedical: expected 3, actual 1",
             tests.display().to_string().replace(':', "%3A").replace(',', "%2C")
         )]
     );
