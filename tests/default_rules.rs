@@ -3051,6 +3051,16 @@ fn every_safety_flag_of_version_2_with_its_severity_and_action() {
             1,
         ),
         (
+            "alcohol with an opioid painkiller taken as prescribed",
+            wn,
+            w(&[
+                &used(&["alcohol"], 10, "days_8_to_30"),
+                &[("prescribed_opioid", json!(true))],
+            ]),
+            w(&[&used(&["alcohol"], 10, "days_8_to_30")]),
+            1,
+        ),
+        (
             "alcohol with a prescribed daily sedative",
             wn,
             w(&[&alc72, &[("daily_sedative_use", json!("as_prescribed"))]]),
@@ -3385,6 +3395,7 @@ fn step(id: &str) -> Step {
         | "intoxicated_now"
         | "heavy_drinking_daily"
         | "heavy_alcohol_sedative_use"
+        | "prescribed_opioid"
         | "daily_opioid_use"
         | "daily_fentanyl_xylazine"
         | "past_withdrawal_seizure"

@@ -446,6 +446,7 @@ pub mod fixture {
             | "intoxicated_now"
             | "heavy_drinking_daily"
             | "heavy_alcohol_sedative_use"
+            | "prescribed_opioid"
             | "daily_opioid_use"
             | "daily_fentanyl_xylazine"
             | "past_withdrawal_seizure"
@@ -499,6 +500,7 @@ pub mod fixture {
         "intoxicated_now",
         "last_use",
         "daily_sedative_use",
+        "prescribed_opioid",
         "past_withdrawal_seizure",
         "past_withdrawal_delirium",
         "ciwa_ar_total",
