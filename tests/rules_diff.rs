@@ -72,16 +72,21 @@ fn levels(rules: &str) -> BTreeMap<String, String> {
 fn moving_one_threshold_lists_exactly_the_intakes_whose_level_moves() {
     let dir = copy_rules();
     let new = dir.path().to_str().unwrap().to_string();
-    // AUDIT zone III (harmful drinking) now starts at 10 instead of 16.
+    // AUDIT zone IV (possible dependence) now starts at 10 instead of 20.
     replace_once(
         &dir.path().join("60-relapse.yaml"),
         "{id: zone_2, min: 8, max: 15,",
-        "{id: zone_2, min: 8, max: 9,",
+        "{id: zone_2, min: 8, max: 8,",
     );
     replace_once(
         &dir.path().join("60-relapse.yaml"),
         "{id: zone_3, min: 16, max: 19,",
-        "{id: zone_3, min: 10, max: 19,",
+        "{id: zone_3, min: 9, max: 9,",
+    );
+    replace_once(
+        &dir.path().join("60-relapse.yaml"),
+        "{id: zone_4, min: 20, max: 40,",
+        "{id: zone_4, min: 10, max: 40,",
     );
     let before = levels("rules");
     let after = levels(&new);
@@ -241,12 +246,17 @@ fn placements_made_under_old_are_not_overrides_under_new() {
     replace_once(
         &dir.path().join("60-relapse.yaml"),
         "{id: zone_2, min: 8, max: 15,",
-        "{id: zone_2, min: 8, max: 9,",
+        "{id: zone_2, min: 8, max: 8,",
     );
     replace_once(
         &dir.path().join("60-relapse.yaml"),
         "{id: zone_3, min: 16, max: 19,",
-        "{id: zone_3, min: 10, max: 19,",
+        "{id: zone_3, min: 9, max: 9,",
+    );
+    replace_once(
+        &dir.path().join("60-relapse.yaml"),
+        "{id: zone_4, min: 20, max: 40,",
+        "{id: zone_4, min: 10, max: 40,",
     );
     let intakes = tempfile::tempdir().unwrap();
     let example =
