@@ -24,6 +24,10 @@ pub struct Assessment {
     pub escalations: Vec<Tri>,
     /// Supports whose condition holds.
     pub supports: Vec<usize>,
+    /// Supports that missing answers leave undecided: their condition
+    /// neither holds nor fails yet (it reads a missing answer, or `level`
+    /// while the level could still rise to `max_level`).
+    pub possible_supports: Vec<usize>,
     /// Raised flags, critical first.
     pub flags: Vec<usize>,
     /// Flags that could be raised once missing answers are known.
@@ -35,8 +39,13 @@ pub struct Assessment {
     pub missing: Vec<usize>,
     /// Exclusions that hold.
     pub excluded: Vec<usize>,
-    /// Exclusions that could hold once missing answers are known.
+    /// Exclusions that could hold once missing answers are known: the
+    /// person's eligibility for the rule set is not established.
     pub possibly_excluded: Vec<usize>,
+    /// Per entry of `possibly_excluded`, the missing questions that leave
+    /// it undecided (those its condition reads, directly, through an
+    /// instrument, or through the skip logic of a question it reads).
+    pub exclusion_missing: Vec<Vec<usize>>,
     pub warnings: Vec<String>,
     /// The level the intake's stored `recommendation` names, when it is a
     /// level of this rule set: what the assessor was shown when placing.
@@ -45,8 +54,16 @@ pub struct Assessment {
 }
 
 impl Assessment {
+    /// Every question that applies is answered, and so nothing is left
+    /// undecided (an exclusion that cannot be ruled out included).
     pub fn complete(&self) -> bool {
-        self.missing.is_empty()
+        self.missing.is_empty() && self.possibly_excluded.is_empty()
+    }
+
+    /// Whether the person's eligibility for the rule set is established:
+    /// no exclusion is left undecided by missing answers.
+    pub fn eligibility_established(&self) -> bool {
+        self.possibly_excluded.is_empty()
     }
 }
 
@@ -396,9 +413,12 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
     );
 
     let mut supports = Vec::new();
+    let mut possible_supports = Vec::new();
     for (i, s) in rs.supports.iter().enumerate() {
-        if s.when.eval(&st) == Tri::True {
-            supports.push(i);
+        match s.when.eval(&st) {
+            Tri::True => supports.push(i),
+            Tri::Unknown => possible_supports.push(i),
+            Tri::False => {}
         }
     }
     let mut flags = Vec::new();
@@ -475,6 +495,11 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
         ));
     }
 
+    let exclusion_missing = possibly_excluded
+        .iter()
+        .map(|&i| undecided_by(rs, &rs.exclusions[i].when, &p.applicable, &missing))
+        .collect();
+
     let instruments = rs
         .instruments
         .iter()
@@ -524,6 +549,7 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
             .collect(),
         escalations: p.escalations,
         supports,
+        possible_supports,
         flags,
         possible_flags,
         instruments,
@@ -531,9 +557,51 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
         missing,
         excluded,
         possibly_excluded,
+        exclusion_missing,
         warnings,
         stored_level: None,
     }
+}
+
+/// The missing questions (among `missing`) that condition `c` reads:
+/// directly, through an instrument's items, or through the skip logic of a
+/// question it reads whose applicability is not settled, in question order.
+fn undecided_by(
+    rs: &RuleSet,
+    c: &crate::cond::Cond,
+    applicable: &[Tri],
+    missing: &[usize],
+) -> Vec<usize> {
+    let mut read = vec![false; rs.questions.len()];
+    let mut todo = Vec::new();
+    let mark = |o: Operand, read: &mut Vec<bool>, todo: &mut Vec<usize>| {
+        let mut one = |q: usize| {
+            if !read[q] {
+                read[q] = true;
+                todo.push(q);
+            }
+        };
+        match o {
+            Operand::Answer(q) => one(q as usize),
+            Operand::Total(i) | Operand::Band(i) => {
+                rs.instruments[i as usize]
+                    .items
+                    .iter()
+                    .for_each(|it| one(it.question));
+            }
+            Operand::Rating(_) | Operand::Level => {}
+        }
+    };
+    c.visit_operands(&mut |o| mark(o, &mut read, &mut todo));
+    while let Some(q) = todo.pop() {
+        if applicable.get(q).copied() == Some(Tri::True) {
+            continue;
+        }
+        if let Some(ask) = &rs.questions[q].ask_when {
+            ask.visit_operands(&mut |o| mark(o, &mut read, &mut todo));
+        }
+    }
+    missing.iter().copied().filter(|&q| read[q]).collect()
 }
 
 /// Whether the answer to `q` (whose options come from the multi-choice

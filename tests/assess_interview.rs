@@ -530,3 +530,96 @@ fn a_prefilled_intake_runs_without_prompts() {
     assert!(saved.recommendation.is_some());
     assert!(saved.placement.is_none());
 }
+
+// ---- A flag's `action` in the interview (mini rule set) -------------------------
+
+fn mini() -> &'static RuleSet {
+    static RS: OnceLock<RuleSet> = OnceLock::new();
+    RS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+        placement::rules::load_path(&dir, 1 << 20)
+            .expect("mini rules")
+            .rules
+    })
+}
+
+#[test]
+fn flags_are_shown_with_their_action_and_again_before_the_placement() {
+    // Under three hours of sleep (critical `no_sleep`) and money worries
+    // (warning `money_trouble`), both with an `action` in the mini rules.
+    let mut p = Scripted::new()
+        .on("age", [t("40")])
+        .on("housing", [Step::Pick(0)])
+        .on("stressors", [Step::Tick(vec![1])])
+        .on("has_support", [Step::Yes])
+        .on("sleep_hours", [t("2.5")])
+        .on("notes", [t("Fictional.")])
+        .on("wq_1", [Step::No])
+        .on("wq_2", [Step::No])
+        .on("wq_3", [Step::Yes])
+        .on(KEY_REVIEW, [Step::Pick(0)])
+        .on(KEY_PLACEMENT, [Step::Pick(0)]);
+    let mut iv = Interview::new(mini(), Intake::default(), MemoryStore::default(), || {
+        NOW.to_string()
+    });
+    assert_eq!(iv.run(&mut p, true).unwrap(), Outcome::Complete);
+    let flags: Vec<(&str, FlagSeverity, Option<&str>)> = p
+        .shown
+        .iter()
+        .filter_map(|n| match n {
+            Notice::Flag {
+                id,
+                severity,
+                action,
+                ..
+            } => Some((id.as_str(), *severity, action.as_deref())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            // Raised before the first answer, while `age` is missing.
+            ("age_unknown", FlagSeverity::Warning, None),
+            (
+                "money_trouble",
+                FlagSeverity::Warning,
+                Some("Give the advice line's number before the client leaves.")
+            ),
+            (
+                "no_sleep",
+                FlagSeverity::Critical,
+                Some("Book a same-day check with the duty clinician before the client leaves.")
+            ),
+            ("notes_given", FlagSeverity::Info, None),
+        ]
+    );
+    // The critical flag was acknowledged once (the mini rules have no
+    // flag actions: "seen").
+    assert_eq!(
+        p.asked
+            .iter()
+            .filter(|k| k.as_str() == KEY_ACKNOWLEDGE)
+            .count(),
+        1
+    );
+    // Right before the placement: the critical flag again, with its action.
+    let Some(Notice::CriticalFlags(list)) = p.shown.last() else {
+        panic!("{:?}", p.shown.last());
+    };
+    assert_eq!(
+        list.iter()
+            .map(|f| (
+                f.id.as_str(),
+                f.action.as_deref(),
+                f.acknowledged.as_deref()
+            ))
+            .collect::<Vec<_>>(),
+        [(
+            "no_sleep",
+            Some("Book a same-day check with the duty clinician before the client leaves."),
+            Some("seen")
+        )]
+    );
+    assert_eq!(p.asked.last().map(String::as_str), Some(KEY_PLACEMENT));
+}

@@ -107,19 +107,32 @@ fn dim(rating: u8, max_rating: u8, min_level: &str, rule: Option<(&str, &str)>) 
     json!({"rating": rating, "max_rating": max_rating, "min_level": min_level, "reasons": reasons, "rules": rules})
 }
 
+/// A flag as the record gives it: `action` is `null` when the rule set
+/// gives the flag none.
 fn flag(id: &str) -> Value {
-    let (severity, message) = match id {
+    let (severity, message, action) = match id {
         "no_sleep" => (
             "critical",
             "Under three hours of sleep. Same-day check needed.",
+            // A folded scalar in the rule file: one line, its final line
+            // break dropped.
+            Some("Book a same-day check with the duty clinician before the client leaves."),
         ),
-        "money_trouble" => ("warning", "Money worries reported; offer the advice line."),
-        "age_unknown" => ("warning", "Age not recorded."),
-        "notes_given" => ("info", "Free-text notes were recorded."),
-        "intensive_info" => ("info", "Daily sessions recommended; check the timetable."),
+        "money_trouble" => (
+            "warning",
+            "Money worries reported; offer the advice line.",
+            Some("Give the advice line's number before the client leaves."),
+        ),
+        "age_unknown" => ("warning", "Age not recorded.", None),
+        "notes_given" => ("info", "Free-text notes were recorded.", None),
+        "intensive_info" => (
+            "info",
+            "Daily sessions recommended; check the timetable.",
+            None,
+        ),
         _ => panic!("unknown flag {id}"),
     };
-    json!({"id": id, "severity": severity, "message": message})
+    json!({"id": id, "severity": severity, "message": message, "action": action})
 }
 
 const LOAD_HIGH: (&str, &str) = ("load_high", "High pressure, or high worry that stops work.");
@@ -153,7 +166,7 @@ fn record(name: &str) -> Value {
     match name {
         "01-light.yaml" => json!({
             "source": source, "id": "mini-001", "level": "light", "max_level": "light",
-            "could_raise": [], "supports": ["leaflet"],
+            "could_raise": [], "supports": ["leaflet"], "possible_supports": [],
             "dimensions": {
                 "load": dim(0, 0, "light", None),
                 "worry": dim(0, 0, "light", None),
@@ -161,13 +174,13 @@ fn record(name: &str) -> Value {
             },
             "escalations": [],
             "instruments": {"wq": {"total": 0, "band": "none", "missing": []}, "pq": pq_not_applicable()},
-            "flags": [flag("notes_given")], "possible_flags": [],
+            "flags": [flag("notes_given")], "possible_flags": [], "possibly_excluded": [],
             "complete": true, "missing": [], "warnings": [],
             "rules": rules, "tool": tool, "placement": null, "overridden": false,
         }),
         "02-intensive.json" => json!({
             "source": source, "id": "mini-002", "level": "intensive", "max_level": "intensive",
-            "could_raise": [], "supports": ["buddy"],
+            "could_raise": [], "supports": ["buddy"], "possible_supports": [],
             "dimensions": {
                 "load": dim(2, 2, "intensive", Some(LOAD_HIGH)),
                 "worry": dim(2, 2, "intensive", Some(WORRY_HIGH)),
@@ -177,13 +190,13 @@ fn record(name: &str) -> Value {
             "instruments": {"wq": {"total": 3, "band": "many", "missing": []}, "pq": {"total": 10, "band": "high", "missing": []}},
             // Critical first, then warning, then info; file order within a severity.
             "flags": [flag("no_sleep"), flag("money_trouble"), flag("notes_given"), flag("intensive_info")],
-            "possible_flags": [],
+            "possible_flags": [], "possibly_excluded": [],
             "complete": true, "missing": [], "warnings": [],
             "rules": rules, "tool": tool, "placement": null, "overridden": false,
         }),
         "03-two-missing-items.yaml" => json!({
             "source": source, "id": "mini-003", "level": "standard", "max_level": "intensive",
-            "could_raise": ["pq_2", "pq_3"], "supports": [],
+            "could_raise": ["pq_2", "pq_3"], "supports": [], "possible_supports": [],
             "dimensions": {
                 "load": dim(1, 2, "standard", Some(LOAD_R2)),
                 "worry": dim(1, 1, "standard", Some(WORRY_R2)),
@@ -191,13 +204,15 @@ fn record(name: &str) -> Value {
             },
             "escalations": [],
             "instruments": {"wq": {"total": 1, "band": "some", "missing": []}, "pq": {"total": null, "band": null, "missing": ["pq_2", "pq_3"]}},
-            "flags": [], "possible_flags": [flag("intensive_info")],
+            "flags": [], "possible_flags": [flag("intensive_info")], "possibly_excluded": [],
             "complete": false, "missing": ["notes", "pq_2", "pq_3"], "warnings": [],
             "rules": rules, "tool": tool, "placement": null, "overridden": false,
         }),
         "04-housing-missing.yaml" => json!({
             "source": source, "id": "mini-004", "level": "light", "max_level": "standard",
-            "could_raise": ["housing"], "supports": [],
+            // `leaflet` reads `level in [light]`: light now, standard
+            // if `housing` is answered the most severe way.
+            "could_raise": ["housing"], "supports": [], "possible_supports": ["leaflet"],
             "dimensions": {
                 "load": dim(0, 0, "light", None),
                 "worry": dim(0, 0, "light", None),
@@ -205,14 +220,14 @@ fn record(name: &str) -> Value {
             },
             "escalations": [],
             "instruments": {"wq": {"total": 0, "band": "none", "missing": []}, "pq": pq_not_applicable()},
-            "flags": [flag("notes_given")], "possible_flags": [flag("no_sleep")],
+            "flags": [flag("notes_given")], "possible_flags": [flag("no_sleep")], "possibly_excluded": [],
             "complete": false, "missing": ["housing", "sleep_hours"],
             "warnings": ["flag `no_sleep` (critical) cannot be ruled out until the missing answers are known"],
             "rules": rules, "tool": tool, "placement": null, "overridden": false,
         }),
         "05-skipped-answer.yaml" => json!({
             "source": source, "id": "mini-005", "level": "light", "max_level": "light",
-            "could_raise": [], "supports": ["leaflet"],
+            "could_raise": [], "supports": ["leaflet"], "possible_supports": [],
             "dimensions": {
                 "load": dim(0, 0, "light", None),
                 "worry": dim(0, 0, "light", None),
@@ -220,14 +235,14 @@ fn record(name: &str) -> Value {
             },
             "escalations": [],
             "instruments": {"wq": {"total": 0, "band": "none", "missing": []}, "pq": pq_not_applicable()},
-            "flags": [flag("notes_given")], "possible_flags": [],
+            "flags": [flag("notes_given")], "possible_flags": [], "possibly_excluded": [],
             "complete": true, "missing": [],
             "warnings": ["`pq_1` is answered but not asked given the other answers (skip logic); its answer is kept and not used"],
             "rules": rules, "tool": tool, "placement": null, "overridden": false,
         }),
         "06-override.yaml" => json!({
             "source": source, "id": "=1+2", "level": "standard", "max_level": "standard",
-            "could_raise": [], "supports": ["buddy"],
+            "could_raise": [], "supports": ["buddy"], "possible_supports": [],
             "dimensions": {
                 "load": dim(1, 1, "standard", Some(LOAD_R2)),
                 "worry": dim(1, 1, "standard", Some(WORRY_R2)),
@@ -235,23 +250,44 @@ fn record(name: &str) -> Value {
             },
             "escalations": [],
             "instruments": {"wq": {"total": 1, "band": "some", "missing": []}, "pq": {"total": 4, "band": "mid", "missing": []}},
-            "flags": [flag("notes_given")], "possible_flags": [],
+            "flags": [flag("notes_given")], "possible_flags": [], "possibly_excluded": [],
             "complete": true, "missing": [], "warnings": [],
             "rules": rules, "tool": tool,
             "placement": {"level": "intensive", "reason": "preference", "note": "Asked for daily sessions."},
             "overridden": true, "recommendation_changed": true,
         }),
+        "07-age-missing.yaml" => json!({
+            "source": source, "id": "mini-007", "level": "light", "max_level": "standard",
+            "could_raise": ["housing"], "supports": [], "possible_supports": ["leaflet"],
+            "dimensions": {
+                "load": dim(0, 0, "light", None),
+                "worry": dim(0, 0, "light", None),
+                "context": dim(0, 2, "light", None),
+            },
+            "escalations": [],
+            "instruments": {"wq": {"total": 0, "band": "none", "missing": []}, "pq": pq_not_applicable()},
+            "flags": [flag("age_unknown"), flag("notes_given")], "possible_flags": [flag("no_sleep")],
+            // Eligibility not established: `too_young` reads the missing `age`.
+            "possibly_excluded": ["too_young"],
+            "complete": false, "missing": ["age", "housing", "sleep_hours"],
+            "warnings": [
+                "flag `no_sleep` (critical) cannot be ruled out until the missing answers are known",
+                "exclusion `too_young` cannot be ruled out until the missing answers are known",
+            ],
+            "rules": rules, "tool": tool, "placement": null, "overridden": false,
+        }),
         _ => panic!("no expected record for {name}"),
     }
 }
 
-const VALID: [&str; 6] = [
+const VALID: [&str; 7] = [
     "01-light.yaml",
     "02-intensive.json",
     "03-two-missing-items.yaml",
     "04-housing-missing.yaml",
     "05-skipped-answer.yaml",
     "06-override.yaml",
+    "07-age-missing.yaml",
 ];
 
 fn score_args<'a>(format: &'a str, files: &'a [String]) -> Vec<&'a str> {
@@ -373,8 +409,12 @@ fn score_markdown_is_a_printable_summary() {
         "## Placement summary: mini-002\n\
 \n\
 > **CRITICAL** (no_sleep): Under three hours of sleep. Same-day check needed.\n\
+>\n\
+> **Action:** Book a same-day check with the duty clinician before the client leaves.\n\
 \n\
 > **WARNING** (money_trouble): Money worries reported; offer the advice line.\n\
+>\n\
+> **Action:** Give the advice line's number before the client leaves.\n\
 \n\
 > **INFO** (notes_given): Free-text notes were recorded.\n\
 \n\
@@ -438,6 +478,90 @@ _Rule set mini 0.3.0 (sha256 {short}). Decision support: the professional decide
 }
 
 #[test]
+fn score_markdown_says_eligibility_is_not_established_before_the_level() {
+    let out = run(&score_args("markdown", &[intake("07-age-missing.yaml")]));
+    let short = &mini_sha()[..12];
+    let expected = format!(
+        "## Placement summary: mini-007\n\
+\n\
+> **WARNING** (age_unknown): Age not recorded.\n\
+\n\
+> **INFO** (notes_given): Free-text notes were recorded.\n\
+\n\
+> **POSSIBLE CRITICAL** (no_sleep): Under three hours of sleep. Same-day check needed. (cannot be ruled out until the missing answers are known)\n\
+>\n\
+> **Action:** Book a same-day check with the duty clinician before the client leaves.\n\
+\n\
+**Eligibility not established:** `age` is missing, so exclusion `too_young` cannot be ruled out (This fictional rule set is for people aged 16 and over.).\n\
+\n\
+**Recommended level:** Light (`light`)\n\
+\n\
+**Incomplete:** could be as high as Standard with the missing answers (`housing`).\n\
+\n\
+| Dimension | Rating | Minimum level | Reason |\n\
+|---|---|---|---|\n\
+| Everyday load | □□ 0 | Light | No rule holds. |\n\
+| Worry | □□ 0 | Light | No rule holds. |\n\
+| Living context | □□ 0 | Light | No rule holds. |\n\
+\n\
+**Possible supports** (undecided until the missing answers are known): leaflet\n\
+\n\
+_Rule set mini 0.3.0 (sha256 {short}). Decision support: the professional decides._\n\
+\n"
+    );
+    assert_eq!(out.stdout, expected);
+    assert_eq!(out.stderr, "");
+    // Scored, like any other record with missing answers.
+    assert_eq!(out.code, 0);
+}
+
+#[test]
+fn assess_shows_each_flag_with_its_action() {
+    // Everything answered, the critical flag acknowledged and the placement
+    // made: `assess --answers` needs no terminal, and shows the flags on
+    // standard error as it would during an interview.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let answers = dir.path().join("answers.yaml");
+    let mut text = std::fs::read_to_string(intake("02-intensive.json")).expect("fixture");
+    let v: Value = serde_json::from_str(&text).expect("JSON");
+    let mut v = v.as_object().expect("object").clone();
+    v.insert(
+        "acknowledged_flags".into(),
+        json!([{"id": "no_sleep", "at": "2026-11-26T14:12:00Z", "by": "staff-1"}]),
+    );
+    v.insert("placement".into(), json!({"level": "intensive"}));
+    text = serde_json::to_string(&v).expect("JSON");
+    std::fs::write(&answers, text).expect("write");
+    let out_file = dir.path().join("out.yaml");
+    let out = run(&[
+        "--rules",
+        MINI,
+        "--color",
+        "never",
+        "assess",
+        "--answers",
+        &answers.display().to_string(),
+        "--out",
+        &out_file.display().to_string(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let edge = "!".repeat(100);
+    let banner = format!(
+        "{edge}\n  CRITICAL FLAG [no_sleep]\n  Under three hours of sleep. Same-day check needed.\n  action: Book a same-day check with the duty clinician before the client leaves.\n{edge}\n\
+         !  WARNING [money_trouble]: Money worries reported; offer the advice line.\n   action: Give the advice line's number before the client leaves.\n   INFO [notes_given]: Free-text notes were recorded.\n"
+    );
+    assert!(out.stderr.contains(&banner), "{}", out.stderr);
+    // The result table on standard output: each flag, then its action.
+    assert!(
+        out.stdout.contains(
+            "!! CRITICAL [no_sleep]: Under three hours of sleep. Same-day check needed.\n   action: Book a same-day check with the duty clinician before the client leaves.\n"
+        ),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn score_table_without_colour() {
     let mut files = valid_files();
     files.push(intake("invalid/wrong-type.yaml"));
@@ -447,7 +571,7 @@ fn score_table_without_colour() {
         "no escape codes with --color never"
     );
     insta::assert_snapshot!("score_table_mini", out.stdout);
-    assert_eq!(out.stderr, "1 of 7 input(s) could not be scored\n");
+    assert_eq!(out.stderr, "1 of 8 input(s) could not be scored\n");
     assert_eq!(out.code, 1);
 }
 
@@ -456,11 +580,13 @@ fn score_table_puts_critical_flags_first_and_in_words() {
     let out = run(&score_args("table", &[intake("02-intensive.json")]));
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
-        lines[..5],
+        lines[..7],
         [
             "tests/fixtures/mini-intakes/02-intensive.json (intake mini-002)",
             "!! CRITICAL [no_sleep]: Under three hours of sleep. Same-day check needed.",
+            "   action: Book a same-day check with the duty clinician before the client leaves.",
             "!  WARNING [money_trouble]: Money worries reported; offer the advice line.",
+            "   action: Give the advice line's number before the client leaves.",
             "   INFO [notes_given]: Free-text notes were recorded.",
             "   INFO [intensive_info]: Daily sessions recommended; check the timetable.",
         ]
@@ -490,6 +616,7 @@ fn score_a_folder_scores_every_intake_in_sorted_order() {
             "tests/fixtures/mini-intakes/04-housing-missing.yaml",
             "tests/fixtures/mini-intakes/05-skipped-answer.yaml",
             "tests/fixtures/mini-intakes/06-override.yaml",
+            "tests/fixtures/mini-intakes/07-age-missing.yaml",
             "tests/fixtures/mini-intakes/invalid/empty.yaml",
             "tests/fixtures/mini-intakes/invalid/excluded.yaml",
             "tests/fixtures/mini-intakes/invalid/no-format-version.yaml",
@@ -503,7 +630,7 @@ fn score_a_folder_scores_every_intake_in_sorted_order() {
     );
     assert!(
         out.stderr
-            .ends_with("9 of 15 input(s) could not be scored\n"),
+            .ends_with("9 of 16 input(s) could not be scored\n"),
         "{}",
         out.stderr
     );
@@ -792,6 +919,7 @@ fn explain_full_trace_snapshots() {
     for (snap, name) in [
         ("explain_intensive", "02-intensive.json"),
         ("explain_two_missing", "03-two-missing-items.yaml"),
+        ("explain_age_missing", "07-age-missing.yaml"),
     ] {
         let out = run(&["--rules", MINI, "explain", &intake(name)]);
         assert_eq!(out.code, 0);
@@ -903,6 +1031,25 @@ fn rules_show_json_describes_the_compiled_rule_set() {
             json!({"id": "pq_1", "type": "integer", "min": 0, "max": 4, "allowed": [0, 2, 4]}),
             json!({"id": "pq_2", "type": "integer", "min": 0, "max": 3}),
             json!({"id": "pq_3", "type": "single_choice", "options": ["never", "sometimes", "often"]}),
+        ]
+    );
+    // Each flag with its one-line `action` (`null` without one), apart
+    // from `actions`, the acknowledgement choices (none: the mini rule set
+    // has no flag actions).
+    let flags: Vec<Value> = v["flags"]
+        .as_array()
+        .expect("flags")
+        .iter()
+        .map(|f| json!({"id": f["id"], "severity": f["severity"], "action": f["action"], "actions": f["actions"]}))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            json!({"id": "notes_given", "severity": "info", "action": null, "actions": []}),
+            json!({"id": "money_trouble", "severity": "warning", "action": "Give the advice line's number before the client leaves.", "actions": []}),
+            json!({"id": "intensive_info", "severity": "info", "action": null, "actions": []}),
+            json!({"id": "no_sleep", "severity": "critical", "action": "Book a same-day check with the duty clinician before the client leaves.", "actions": []}),
+            json!({"id": "age_unknown", "severity": "warning", "action": null, "actions": []}),
         ]
     );
 }
@@ -1046,4 +1193,166 @@ fn empty_folder_has_nothing_to_score() {
         "error: no intake files found in the given paths (looked for *.yaml, *.yml, *.json)\n"
     );
     assert_eq!(out.code, 2);
+}
+
+// ---- Default rules: eligibility not established -------------------------------
+
+/// Escapes text as the Markdown summary does.
+fn md_escaped(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if matches!(c, '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(if c == '\n' { ' ' } else { c });
+    }
+    out
+}
+
+#[test]
+fn default_rules_without_age_say_eligibility_is_not_established() {
+    // A sampled intake of an adult with every answer, scored complete, then
+    // the same without `age`: the `under_18` exclusion can be neither ruled
+    // in nor out. Built from whatever the default rules are now, so the
+    // test follows their questions.
+    let sampled = run(&[
+        "sample", "--count", "40", "--seed", "3", "--format", "jsonl",
+    ]);
+    assert_eq!(sampled.code, 0, "{}", sampled.stderr);
+    let mut full = None;
+    for line in sampled.stdout.lines() {
+        let mut v: Value = serde_json::from_str(line).expect("JSON line");
+        let obj = v.as_object_mut().expect("object");
+        // Only the answers: no stored recommendation or placement to judge.
+        obj.remove("recommendation");
+        obj.remove("placement");
+        if obj["answers"]["age"].as_i64().is_none_or(|a| a < 18) {
+            continue;
+        }
+        let scored = run_stdin(
+            &["score", "--format", "jsonl", "-"],
+            &format!("{}\n", serde_json::to_string(&v).unwrap()),
+        );
+        let r: Value = serde_json::from_str(&scored.stdout).expect("record");
+        if scored.code == 0 && r["complete"] == json!(true) {
+            full = Some(v);
+            break;
+        }
+    }
+    let full = full.expect("a sampled adult with every answer");
+    let mut no_age = full.clone();
+    no_age["answers"]
+        .as_object_mut()
+        .expect("answers")
+        .remove("age");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let with_path = dir.path().join("with-age.json");
+    let without_path = dir.path().join("without-age.json");
+    std::fs::write(&with_path, serde_json::to_string(&full).unwrap()).unwrap();
+    std::fs::write(&without_path, serde_json::to_string(&no_age).unwrap()).unwrap();
+    let with_path = with_path.display().to_string();
+    let without_path = without_path.display().to_string();
+
+    let show = run(&["rules", "show", "--format", "json"]);
+    let rules: Value = serde_json::from_str(&show.stdout).expect("rules show");
+    let under_18 = rules["exclusions"]
+        .as_array()
+        .expect("exclusions")
+        .iter()
+        .find(|e| e["id"] == "under_18")
+        .expect("an under_18 exclusion")
+        .clone();
+    assert_eq!(under_18["when"], "age < 18");
+    let message = under_18["message"].as_str().expect("message").trim();
+
+    // JSON: scored, not complete, the exclusion named.
+    let with = run(&["score", "--format", "json", &with_path]);
+    let without = run(&["score", "--format", "json", &without_path]);
+    let w: Value = serde_json::from_str(&with.stdout).expect("JSON");
+    let wo: Value = serde_json::from_str(&without.stdout).expect("JSON");
+    assert_eq!(w[0]["possibly_excluded"], json!([]));
+    assert_eq!(w[0]["complete"], json!(true));
+    assert_eq!(wo[0]["possibly_excluded"], json!(["under_18"]));
+    assert_eq!(wo[0]["complete"], json!(false));
+    assert!(
+        wo[0]["missing"]
+            .as_array()
+            .expect("missing")
+            .contains(&json!("age")),
+        "{}",
+        wo[0]
+    );
+    assert!(wo[0].get("error").is_none(), "{}", wo[0]);
+    assert!(
+        wo[0]["warnings"]
+            .as_array()
+            .expect("warnings")
+            .contains(&json!(
+                "exclusion `under_18` cannot be ruled out until the missing answers are known"
+            )),
+        "{}",
+        wo[0]
+    );
+    // Exit code as for any scored record.
+    assert_eq!((with.code, without.code), (0, 0), "{}", without.stderr);
+    assert_eq!(without.stderr, "");
+
+    let headline = format!(
+        "Eligibility not established: `age` is missing, so exclusion `under_18` cannot be ruled out ({message})."
+    );
+    // The table: the headline before the dimensions and the level.
+    let table = run(&[
+        "--color",
+        "never",
+        "score",
+        "--format",
+        "table",
+        &without_path,
+    ]);
+    assert_eq!(table.code, 0);
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    let at = |p: &dyn Fn(&str) -> bool| lines.iter().position(|l| p(l));
+    let head = at(&|l| l == headline).unwrap_or_else(|| panic!("{}", table.stdout));
+    assert!(head < at(&|l| l.starts_with('┌')).expect("the table"));
+    assert!(head < at(&|l| l.starts_with("Recommended level: ")).expect("the level"));
+    let with_table = run(&["--color", "never", "score", "--format", "table", &with_path]);
+    assert!(
+        !with_table.stdout.contains("Eligibility"),
+        "{}",
+        with_table.stdout
+    );
+
+    // The Markdown summary: the same, before the level.
+    let markdown = run(&["score", "--format", "markdown", &without_path]);
+    assert_eq!(markdown.code, 0);
+    let md_headline = format!(
+        "**Eligibility not established:** `age` is missing, so exclusion `under_18` cannot be ruled out ({}).",
+        md_escaped(message)
+    );
+    let lines: Vec<&str> = markdown.stdout.lines().collect();
+    let head = lines
+        .iter()
+        .position(|l| *l == md_headline)
+        .unwrap_or_else(|| panic!("{}", markdown.stdout));
+    let level = lines
+        .iter()
+        .position(|l| l.starts_with("**Recommended level:**"))
+        .expect("the level");
+    assert!(head < level);
+
+    // explain: the headline first, and the exclusion in the trace.
+    let explain = run(&["explain", &without_path]);
+    assert_eq!(explain.code, 0);
+    let lines: Vec<&str> = explain.stdout.lines().collect();
+    let head = lines
+        .iter()
+        .position(|l| *l == headline)
+        .unwrap_or_else(|| panic!("{}", explain.stdout));
+    assert!(head < lines.iter().position(|l| *l == "== Answers ==").unwrap());
+    let trace = lines
+        .iter()
+        .position(|l| *l == "  [under_18] when age < 18: unknown (missing answers)")
+        .unwrap_or_else(|| panic!("{}", explain.stdout));
+    assert_eq!(lines[trace + 1], format!("       message: {message}"));
 }

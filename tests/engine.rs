@@ -540,3 +540,134 @@ proptest! {
         prop_assert_eq!(assess(&text), assess(&text));
     }
 }
+
+// ---- Supports and exclusions that missing answers leave undecided -------------
+
+/// A two-level rule set whose supports read `level` (`day_program`) or an
+/// answer of their own (`housing_help`), with an exclusion on `age`.
+const UNDECIDED_RULES: &str = r#"
+name: undecided
+version: "1"
+max_rating: 1
+levels:
+  - {id: high, name: High}
+  - {id: low, name: Low}
+sections:
+  - id: all
+    title: All
+    questions:
+      - {id: age, text: Age?, type: integer, min: 0, max: 120}
+      - {id: risk, text: Risk?, type: yes_no}
+      - id: home
+        text: Home?
+        type: single_choice
+        options:
+          - {id: stable, label: Stable}
+          - {id: none, label: None}
+dimensions:
+  - id: danger
+    name: Danger
+    rules:
+      - {rating: 1, when: risk, why: Risk reported.}
+placement:
+  minimums:
+    danger: [low, high]
+  supports:
+    - {id: day_program, when: level >= high, why: Alongside high care.}
+    - {id: housing_help, when: home == none, why: No home.}
+    - {id: stable_and_high, when: home == stable and level >= high, why: Both.}
+exclusions:
+  - {id: minor, when: age < 18, message: Adults only.}
+"#;
+
+fn undecided() -> &'static RuleSet {
+    static RS: OnceLock<RuleSet> = OnceLock::new();
+    RS.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("rules.yaml");
+        std::fs::write(&path, UNDECIDED_RULES).expect("write");
+        load_path(&path, 1 << 20)
+            .unwrap_or_else(|e| panic!("the rule set must load: {e}"))
+            .rules
+    })
+}
+
+fn assess_undecided(answers: &str) -> Assessment {
+    let text = format!("intake: 1\nanswers: {answers}\n");
+    let rs = undecided();
+    let intake = intake::parse(&text, rs, &Limits::INTAKE)
+        .unwrap_or_else(|e| panic!("intake must parse: {:?}\n{text}", e.first));
+    engine::score(rs, &intake)
+}
+
+fn support_ids(idx: &[usize]) -> Vec<&'static str> {
+    idx.iter()
+        .map(|&i| undecided().supports[i].id.as_str())
+        .collect()
+}
+
+#[test]
+fn a_support_that_reads_a_level_missing_answers_could_raise_is_possible() {
+    // `risk` is missing: the level is low, and high if `risk` is yes.
+    let a = assess_undecided("{age: 40, home: stable}");
+    let rs = undecided();
+    assert_eq!(
+        (
+            rs.levels[a.level].id.as_str(),
+            rs.levels[a.max_level].id.as_str()
+        ),
+        ("low", "high")
+    );
+    assert_eq!(support_ids(&a.supports), Vec::<&str>::new());
+    assert_eq!(
+        support_ids(&a.possible_supports),
+        ["day_program", "stable_and_high"]
+    );
+    // Answered, the supports are decided either way.
+    let a = assess_undecided("{age: 40, home: stable, risk: true}");
+    assert_eq!(support_ids(&a.supports), ["day_program", "stable_and_high"]);
+    assert_eq!(support_ids(&a.possible_supports), Vec::<&str>::new());
+    let a = assess_undecided("{age: 40, home: stable, risk: false}");
+    assert_eq!(support_ids(&a.supports), Vec::<&str>::new());
+    assert_eq!(support_ids(&a.possible_supports), Vec::<&str>::new());
+}
+
+#[test]
+fn a_support_whose_own_question_is_missing_is_possible() {
+    let a = assess_undecided("{age: 40, risk: false}");
+    assert_eq!(support_ids(&a.supports), Vec::<&str>::new());
+    // `stable_and_high` cannot hold at the low level whatever `home` is.
+    assert_eq!(support_ids(&a.possible_supports), ["housing_help"]);
+    let a = assess_undecided("{age: 40, risk: true}");
+    assert_eq!(support_ids(&a.supports), ["day_program"]);
+    assert_eq!(
+        support_ids(&a.possible_supports),
+        ["housing_help", "stable_and_high"]
+    );
+    // Declined is missing too.
+    let text = "intake: 1\nanswers: {age: 40, risk: false}\ndeclined: [home]\n";
+    let intake = intake::parse(text, undecided(), &Limits::INTAKE).expect("parses");
+    let a = engine::score(undecided(), &intake);
+    assert_eq!(support_ids(&a.possible_supports), ["housing_help"]);
+}
+
+#[test]
+fn an_exclusion_that_missing_answers_leave_undecided_is_not_eligibility() {
+    let a = assess_undecided("{risk: false, home: stable}");
+    let rs = undecided();
+    assert_eq!(a.excluded, Vec::<usize>::new());
+    assert_eq!(a.possibly_excluded, [0]);
+    assert_eq!(rs.exclusions[0].id, "minor");
+    assert_eq!(a.exclusion_missing, [vec![rs.question("age").unwrap()]]);
+    assert!(!a.eligibility_established());
+    assert!(!a.complete());
+    assert_eq!(
+        a.warnings,
+        ["exclusion `minor` cannot be ruled out until the missing answers are known"]
+    );
+    let a = assess_undecided("{age: 40, risk: false, home: stable}");
+    assert_eq!(a.possibly_excluded, Vec::<usize>::new());
+    assert_eq!(a.exclusion_missing, Vec::<Vec<usize>>::new());
+    assert!(a.eligibility_established());
+    assert!(a.complete());
+}

@@ -560,3 +560,117 @@ fn an_answer_to_a_retired_question_is_kept_unused_and_noted() {
         "a retired question is never missing"
     );
 }
+
+// ---- A flag's one-line `action` -------------------------------------------------
+
+#[test]
+fn a_flags_action_must_be_one_line_of_text() {
+    let clean = mini_one_file();
+    let advice = "    action: Give the advice line's number before the client leaves.\n";
+    let check = "    action: >\n      Book a same-day check with the duty clinician\n      before the client leaves.\n";
+    let cases: [(&str, &str, &str, &str, &str); 5] = [
+        (
+            "empty",
+            advice,
+            "    action: \"\"\n",
+            "action-text",
+            "`action` of flag `money_trouble` is empty",
+        ),
+        (
+            "only spaces",
+            advice,
+            "    action: \"   \"\n",
+            "action-text",
+            "`action` of flag `money_trouble` is empty",
+        ),
+        (
+            "two lines",
+            check,
+            "    action: |\n      Book a same-day check.\n      Do not let the client leave before it.\n",
+            "action-text",
+            "`action` of flag `no_sleep` is more than one line",
+        ),
+        (
+            "a line break in a quoted string",
+            advice,
+            "    action: \"Give the number.\\nThen call back.\"\n",
+            "action-text",
+            "`action` of flag `money_trouble` is more than one line",
+        ),
+        (
+            "a list",
+            advice,
+            "    action: [call, write]\n",
+            "wrong-type",
+            "`action` must be text, not a list",
+        ),
+    ];
+    for (what, from, to, code, message) in cases {
+        let text = mutate(&clean, from, to);
+        let line = line_of(&text, to.lines().next().expect("a line").trim_start())
+            + u32::from(to.starts_with("    action: |"));
+        assert_eq!(
+            diagnostics(&text),
+            [(code, line, message.to_string())],
+            "{what}"
+        );
+    }
+    // The full report: place, the value underlined, help; exit 1 for
+    // `rules check`, 2 for anything that would use the rule set.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("rules.yaml");
+    std::fs::write(&path, mutate(&clean, advice, "    action: \"  \"\n")).expect("write");
+    let p = path.display().to_string();
+    let out = run(&["--color", "never", "rules", "check", &p]);
+    let line = line_of(
+        &std::fs::read_to_string(&path).expect("read"),
+        "action: \"  \"",
+    );
+    assert_eq!(
+        out.stdout,
+        format!(
+            "error[action-text]: `action` of flag `money_trouble` is empty\n  --> {p}:{line}:13\n   |\n{line} |     action: \"  \"\n   |             ^^^^\n  = help: say in one line what the clinician should do, or leave `action` out\n\nanalyses: rule-set analyses not proved (not run: the rule set has errors)\n1 error(s), 0 warning(s)\n"
+        )
+    );
+    assert_eq!(out.code, 1);
+    let out = run(&[
+        "--rules",
+        &p,
+        "score",
+        "tests/fixtures/mini-intakes/01-light.yaml",
+    ]);
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains("error[action-text]"), "{}", out.stderr);
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn a_flags_action_folded_over_lines_is_one_line() {
+    // The mini rule set writes `no_sleep`'s action as a folded scalar over
+    // two lines; it loads as one line without its final line break.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("rules.yaml");
+    std::fs::write(&path, mini_one_file()).expect("write");
+    let rs = load_path(&path, 1 << 20).expect("loads").rules;
+    let actions: Vec<(&str, Option<&str>)> = rs
+        .flags
+        .iter()
+        .map(|f| (f.id.as_str(), f.action.as_deref()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("notes_given", None),
+            (
+                "money_trouble",
+                Some("Give the advice line's number before the client leaves.")
+            ),
+            ("intensive_info", None),
+            (
+                "no_sleep",
+                Some("Book a same-day check with the duty clinician before the client leaves.")
+            ),
+            ("age_unknown", None),
+        ]
+    );
+}

@@ -466,6 +466,7 @@ impl<'r, S: Store> Interview<'r, S> {
                 id: f.id.clone(),
                 severity: f.severity,
                 message: f.message.clone(),
+                action: f.action.clone(),
             });
             let acked = self.intake.acknowledged_flags.iter().any(|a| a.id == f.id);
             if ask && f.severity == FlagSeverity::Critical && !acked {
@@ -587,6 +588,7 @@ impl<'r, S: Store> Interview<'r, S> {
                     id: rs.flags[f].id.clone(),
                     severity: FlagSeverity::Critical,
                     message: rs.flags[f].message.clone(),
+                    action: rs.flags[f].action.clone(),
                 });
                 self.acknowledge(p, f)?;
             }
@@ -604,6 +606,7 @@ impl<'r, S: Store> Interview<'r, S> {
                 CriticalFlag {
                     id: flag.id.clone(),
                     message: flag.message.clone(),
+                    action: flag.action.clone(),
                     acknowledged: ack.map(|a| {
                         let what = a
                             .action

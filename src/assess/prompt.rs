@@ -114,6 +114,9 @@ pub enum Notice {
         id: String,
         severity: FlagSeverity,
         message: String,
+        /// What the clinician should do (the flag's `action`), if the rule
+        /// set says.
+        action: Option<String>,
     },
     /// Every critical flag raised, shown again right before the placement
     /// is asked, with what was recorded about each.
@@ -159,6 +162,9 @@ pub struct ReviewRow {
 pub struct CriticalFlag {
     pub id: String,
     pub message: String,
+    /// What the clinician should do (the flag's `action`), if the rule set
+    /// says.
+    pub action: Option<String>,
     /// What was recorded: the action's label and who recorded it, or
     /// `None` when the flag was not acknowledged in this interview.
     pub acknowledged: Option<String>,

@@ -34,6 +34,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("options-from", "An `options_from` that does not name an earlier multi-choice question, or options that are not among its options."),
     ("no-override-note-required", "An override reason that is both `no_override` and `note_required`."),
     ("flag-actions-not-critical", "`actions` on a flag that is not critical, where they are never offered."),
+    ("action-text", "A flag's `action` that is empty or more than one line."),
     ("not-total", "Some rating vector yields no level."),
     ("non-monotone", "Raising one dimension's rating can give a less intensive level."),
     ("unreachable-level", "A level no rating vector or escalation can give."),

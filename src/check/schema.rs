@@ -147,6 +147,7 @@ pub fn rule_file() -> Value {
             "flags": {"type": "array", "items": object(json!({
                 "id": id(), "severity": {"enum": ["critical", "warning", "info"]},
                 "when": condition("When it is raised; may read `level`"), "message": text(),
+                "action": {"type": "string", "pattern": "^\\s*\\S[^\\n\\r]*\\s*$", "description": "One line: what the clinician should do about the flag, shown with it in every output (not the acknowledgement choices: those are `actions`)."},
                 "actions": {"type": "array", "items": id(), "minItems": 1, "uniqueItems": true, "description": "Critical flags: the ids of `flag_actions` offered when it is acknowledged (default: all of them)."},
             }), &["id", "severity", "when", "message"])},
             "exclusions": {"type": "array", "items": object(json!({"id": id(), "when": condition("When the rule set does not apply"), "message": text()}), &["id", "when", "message"])},

@@ -175,7 +175,7 @@ pub fn show_json(rs: &RuleSet) -> Value {
             } else {
                 f.actions.iter().map(|&a| rs.flag_actions[a].id.as_str()).collect()
             };
-            json!({"id": f.id, "severity": f.severity.as_str(), "when": f.when_text, "message": f.message, "actions": actions})
+            json!({"id": f.id, "severity": f.severity.as_str(), "when": f.when_text, "message": f.message, "action": f.action, "actions": actions})
         }).collect::<Vec<_>>(),
         "exclusions": rs.exclusions.iter().map(|e| json!({"id": e.id, "when": e.when_text, "message": e.message})).collect::<Vec<_>>(),
         "override_reasons": rs.override_reasons.iter().map(|o| json!({"id": o.id, "label": o.label, "note_required": o.note_required, "no_override": o.no_override})).collect::<Vec<_>>(),

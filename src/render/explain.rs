@@ -59,6 +59,13 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
         "Rule set: {} {} (sha256 {})\n",
         rs.name, rs.version, rs.sha256
     );
+    let not_established = super::eligibility_not_established(rs, a, str::to_string);
+    for why in &not_established {
+        let _ = writeln!(out, "Eligibility not established: {why}");
+    }
+    if !not_established.is_empty() {
+        out.push('\n');
+    }
 
     let _ = writeln!(out, "== Answers ==");
     for sec in &rs.sections {
@@ -159,6 +166,25 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
         );
     }
 
+    let _ = writeln!(out, "\n== Exclusions ==");
+    if rs.exclusions.is_empty() {
+        let _ = writeln!(out, "  (none in this rule set)");
+    }
+    for (i, e) in rs.exclusions.iter().enumerate() {
+        // A scored intake has no exclusion that holds.
+        let t = if a.excluded.contains(&i) {
+            Tri::True
+        } else if a.possibly_excluded.contains(&i) {
+            Tri::Unknown
+        } else {
+            Tri::False
+        };
+        let _ = writeln!(out, "  [{}] when {}: {}", e.id, e.when_text, tri_word(t));
+        if t != Tri::False {
+            let _ = writeln!(out, "       message: {}", e.message.trim());
+        }
+    }
+
     let level = &rs.levels[a.level];
     let _ = writeln!(out, "\n== Recommendation ==");
     let _ = writeln!(out, "Level: {} ({}), the most intensive of the dimensions' minimums and the escalations that hold.", level.name, level.id);
@@ -176,6 +202,14 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
         let sp = &rs.supports[i];
         let _ = writeln!(out, "Support {}: {}", sp.id, sp.why);
     }
+    for &i in &a.possible_supports {
+        let sp = &rs.supports[i];
+        let _ = writeln!(
+            out,
+            "Possible support {} (undecided until the missing answers are known; when {}): {}",
+            sp.id, sp.when_text, sp.why
+        );
+    }
     for &i in &a.flags {
         let f = &rs.flags[i];
         let _ = writeln!(
@@ -185,6 +219,23 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
             f.id,
             f.message
         );
+        if let Some(action) = &f.action {
+            let _ = writeln!(out, "  action: {action}");
+        }
+    }
+    for &i in &a.possible_flags {
+        let f = &rs.flags[i];
+        let _ = writeln!(
+            out,
+            "Possible {} flag {} (cannot be ruled out until the missing answers are known; when {}): {}",
+            f.severity.as_str(),
+            f.id,
+            f.when_text,
+            f.message
+        );
+        if let Some(action) = &f.action {
+            let _ = writeln!(out, "  action: {action}");
+        }
     }
     for w in &a.warnings {
         let _ = writeln!(out, "warning: {w}");

@@ -16,6 +16,7 @@ pub struct Cache {
     levels: Vec<Vec<u8>>,
     questions: Vec<Vec<u8>>,
     supports: Vec<Vec<u8>>,
+    exclusions: Vec<Vec<u8>>,
     reasons: Vec<Vec<u8>>,
     /// Per dimension: `"id":` and per rule its id and rationale.
     dimension_keys: Vec<Vec<u8>>,
@@ -45,6 +46,7 @@ impl Cache {
             levels: rs.levels.iter().map(|l| quoted(&l.id)).collect(),
             questions: rs.questions.iter().map(|q| quoted(&q.id)).collect(),
             supports: rs.supports.iter().map(|s| quoted(&s.id)).collect(),
+            exclusions: rs.exclusions.iter().map(|e| quoted(&e.id)).collect(),
             reasons: rs.override_reasons.iter().map(|r| quoted(&r.id)).collect(),
             dimension_keys: rs.dimensions.iter().map(|d| key(&d.id)).collect(),
             rule_ids: rs.dimensions.iter().map(|d| d.rules.iter().map(|r| quoted(&r.id)).collect()).collect(),
@@ -55,7 +57,7 @@ impl Cache {
                 .flags
                 .iter()
                 .map(|f| {
-                    serde_json::to_vec(&serde_json::json!({"id": f.id, "severity": f.severity.as_str(), "message": f.message}))
+                    serde_json::to_vec(&serde_json::json!({"id": f.id, "severity": f.severity.as_str(), "message": f.message, "action": f.action}))
                         .unwrap_or_default()
                 })
                 .collect(),
@@ -157,6 +159,13 @@ fn scored(rs: &RuleSet, c: &Cache, s: &Scored, out: &mut Vec<u8>) {
     list(out, question_ids(c, &a.could_raise));
     out.extend_from_slice(b",\"supports\":");
     list(out, a.supports.iter().map(|&i| c.supports[i].as_slice()));
+    out.extend_from_slice(b",\"possible_supports\":");
+    list(
+        out,
+        a.possible_supports
+            .iter()
+            .map(|&i| c.supports[i].as_slice()),
+    );
 
     out.extend_from_slice(b",\"dimensions\":{");
     for (d, (dim, dr)) in rs.dimensions.iter().zip(&a.dimensions).enumerate() {
@@ -215,6 +224,13 @@ fn scored(rs: &RuleSet, c: &Cache, s: &Scored, out: &mut Vec<u8>) {
     list(out, a.flags.iter().map(|&f| c.flags[f].as_slice()));
     out.extend_from_slice(b",\"possible_flags\":");
     list(out, a.possible_flags.iter().map(|&f| c.flags[f].as_slice()));
+    out.extend_from_slice(b",\"possibly_excluded\":");
+    list(
+        out,
+        a.possibly_excluded
+            .iter()
+            .map(|&i| c.exclusions[i].as_slice()),
+    );
     out.extend_from_slice(b",\"complete\":");
     out.extend_from_slice(if a.complete() { b"true" } else { b"false" });
     out.extend_from_slice(b",\"missing\":");

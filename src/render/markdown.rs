@@ -1,6 +1,7 @@
 //! A printable placement summary in Markdown.
 
 use super::{rating_bar, Record};
+use crate::rules::model::{Flag, FlagSeverity};
 use crate::rules::RuleSet;
 use std::fmt::Write as _;
 
@@ -27,11 +28,27 @@ pub fn record(rs: &RuleSet, r: &Record) -> String {
                 let f = &rs.flags[i];
                 let _ = writeln!(
                     out,
-                    "> **{}** ({}): {}\n",
+                    "> **{}** ({}): {}",
                     f.severity.as_str().to_uppercase(),
                     f.id,
                     md(&f.message)
                 );
+                flag_action(&mut out, f);
+            }
+            for &i in &a.possible_flags {
+                let f = &rs.flags[i];
+                if f.severity == FlagSeverity::Critical {
+                    let _ = writeln!(
+                        out,
+                        "> **POSSIBLE CRITICAL** ({}): {} (cannot be ruled out until the missing answers are known)",
+                        f.id,
+                        md(&f.message)
+                    );
+                    flag_action(&mut out, f);
+                }
+            }
+            for why in super::eligibility_not_established(rs, a, md) {
+                let _ = writeln!(out, "**Eligibility not established:** {why}\n");
             }
             let level = &rs.levels[a.level];
             let _ = writeln!(
@@ -83,6 +100,17 @@ pub fn record(rs: &RuleSet, r: &Record) -> String {
                         .join(", ")
                 );
             }
+            if !a.possible_supports.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "**Possible supports** (undecided until the missing answers are known): {}\n",
+                    a.possible_supports
+                        .iter()
+                        .map(|&i| md(rs.supports[i].name()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
             if let Some(p) = &s.intake.placement {
                 let _ = writeln!(
                     out,
@@ -106,6 +134,15 @@ pub fn record(rs: &RuleSet, r: &Record) -> String {
         }
     }
     out
+}
+
+/// Ends a flag's quote: its action, when it has one, as a paragraph of the
+/// same quote.
+fn flag_action(out: &mut String, f: &Flag) {
+    if let Some(action) = &f.action {
+        let _ = writeln!(out, ">\n> **Action:** {}", md(action));
+    }
+    out.push('\n');
 }
 
 /// Escapes Markdown table and emphasis characters.

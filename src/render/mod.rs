@@ -91,6 +91,45 @@ impl Scored {
     }
 }
 
+/// Why eligibility is not established, one sentence per exclusion that
+/// missing answers leave undecided, without the "Eligibility not
+/// established: " that outputs put before it: "`age` is missing, so
+/// exclusion `under_18` cannot be ruled out (MESSAGE)." `message` prepares
+/// the exclusion's message for the output (escaping); ids are written in
+/// backticks.
+pub fn eligibility_not_established(
+    rs: &RuleSet,
+    a: &Assessment,
+    message: impl Fn(&str) -> String,
+) -> Vec<String> {
+    a.possibly_excluded
+        .iter()
+        .enumerate()
+        .map(|(k, &x)| {
+            let e = &rs.exclusions[x];
+            let missing: Vec<String> = a
+                .exclusion_missing
+                .get(k)
+                .map(|m| {
+                    m.iter()
+                        .map(|&q| format!("`{}`", rs.questions[q].id))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let cause = match missing.as_slice() {
+                [] => "answers are missing".to_string(),
+                [one] => format!("{one} is missing"),
+                [init @ .., last] => format!("{} and {last} are missing", init.join(", ")),
+            };
+            format!(
+                "{cause}, so exclusion `{}` cannot be ruled out ({}).",
+                e.id,
+                message(e.message.trim())
+            )
+        })
+        .collect()
+}
+
 /// The ids of the questions at these indexes.
 pub fn question_ids<'a>(rs: &'a RuleSet, idx: &[usize]) -> Vec<&'a str> {
     idx.iter().map(|&q| rs.questions[q].id.as_str()).collect()

@@ -81,6 +81,18 @@ fn fit_lines(text: &str, width: usize) -> String {
     out
 }
 
+/// One line, painted whole when `paint` is given.
+fn painted(out: &mut String, paint: Option<&str>, line: &str) {
+    match paint {
+        Some(p) => {
+            let _ = writeln!(out, "{p}{line}\x1b[0m");
+        }
+        None => {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+}
+
 fn push_painted(out: &mut String, paint: &str, piece: &str) {
     if paint.is_empty() {
         let _ = writeln!(out, "{piece}");
@@ -105,26 +117,36 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
             FlagSeverity::Warning => "!  WARNING",
             FlagSeverity::Info => "   INFO",
         };
-        let line = format!("{tag} [{}]: {}", f.id, f.message);
-        if style.color && f.severity == FlagSeverity::Critical {
-            let _ = writeln!(out, "\x1b[1;31m{line}\x1b[0m");
-        } else {
-            let _ = writeln!(out, "{line}");
+        let paint = (style.color && f.severity == FlagSeverity::Critical).then_some("\x1b[1;31m");
+        painted(&mut out, paint, &format!("{tag} [{}]: {}", f.id, f.message));
+        if let Some(action) = &f.action {
+            painted(&mut out, paint, &format!("   action: {action}"));
         }
     }
     for &i in &a.possible_flags {
         let f = &rs.flags[i];
         if f.severity == FlagSeverity::Critical {
-            let line = format!(
-                "?? POSSIBLE CRITICAL [{}]: {} (cannot be ruled out until the missing answers are known)",
-                f.id, f.message
+            let paint = style.color.then_some("\x1b[1;33m");
+            painted(
+                &mut out,
+                paint,
+                &format!(
+                    "?? POSSIBLE CRITICAL [{}]: {} (cannot be ruled out until the missing answers are known)",
+                    f.id, f.message
+                ),
             );
-            if style.color {
-                let _ = writeln!(out, "\x1b[1;33m{line}\x1b[0m");
-            } else {
-                let _ = writeln!(out, "{line}");
+            if let Some(action) = &f.action {
+                painted(&mut out, paint, &format!("   action: {action}"));
             }
         }
+    }
+    // Before the level: the person may not be eligible for this rule set.
+    for why in super::eligibility_not_established(rs, a, str::to_string) {
+        painted(
+            &mut out,
+            style.color.then_some("\x1b[1;33m"),
+            &format!("Eligibility not established: {why}"),
+        );
     }
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
@@ -215,6 +237,18 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
     if !a.supports.is_empty() {
         let names: Vec<&str> = a.supports.iter().map(|&i| rs.supports[i].name()).collect();
         let _ = writeln!(out, "Supports: {}", names.join(", "));
+    }
+    if !a.possible_supports.is_empty() {
+        let names: Vec<&str> = a
+            .possible_supports
+            .iter()
+            .map(|&i| rs.supports[i].name())
+            .collect();
+        let _ = writeln!(
+            out,
+            "Possible supports (undecided until the missing answers are known): {}",
+            names.join(", ")
+        );
     }
     let instruments: Vec<String> = rs
         .instruments

@@ -2015,7 +2015,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             let Some(f) = self.dec.fields(
                 n,
                 "a flag",
-                &["id", "severity", "when", "message", "actions"],
+                &["id", "severity", "when", "message", "action", "actions"],
                 &["id", "severity", "when", "message"],
             ) else {
                 continue;
@@ -2042,6 +2042,10 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 }
             });
             let message = f.get("message").and_then(|n| self.dec.text(n, "`message`"));
+            let action = match (f.get("action"), &id) {
+                (Some(n), Some(id)) => self.one_line_action(n, id),
+                _ => None,
+            };
             let when = self
                 .pending(f.get("when"), "`when`")
                 .and_then(|p| self.condition(&p, rs, ctx).map(|c| (c, p.text)));
@@ -2075,6 +2079,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         when,
                         when_text,
                         message,
+                        action,
                         actions,
                         span,
                     });
@@ -2120,6 +2125,37 @@ impl<'s, 'd> Compiler<'s, 'd> {
             }
         }
         out
+    }
+
+    /// A flag's `action`: one line of text saying what to do. Surrounding
+    /// white space is dropped (a folded `>` scalar ends in a line break);
+    /// an empty value or one with a line break inside is `action-text`.
+    fn one_line_action(&mut self, n: &Node, flag: &str) -> Option<String> {
+        let s = self.dec.text(n, "`action`")?;
+        let line = s.trim();
+        if line.is_empty() {
+            self.dec.push(
+                Diagnostic::error(
+                    "action-text",
+                    n.span,
+                    format!("`action` of flag `{flag}` is empty"),
+                )
+                .with_help("say in one line what the clinician should do, or leave `action` out"),
+            );
+            None
+        } else if line.contains(LINE_BREAKS) {
+            self.dec.push(
+                Diagnostic::error(
+                    "action-text",
+                    n.span,
+                    format!("`action` of flag `{flag}` is more than one line"),
+                )
+                .with_help("an action is shown on one line with the flag: write it as one line (a folded `>-` scalar joins lines with spaces)"),
+            );
+            None
+        } else {
+            Some(line.to_string())
+        }
     }
 
     /// A flag's `actions`: ids of the rule set's flag actions, each once.
@@ -2247,6 +2283,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
         out
     }
 }
+
+/// Characters that break a line, in YAML or on a terminal.
+const LINE_BREAKS: [char; 7] = [
+    '\n', '\r', '\u{0b}', '\u{0c}', '\u{85}', '\u{2028}', '\u{2029}',
+];
 
 /// A section's `dimension`, resolved once dimensions are known.
 struct DimRef(Option<(String, Span)>);

@@ -305,6 +305,10 @@ pub struct Flag {
     pub when: Cond,
     pub when_text: String,
     pub message: String,
+    /// What the clinician should do about the flag, one line (`action`);
+    /// shown with the flag everywhere. Not to be confused with `actions`,
+    /// the choices offered when acknowledging it.
+    pub action: Option<String>,
     /// Indexes into `RuleSet::flag_actions` offered when this flag is
     /// acknowledged; empty means all of them.
     pub actions: Vec<usize>,

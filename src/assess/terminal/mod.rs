@@ -191,7 +191,9 @@ impl<'a> Terminal<'a> {
         }
     }
 
-    fn banner(&self, head: &str, message: &str, critical: bool) {
+    /// A framed notice: a head line, the message, and what to do about
+    /// it (`action`) when there is something to say.
+    fn banner(&self, head: &str, message: &str, action: Option<&str>, critical: bool) {
         let width = self.width().saturating_sub(1).min(100);
         let edge = if critical { "!" } else { "-" }.repeat(width);
         let ink = if critical { Ink::Red } else { Ink::Yellow };
@@ -199,6 +201,9 @@ impl<'a> Terminal<'a> {
         self.line(&edge, ink);
         self.para("  ", head, ink);
         self.para("  ", message, ink);
+        if let Some(action) = action {
+            self.para("  action: ", action, ink);
+        }
         self.line(&edge, ink);
     }
 
@@ -268,9 +273,31 @@ impl<'a> Terminal<'a> {
                 Ink::Yellow,
             );
         }
+        for why in crate::render::eligibility_not_established(rs, a, str::to_string) {
+            self.para(
+                "",
+                &format!("Eligibility not established: {why}"),
+                Ink::Yellow,
+            );
+        }
         if !a.supports.is_empty() {
             let names: Vec<&str> = a.supports.iter().map(|&i| rs.supports[i].name()).collect();
             self.para("", &format!("Supports: {}", names.join(", ")), Ink::Plain);
+        }
+        if !a.possible_supports.is_empty() {
+            let names: Vec<&str> = a
+                .possible_supports
+                .iter()
+                .map(|&i| rs.supports[i].name())
+                .collect();
+            self.para(
+                "",
+                &format!(
+                    "Possible supports (undecided until the missing answers are known): {}",
+                    names.join(", ")
+                ),
+                Ink::Plain,
+            );
         }
         let others: Vec<&str> = a
             .flags
@@ -422,15 +449,24 @@ impl Prompter for Terminal<'_> {
                 id,
                 severity,
                 message,
+                action,
             } => match severity {
-                FlagSeverity::Critical => {
-                    self.banner(&format!("CRITICAL FLAG [{id}]"), message, true)
-                }
-                FlagSeverity::Warning => {
-                    self.para("!  ", &format!("WARNING [{id}]: {message}"), Ink::Yellow)
-                }
-                FlagSeverity::Info => {
-                    self.para("   ", &format!("INFO [{id}]: {message}"), Ink::Plain)
+                FlagSeverity::Critical => self.banner(
+                    &format!("CRITICAL FLAG [{id}]"),
+                    message,
+                    action.as_deref(),
+                    true,
+                ),
+                FlagSeverity::Warning | FlagSeverity::Info => {
+                    let (lead, tag, ink) = if *severity == FlagSeverity::Warning {
+                        ("!  ", "WARNING", Ink::Yellow)
+                    } else {
+                        ("   ", "INFO", Ink::Plain)
+                    };
+                    self.para(lead, &format!("{tag} [{id}]: {message}"), ink);
+                    if let Some(action) = action {
+                        self.para("   action: ", action, ink);
+                    }
                 }
             },
             Notice::CriticalFlags(flags) => {
@@ -447,6 +483,9 @@ impl Prompter for Terminal<'_> {
                             width.saturating_sub(6),
                         )
                         .len()
+                            + f.action
+                                .as_deref()
+                                .map_or(0, |a| wrap(a, width.saturating_sub(13)).len())
                             + 1
                     })
                     .sum();
@@ -473,6 +512,13 @@ impl Prompter for Terminal<'_> {
                     } else {
                         self.para("  !! ", &text, Ink::Red);
                     }
+                    if let Some(action) = &f.action {
+                        if compact {
+                            self.line(&fit(&format!("     action: {action}"), width), Ink::Red);
+                        } else {
+                            self.para("     action: ", action, Ink::Red);
+                        }
+                    }
                     let done = match &f.acknowledged {
                         Some(a) => format!("recorded: {a}"),
                         None => "NOT acknowledged".to_string(),
@@ -484,6 +530,7 @@ impl Prompter for Terminal<'_> {
             Notice::Excluded { id, message } => self.banner(
                 &format!("STOP: this rule set does not apply [{id}]"),
                 message,
+                None,
                 true,
             ),
             Notice::Review(sections) => self.review(sections),
