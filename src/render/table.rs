@@ -65,13 +65,17 @@ fn fit_lines(text: &str, width: usize) -> String {
             out.push('\n');
             continue;
         }
-        let mut piece = String::new();
-        for word in body.split(' ') {
+        // The line's own indent is kept; its continuation lines are
+        // indented four more.
+        let rest = body.trim_start_matches(' ');
+        let indent = &body[..body.len() - rest.len()];
+        let mut piece = indent.to_string();
+        for word in rest.split(' ') {
             let len = piece.chars().count();
-            if len > 0 && len + 1 + word.chars().count() > width {
+            if len > indent.len() && len + 1 + word.chars().count() > width {
                 push_painted(&mut out, paint, &piece);
-                piece = "    ".to_string();
-            } else if len > 0 {
+                piece = format!("{indent}    ");
+            } else if len > indent.len() {
                 piece.push(' ');
             }
             piece.push_str(word);
@@ -291,6 +295,15 @@ mod tests {
         assert_eq!(
             super::fit_lines(text, 22),
             "short\n\x1b[1;31m!! CRITICAL [x]: one\x1b[0m\n\x1b[1;31m    two three four\x1b[0m\nalpha beta gamma delta\n"
+        );
+    }
+
+    #[test]
+    fn an_indented_line_keeps_its_indent_when_it_wraps() {
+        assert_eq!(
+            super::fit_lines("   action: plan withdrawal management today
+", 24),
+            "   action: plan\n       withdrawal\n       management today\n"
         );
     }
 }
