@@ -559,6 +559,20 @@ fn an_answer_to_a_retired_question_is_kept_unused_and_noted() {
             .any(|m| m == "old_sleep"),
         "a retired question is never missing"
     );
+    let file = dir.path().join("intake.json");
+    std::fs::write(&file, intake).expect("write");
+    let o = placement()
+        .args(["explain", file.to_str().unwrap(), "--rules", rules])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(o.stdout).expect("UTF-8");
+    assert!(
+        text.lines().any(|l| {
+            l
+            == "  old_sleep                yes  (retired: kept from an earlier version, not asked)"
+        }),
+        "{text}"
+    );
 }
 
 // ---- A flag's one-line `action` -------------------------------------------------

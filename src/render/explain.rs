@@ -74,6 +74,9 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
             let st = a.questions[q];
             let status = match st.applicable {
                 Tri::True => "",
+                Tri::False if rs.questions[q].retired => {
+                    "  (retired: kept from an earlier version, not asked)"
+                }
                 Tri::False => "  (not asked: skip logic)",
                 Tri::Unknown => "  (may apply: depends on missing answers)",
             };
