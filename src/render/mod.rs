@@ -130,6 +130,14 @@ pub fn eligibility_not_established(
         .collect()
 }
 
+/// The names of supports `idx` (label, or id), joined by ", ".
+pub fn support_names(rs: &RuleSet, idx: &[usize]) -> String {
+    idx.iter()
+        .map(|&i| rs.supports[i].name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The ids of the questions at these indexes.
 pub fn question_ids<'a>(rs: &'a RuleSet, idx: &[usize]) -> Vec<&'a str> {
     idx.iter().map(|&q| rs.questions[q].id.as_str()).collect()

@@ -1,6 +1,6 @@
 //! The recommendation table for a terminal.
 
-use super::{rating_bar, Failure, Scored};
+use super::{rating_bar, support_names, Failure, Scored};
 use crate::render::Record;
 use crate::rules::model::FlagSeverity;
 use crate::rules::RuleSet;
@@ -239,19 +239,13 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
         );
     }
     if !a.supports.is_empty() {
-        let names: Vec<&str> = a.supports.iter().map(|&i| rs.supports[i].name()).collect();
-        let _ = writeln!(out, "Supports: {}", names.join(", "));
+        let _ = writeln!(out, "Supports: {}", support_names(rs, &a.supports));
     }
     if !a.possible_supports.is_empty() {
-        let names: Vec<&str> = a
-            .possible_supports
-            .iter()
-            .map(|&i| rs.supports[i].name())
-            .collect();
         let _ = writeln!(
             out,
             "Possible supports (undecided until the missing answers are known): {}",
-            names.join(", ")
+            support_names(rs, &a.possible_supports)
         );
     }
     let instruments: Vec<String> = rs
@@ -301,8 +295,11 @@ mod tests {
     #[test]
     fn an_indented_line_keeps_its_indent_when_it_wraps() {
         assert_eq!(
-            super::fit_lines("   action: plan withdrawal management today
-", 24),
+            super::fit_lines(
+                "   action: plan withdrawal management today
+",
+                24
+            ),
             "   action: plan\n       withdrawal\n       management today\n"
         );
     }

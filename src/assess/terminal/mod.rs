@@ -16,7 +16,7 @@ pub mod widgets;
 
 use super::prompt::{Choice, Notice, Prompt, PromptError, Prompter, Reply, Validator};
 use crate::engine::Assessment;
-use crate::render::{table, Scored};
+use crate::render::{support_names, table, Scored};
 use crate::rules::model::FlagSeverity;
 use crate::rules::RuleSet;
 use crossterm::style::Stylize;
@@ -281,20 +281,15 @@ impl<'a> Terminal<'a> {
             );
         }
         if !a.supports.is_empty() {
-            let names: Vec<&str> = a.supports.iter().map(|&i| rs.supports[i].name()).collect();
-            self.para("", &format!("Supports: {}", names.join(", ")), Ink::Plain);
+            let names = support_names(rs, &a.supports);
+            self.para("", &format!("Supports: {names}"), Ink::Plain);
         }
         if !a.possible_supports.is_empty() {
-            let names: Vec<&str> = a
-                .possible_supports
-                .iter()
-                .map(|&i| rs.supports[i].name())
-                .collect();
+            let names = support_names(rs, &a.possible_supports);
             self.para(
                 "",
                 &format!(
-                    "Possible supports (undecided until the missing answers are known): {}",
-                    names.join(", ")
+                    "Possible supports (undecided until the missing answers are known): {names}"
                 ),
                 Ink::Plain,
             );
