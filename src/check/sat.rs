@@ -61,8 +61,10 @@ impl Facts {
     }
 }
 
-/// The points one item can give: every value of its map (or its range).
-pub fn item_points(rs: &RuleSet, inst: usize, item: usize) -> Vec<i64> {
+/// The points one item can give, as sorted, disjoint runs of consecutive
+/// whole numbers (`(first, last)`, both included): an integer question's
+/// whole range is one run however wide, a value map's points are grouped.
+pub fn item_runs(rs: &RuleSet, inst: usize, item: usize) -> Vec<(i64, i64)> {
     let it = &rs.instruments[inst].items[item];
     let q = &rs.questions[it.question];
     let mut v: Vec<i64> = match (&it.values, &q.kind) {
@@ -73,8 +75,7 @@ pub fn item_points(rs: &RuleSet, inst: usize, item: usize) -> Vec<i64> {
             },
         ) => match allowed {
             Some(a) => a.clone(),
-            None if max - min <= MAX_SET as i64 => (*min..=*max).collect(),
-            None => vec![*min, *max],
+            None => return vec![(*min, *max)],
         },
         (ValueMap::YesNo { no, yes }, _) => vec![*no, *yes],
         (ValueMap::Options(p), _) => p.clone(),
@@ -83,11 +84,27 @@ pub fn item_points(rs: &RuleSet, inst: usize, item: usize) -> Vec<i64> {
     };
     v.sort_unstable();
     v.dedup();
-    v
+    let mut runs: Vec<(i64, i64)> = Vec::new();
+    for x in v {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == x => *last = x,
+            _ => runs.push((x, x)),
+        }
+    }
+    runs
 }
 
-/// Every total an instrument can reach (subset sums of its items' points),
-/// or `None` when its range is too wide to list.
+/// The most steps (reachable-total slots times runs, over all items) the
+/// listing of one instrument's achievable totals may take; a wider
+/// instrument is not listed, and its bands are judged by its range alone.
+const TOTALS_WORK: u64 = 50_000_000;
+
+/// Every total an instrument can reach (sums of one value per item), or
+/// `None` when its range is too wide to list within [`TOTALS_WORK`].
+///
+/// Each item adds its runs of points to the set reached so far; a run of
+/// consecutive points is added in one pass with prefix counts, so an item
+/// whose answers are a plain range costs one pass however wide it is.
 pub fn achievable_totals(rs: &RuleSet, inst: usize) -> Option<Vec<i64>> {
     let i = &rs.instruments[inst];
     let (lo, hi) = (i.min_total, i.max_total);
@@ -95,21 +112,39 @@ pub fn achievable_totals(rs: &RuleSet, inst: usize) -> Option<Vec<i64>> {
     if !(0..=100_000).contains(&width) {
         return None;
     }
-    let mut reach = vec![false; width as usize + 1];
+    let items: Vec<Vec<(i64, i64)>> = (0..i.items.len())
+        .map(|item| item_runs(rs, inst, item))
+        .collect();
+    let work: u64 = items
+        .iter()
+        .map(|r| r.len() as u64 * (width as u64 + 1))
+        .sum();
+    if work > TOTALS_WORK {
+        return None;
+    }
+    let n = width as usize + 1;
+    let mut reach = vec![false; n];
     // Offsets from the sum of every item's least points.
     reach[0] = true;
-    for item in 0..i.items.len() {
-        let pts = item_points(rs, inst, item);
-        let base = *pts.first()?;
-        let mut next = vec![false; reach.len()];
-        for (off, ok) in reach.iter().enumerate() {
-            if !ok {
-                continue;
-            }
-            for p in &pts {
-                let o = off as i64 + (p - base);
-                if o >= 0 && (o as usize) < next.len() {
-                    next[o as usize] = true;
+    let mut prefix = vec![0u32; n + 1];
+    for runs in &items {
+        let base = runs.first()?.0;
+        for (o, ok) in reach.iter().enumerate() {
+            prefix[o + 1] = prefix[o] + u32::from(*ok);
+        }
+        let mut next = vec![false; n];
+        for &(a, b) in runs {
+            let (da, db) = (a - base, b - base);
+            for (o, slot) in next.iter_mut().enumerate() {
+                // Some reached r with o - db <= r <= o - da.
+                let top = o as i64 - da;
+                if top < 0 {
+                    continue;
+                }
+                let bottom = (o as i64 - db).max(0) as usize;
+                let top = (top as usize).min(n - 1);
+                if bottom <= top && prefix[top + 1] > prefix[bottom] {
+                    *slot = true;
                 }
             }
         }
@@ -673,5 +708,54 @@ placement:
         let facts = Facts::new(&loaded.rules);
         assert_eq!(facts.totals[0], Some(vec![0, 2, 4]));
         assert_eq!(facts.band_reachable[0], vec![true, true, true]);
+    }
+
+    /// Loads a one-instrument rule set whose items are `items` (question
+    /// definitions) and returns its achievable totals.
+    fn totals_of(questions: &str, items: &str, top: i64) -> Option<Vec<i64>> {
+        let text = format!(
+            "name: t\nversion: \"1\"\nmax_rating: 1\nlevels:\n  - {{id: high, name: High}}\n  - {{id: low, name: Low}}\nsections:\n  - id: s\n    title: S\n    questions:\n{questions}instruments:\n  - {{id: inst, items: [{items}], bands: [{{id: all, min: 0, max: {top}}}]}}\ndimensions:\n  - id: d\n    name: D\n    rules:\n      - {{rating: 1, when: inst.total > 0, why: W.}}\nplacement:\n  minimums:\n    d: [low, high]\n"
+        );
+        let loaded = load_sources(Sources {
+            files: vec![SourceFile {
+                path: "t.yaml".into(),
+                rel_path: "t.yaml".into(),
+                text,
+            }],
+        })
+        .expect("test rules load");
+        achievable_totals(&loaded.rules, 0)
+    }
+
+    #[test]
+    fn a_wide_item_reaches_every_total_between_its_ends() {
+        // An item answered 0 to 10,000 with one answered 0 or 1: every total
+        // from 0 to 10,001, not only the sums of the two ends.
+        let got = totals_of(
+            "      - {id: wide, text: W, type: integer, min: 0, max: 10000}\n      - {id: flag, text: F, type: integer, min: 0, max: 1}\n",
+            "wide, flag",
+            10001,
+        );
+        assert_eq!(got, Some((0..=10_001).collect()));
+    }
+
+    #[test]
+    fn gaps_between_allowed_values_stay_gaps() {
+        let got = totals_of(
+            "      - {id: a, text: A, type: integer, min: 0, max: 4, allowed: [0, 4]}\n      - {id: b, text: B, type: integer, min: 0, max: 4, allowed: [0, 2, 4]}\n",
+            "a, b",
+            8,
+        );
+        assert_eq!(got, Some(vec![0, 2, 4, 6, 8]));
+    }
+
+    #[test]
+    fn twenty_four_items_of_0_to_4096_are_listed_quickly() {
+        let questions: String = (0..24)
+            .map(|i| format!("      - {{id: q{i}, text: Q, type: integer, min: 0, max: 4096}}\n"))
+            .collect();
+        let items: Vec<String> = (0..24).map(|i| format!("q{i}")).collect();
+        let got = totals_of(&questions, &items.join(", "), 24 * 4096).expect("listed");
+        assert_eq!(got.len(), 24 * 4096 + 1);
     }
 }
