@@ -871,3 +871,90 @@ fn an_exclusive_option_ticked_with_another_is_a_contradiction() {
     let (_, json) = check(d, "json");
     assert!(!json.contains("unsatisfiable-condition"), "{json}");
 }
+
+/// The analyses' cost stays bounded (issue 13): ten instruments over 24
+/// questions answered 0 to 4096 have their totals listed; 200 escalations
+/// that read every dimension's rating and answers exceed the work budget
+/// and are reported as not proved, never as proved. Timings are in
+/// docs/performance.md (a benchmark, not a timed test).
+#[test]
+fn wide_instruments_are_listed_and_costly_escalations_are_not_proved() {
+    let (code, json) = check(&root().join("tests/fixtures/cost"), "json");
+    assert_eq!(code, 0, "{json}");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let band = v["analyses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "band reachability")
+        .unwrap();
+    assert_eq!(band["status"], "proved");
+    assert_eq!(
+        band["detail"],
+        "achievable totals listed for 10 of 10 instruments"
+    );
+
+    let dir = copy_rules();
+    let d = dir.path();
+    let dims = [
+        "withdrawal",
+        "biomedical",
+        "emotional",
+        "readiness",
+        "relapse",
+        "environment",
+    ];
+    let mut extra = String::new();
+    for k in 0..200 {
+        let parts: Vec<String> = (0..30)
+            .map(|j| {
+                format!(
+                    "({}.rating >= {} and phq9_1 > {})",
+                    dims[(k + j) % 6],
+                    1 + (k * 7 + j) % 4,
+                    (k + j) % 3
+                )
+            })
+            .collect();
+        extra.push_str(&format!(
+            "    - id: extra_{k}\n      when: {}\n      level: php\n      why: Extra {k}.\n",
+            parts.join(" or ")
+        ));
+    }
+    plant(
+        d,
+        "00-ruleset.yaml",
+        "\n  supports:\n",
+        &format!("\n{extra}\n  supports:\n"),
+    );
+    let (code, json) = check(d, "json");
+    assert_eq!(code, 0, "warnings alone exit 0: {json}");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    for name in [
+        "monotonicity",
+        "level reachability",
+        "escalation reachability",
+    ] {
+        let a = v["analyses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap();
+        assert_eq!(a["status"], "not proved", "{name}: {a}");
+        assert!(
+            a["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("work budget exceeded ("),
+            "{a}"
+        );
+    }
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["analysis-budget"]);
+}

@@ -25,6 +25,15 @@ use serde_json::{json, Map, Value};
 /// Largest rating space enumerated.
 pub const MAX_VECTORS: u64 = 1_000_000;
 
+/// Work budget of the rating-space analyses for escalations that read
+/// answers: each such escalation is solved once per combination of the
+/// ratings it reads, at a cost of about the number of atoms in its
+/// condition. When the sum (combinations times atoms, over those
+/// escalations) is larger, monotonicity, level reachability and escalation
+/// reachability are reported as not proved (`analysis-budget`), never as
+/// proved. About a second of work on one core.
+pub const SPACE_WORK: u64 = 5_000_000;
+
 /// Runs every analysis.
 pub fn analyze(rs: &RuleSet) -> CheckReport {
     let facts = Facts::new(rs);
@@ -397,6 +406,7 @@ impl Analyzer<'_> {
             return;
         };
         let mut space = Space::new(rs, n as usize, base as usize, solver);
+        let work = space.work();
         let t = space.totality();
         let total = t.is_empty();
         for (d, r) in t.into_iter().take(1) {
@@ -423,6 +433,39 @@ impl Analyzer<'_> {
             detail: format!("{n} rating vectors"),
         });
         if !total {
+            return;
+        }
+        if work > SPACE_WORK {
+            let span = rs
+                .escalations
+                .first()
+                .map(|e| e.span)
+                .unwrap_or(Span::UNKNOWN);
+            self.push(
+                Diagnostic::warning(
+                    "analysis-budget",
+                    span,
+                    format!(
+                        "the escalations that read answers need about {work} solver steps over the rating space, more than the budget of {SPACE_WORK}: monotonicity, level reachability and escalation reachability are not proved"
+                    ),
+                )
+                .with_help("escalations that read fewer dimensions' ratings, or shorter conditions, fit the budget; scoring is not affected"),
+                None,
+            );
+            for name in [
+                "monotonicity",
+                "level reachability",
+                "escalation reachability",
+            ] {
+                self.analyses.push(Analysis {
+                    name,
+                    status: Status::NotProved,
+                    detail: format!(
+                        "work budget exceeded ({work} solver steps, budget {SPACE_WORK})"
+                    ),
+                });
+            }
+            self.unreachable_escalations(&never);
             return;
         }
         let violations = space.monotonicity();
@@ -772,6 +815,24 @@ impl<'a> Space<'a> {
             reads,
             memo,
         }
+    }
+
+    /// Estimated solver steps for the escalations that read answers: per
+    /// escalation, the combinations of the ratings it reads times the atoms
+    /// of its condition.
+    fn work(&self) -> u64 {
+        self.rs
+            .escalations
+            .iter()
+            .zip(&self.reads)
+            .zip(&self.memo)
+            .filter(|((_, (_, only)), _)| !*only)
+            .map(|((e, _), memo)| {
+                let mut atoms = 0u64;
+                e.when.visit_operands(&mut |_| atoms += 1);
+                memo.len() as u64 * atoms.max(1)
+            })
+            .fold(0u64, u64::saturating_add)
     }
 
     fn decode(&self, mut i: usize, r: &mut [u8]) {

@@ -46,6 +46,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("never-asked", "A question whose skip condition never holds."),
     ("unused-question", "A question no condition reads."),
     ("space-too-large", "The rating space is too large to check exhaustively."),
+    ("analysis-budget", "The rating-space analyses would exceed their work budget."),
     ("test-syntax", "A test file that is not valid YAML or not a list of tests."),
     ("test-unknown-field", "A key a test case or expectation does not have."),
     ("test-unknown-reference", "A test names a question, level, dimension, instrument, band, flag or support that does not exist."),
