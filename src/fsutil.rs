@@ -133,7 +133,9 @@ pub fn read_bounded(p: &Path, max: usize) -> std::io::Result<Vec<u8>> {
     }
     let f = std::fs::File::open(p)?;
     let mut bytes = Vec::new();
-    f.take(max as u64 + 1).read_to_end(&mut bytes)?;
+    // Saturating: a limit of u64::MAX must not wrap to a read of nothing.
+    let cap = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    f.take(cap).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 

@@ -4,7 +4,6 @@ use super::inputs::{score_input, Input};
 use super::{CmdResult, Globals};
 use crate::render::{self, Record};
 use clap::Args;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -21,7 +20,7 @@ pub fn run(g: &Globals, args: ExplainArgs) -> CmdResult {
     match rec {
         Record::Scored(s) => {
             let text = render::explain::explain(rs, &s);
-            std::io::stdout().lock().write_all(text.as_bytes())?;
+            super::write_stdout_bytes(text.as_bytes())?;
             Ok(0)
         }
         Record::Failed(f) => {

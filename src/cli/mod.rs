@@ -18,9 +18,11 @@ use std::path::PathBuf;
 /// Level-of-care placement: interactive intake, explainable scoring against
 /// YAML rule files, and rule-set checks for CI.
 ///
-/// Exit codes: 0 success; 1 findings (an intake could not be scored, a rule
-/// check found errors, a rule test failed); 2 could not run (bad arguments,
-/// unreadable or invalid rule set, I/O error before any work).
+/// Exit codes: 0 success (also when the reader of standard output goes
+/// away, as with `| head`); 1 findings (an intake could not be scored, a
+/// rule check found errors, a rule test failed); 2 could not run (bad
+/// arguments, unreadable or invalid rule set, I/O error, standard output
+/// closed or full).
 #[derive(Debug, Parser)]
 #[command(name = "placement", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
@@ -33,16 +35,51 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Largest rule file accepted, in bytes.
-    #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::RULES.max_bytes)]
+    /// Largest rule file accepted, in bytes (1 to 1073741824).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::RULES.max_bytes,
+          value_parser = byte_limit())]
     pub max_rules_bytes: usize,
 
-    /// Largest intake file (or line of JSON Lines on stdin) accepted, in bytes.
-    #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::INTAKE.max_bytes)]
+    /// Largest intake file (or line of JSON Lines on stdin) accepted, in
+    /// bytes (1 to 1073741824).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::INTAKE.max_bytes,
+          value_parser = byte_limit())]
     pub max_intake_bytes: usize,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The largest value `--max-intake-bytes` and `--max-rules-bytes` take:
+/// 1 GiB. A file is read whole (to one byte past the limit), so a larger
+/// limit would only let one file take more memory than a run should.
+pub const MAX_BYTE_LIMIT: usize = 1 << 30;
+
+fn byte_limit() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_BYTE_LIMIT as u64)
+}
+
+/// The most worker threads `--threads` accepts, per available core.
+pub const THREADS_PER_CORE: usize = 4;
+
+/// The cores this process may use (1 when that cannot be told).
+pub fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// `--threads N`: from 1 to [`THREADS_PER_CORE`] times the available cores.
+pub fn parse_threads(s: &str) -> Result<usize, String> {
+    let cores = available_cores();
+    let max = cores.saturating_mul(THREADS_PER_CORE);
+    let range = || {
+        format!(
+            "must be a whole number from 1 to {max} ({THREADS_PER_CORE} per core; {cores} core(s) available)"
+        )
+    };
+    match s.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(range()),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,12 +125,64 @@ impl Failure {
             message: message.into(),
         }
     }
+
+    /// The reader of standard output went away (`| head`): the run ends
+    /// quietly with exit 0, nothing printed.
+    pub fn broken_pipe() -> Self {
+        Failure {
+            code: 0,
+            message: String::new(),
+        }
+    }
+
+    /// Whether this ends the run without a message (a broken pipe).
+    pub fn is_quiet(&self) -> bool {
+        self.message.is_empty()
+    }
 }
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
-        Failure::usage(format!("I/O error: {e}"))
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure::broken_pipe();
+        }
+        match e.get_ref().and_then(|i| i.downcast_ref::<StdoutError>()) {
+            Some(s) => Failure::usage(format!("cannot write to standard output: {}", s.0)),
+            None => Failure::usage(format!("I/O error: {e}")),
+        }
     }
+}
+
+/// An error writing to standard output, kept inside an [`std::io::Error`]
+/// of the same kind so that [`Failure`] can say where the write failed.
+#[derive(Debug)]
+pub struct StdoutError(pub std::io::Error);
+
+impl std::fmt::Display for StdoutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for StdoutError {}
+
+/// Marks an error as one of writing to standard output (a broken pipe is
+/// left as it is: it ends the run quietly).
+pub fn stdout_error(e: std::io::Error) -> std::io::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return e;
+    }
+    std::io::Error::new(e.kind(), StdoutError(e))
+}
+
+/// Writes `bytes` to standard output and flushes; a broken pipe becomes
+/// [`Failure::broken_pipe`], any other error names standard output.
+pub fn write_stdout_bytes(bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|_| out.flush())
+        .map_err(|e| Failure::from(stdout_error(e)))
 }
 
 pub type CmdResult = Result<u8, Failure>;
@@ -166,19 +255,40 @@ pub fn run(cli: Cli) -> u8 {
         Command::Sample(args) => sample::run(&g, args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
+            // Generated into memory first: clap_complete panics when its
+            // writer fails (a closed pipe, a full disk).
             let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "placement", &mut std::io::stdout());
-            Ok(0)
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "placement", &mut text);
+            write_stdout_bytes(&text).map(|()| 0)
         }
     };
     match result {
         Ok(code) => code,
+        Err(f) if f.is_quiet() => f.code,
         Err(f) => {
             eprintln_safe(&format!("error: {}", f.message));
             f.code
         }
     }
 }
+
+impl Cli {
+    /// Whether this command line writes its results to standard output
+    /// (not to `score --output FILE` or `sample --out DIR`).
+    pub fn needs_stdout(&self) -> bool {
+        match &self.command {
+            Command::Score(a) => a.output.is_none(),
+            Command::Sample(a) => a.out.is_none(),
+            _ => true,
+        }
+    }
+}
+
+/// The message when standard output is closed (`>&-`) and the command has
+/// results to write there.
+pub const STDOUT_CLOSED: &str =
+    "error: standard output is closed, so the results have nowhere to go; redirect it (`> FILE`, `> /dev/null`) instead of closing it";
 
 /// Writes to stderr, ignoring a closed pipe.
 #[allow(clippy::print_stderr)]

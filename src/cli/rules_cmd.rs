@@ -12,7 +12,6 @@ use crate::rules::model::{FlagSeverity, QuestionKind};
 use crate::rules::{load_default, load_path, LoadError, Loaded, RuleSet};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::Path;
 
 pub use check::{CheckArgs, CheckFormat};
@@ -75,12 +74,7 @@ fn in_github_actions() -> bool {
 }
 
 fn write_stdout(text: &str) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(e.into()),
-    }
+    crate::cli::write_stdout_bytes(text.as_bytes())
 }
 
 fn show(g: &Globals, a: ShowArgs) -> CmdResult {

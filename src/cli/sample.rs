@@ -1,6 +1,6 @@
 //! `placement sample`: synthetic, fictional intakes.
 
-use super::{CmdResult, Failure, Globals};
+use super::{stdout_error, CmdResult, Failure, Globals};
 use crate::fsutil::atomic_write;
 use crate::intake;
 use clap::{Args, ValueEnum};
@@ -73,12 +73,12 @@ pub fn run(g: &Globals, args: SampleArgs) -> CmdResult {
             None => {
                 if args.format == SampleFormat::Yaml && n > 1 {
                     // One document per intake on standard output.
-                    out.write_all(b"---\n")?;
+                    out.write_all(b"---\n").map_err(stdout_error)?;
                 }
-                out.write_all(text.as_bytes())?;
+                out.write_all(text.as_bytes()).map_err(stdout_error)?;
             }
         }
     }
-    out.flush()?;
+    out.flush().map_err(stdout_error)?;
     Ok(0)
 }

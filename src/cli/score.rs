@@ -53,8 +53,8 @@ pub struct ScoreArgs {
     #[arg(long)]
     pub no_summary: bool,
 
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, from 1 to 4 per core (default: one per core).
+    #[arg(long, value_name = "N", value_parser = super::parse_threads)]
     pub threads: Option<usize>,
 }
 
@@ -152,10 +152,8 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     };
     let show_summary = !args.no_summary && (args.summary || std::io::stderr().is_terminal());
 
-    let workers = match args.threads {
-        Some(n) if n > 0 => n,
-        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    // `--threads` is range-checked by clap (1 to 4 per core).
+    let workers = args.threads.unwrap_or_else(super::available_cores);
 
     let mut sink = match &args.output {
         Some(p) => Sink::File(AtomicFile::create(p, 0o600).map_err(|e| {
@@ -336,14 +334,14 @@ enum Sink<'a> {
 impl Sink<'_> {
     fn write_all(&mut self, b: &[u8]) -> std::io::Result<()> {
         match self {
-            Sink::Stdout(w) => w.write_all(b),
+            Sink::Stdout(w) => w.write_all(b).map_err(super::stdout_error),
             Sink::File(f) => f.write_all(b),
         }
     }
 
     fn finish(self) -> std::io::Result<()> {
         match self {
-            Sink::Stdout(mut w) => w.flush(),
+            Sink::Stdout(mut w) => w.flush().map_err(super::stdout_error),
             Sink::File(f) => f.commit(),
         }
     }

@@ -68,8 +68,13 @@ impl<'a> Terminal<'a> {
         }
     }
 
-    /// Puts the cursor back (a prompt cut short leaves it hidden).
+    /// Puts the cursor back (a prompt cut short leaves it hidden). Only at
+    /// a terminal: standard error redirected to a file or a log gets no
+    /// escape sequence.
     pub fn restore(&self) {
+        if !self.interactive || !std::io::stderr().is_terminal() {
+            return;
+        }
         let mut err = std::io::stderr();
         let _ = crossterm::execute!(err, crossterm::cursor::Show);
         let _ = err.flush();

@@ -68,9 +68,26 @@ fn load(which: &str, p: &Path, max: usize) -> Result<Loaded, Failure> {
 }
 
 pub fn run(g: &Globals, a: DiffArgs) -> CmdResult {
+    // A path named on the command line that is not there is a mistake in
+    // the command, not a finding about an intake: with --exit-code it
+    // would otherwise pass as "no change".
+    for p in a.intakes.iter().filter(|p| p.as_os_str() != "-") {
+        if let Err(e) = std::fs::metadata(p) {
+            return Err(Failure::usage(format!(
+                "--intakes {}: {}",
+                p.display(),
+                crate::rules::load::io_reason(&e)
+            )));
+        }
+    }
     let old = load("OLD", &a.old, g.max_rules_bytes)?;
     let new = load("NEW", &a.new, g.max_rules_bytes)?;
     let inputs = expand(&a.intakes, &g.intake_limits);
+    if inputs.is_empty() {
+        return Err(Failure::usage(
+            "no intake files found in the --intakes paths (looked for *.yaml, *.yml, *.json); nothing was compared",
+        ));
+    }
     let pairs = inputs
         .iter()
         .map(|i| {

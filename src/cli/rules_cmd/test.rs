@@ -39,8 +39,8 @@ pub struct TestArgs {
     pub format: Option<TestFormat>,
 
     /// Fail (exit 1) when coverage of rating rules, escalations and bands
-    /// is below this percentage.
-    #[arg(long, value_name = "PCT")]
+    /// is below this percentage (0 to 100).
+    #[arg(long, value_name = "PCT", value_parser = parse_percent)]
     pub min_coverage: Option<f64>,
 }
 
@@ -70,13 +70,7 @@ fn yaml_files(p: &Path) -> Result<Vec<PathBuf>, Failure> {
 }
 
 pub fn run(g: &Globals, a: TestArgs) -> CmdResult {
-    if let Some(m) = a.min_coverage {
-        if !(0.0..=100.0).contains(&m) {
-            return Err(Failure::usage(
-                "--min-coverage must be a percentage from 0 to 100",
-            ));
-        }
-    }
+    // --min-coverage is range-checked by clap (parse_percent).
     let filter = match &a.run {
         Some(r) => Some(
             regex::Regex::new(r)
@@ -135,6 +129,13 @@ pub fn run(g: &Globals, a: TestArgs) -> CmdResult {
     let outcome = testing::run(rs, &suite, |name| {
         filter.as_ref().is_none_or(|r| r.is_match(name))
     });
+    if filter.is_some() && outcome.results.is_empty() && suite.diags.is_empty() {
+        // Nothing was checked: a typo in the pattern must not pass CI.
+        return Err(Failure::usage(format!(
+            "no test name matches --run; nothing was run ({} test(s) in the test files)",
+            suite.cases.len()
+        )));
+    }
     let format = a.format.unwrap_or(if in_github_actions() {
         TestFormat::Github
     } else {
@@ -157,4 +158,12 @@ pub fn run(g: &Globals, a: TestArgs) -> CmdResult {
     Ok(u8::from(
         outcome.failed() > 0 || !suite.diags.is_empty() || below,
     ))
+}
+
+/// `--min-coverage PCT`: a number from 0 to 100 (not NaN).
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err("must be a percentage from 0 to 100".into()),
+    }
 }
