@@ -102,42 +102,57 @@ impl Sources {
             .map(|l| l.strip_suffix('\r').unwrap_or(l))
     }
 
-    /// `file:line:col` for a span.
+    /// `file:line:col` for a span, the file's name escaped for a
+    /// terminal ([`crate::render::visible`]).
     pub fn location(&self, span: &Span) -> String {
+        let path = crate::render::visible(self.path(span));
         if span.is_known() {
-            format!("{}:{}:{}", self.path(span), span.line, span.col)
+            format!("{path}:{}:{}", span.line, span.col)
         } else {
-            self.path(span).to_string()
+            path.into_owned()
         }
     }
 
     /// Renders one diagnostic in the style of rustc: header, location,
-    /// the source line and a caret under the offending text.
+    /// the source line and a caret under the offending text. Text from
+    /// the files (names, the line, messages that quote it) is escaped for
+    /// a terminal ([`crate::render::visible`]), the caret placed under the
+    /// escaped text.
     pub fn render(&self, d: &Diagnostic) -> String {
+        use crate::render::visible;
         let mut out = String::new();
-        let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message);
+        let _ = writeln!(
+            out,
+            "{}[{}]: {}",
+            d.severity.as_str(),
+            d.code,
+            visible(&d.message)
+        );
         let _ = writeln!(out, "  --> {}", self.location(&d.span));
         if let Some(line) = self.line_text(&d.span) {
             let num = d.span.line.to_string();
             let pad = " ".repeat(num.len());
-            let shown: String = line.chars().take(200).collect();
-            let col = (d.span.col as usize).saturating_sub(1);
+            let raw: String = line.chars().take(200).collect();
+            let shown = visible(&raw);
+            let raw_col = (d.span.col as usize).saturating_sub(1);
+            let start = line
+                .char_indices()
+                .nth(raw_col)
+                .map(|(i, _)| i)
+                .unwrap_or(line.len());
+            // Columns of the escaped line.
+            let col = visible(&line[..start]).chars().count();
             let width = if d.span.len == 0 {
                 1
             } else {
                 // Underline the span's characters on this line only.
-                let start = line
-                    .char_indices()
-                    .nth(col)
-                    .map(|(i, _)| i)
-                    .unwrap_or(line.len());
                 let rest = &line[start..];
                 let bytes = (d.span.len as usize).min(rest.len());
                 let end = (0..=bytes)
                     .rev()
                     .find(|&b| rest.is_char_boundary(b))
                     .unwrap_or(0);
-                rest[..end].chars().count().max(1)
+                visible(&rest[..end]).chars().count().max(1)
             };
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{num} | {shown}");
@@ -149,7 +164,7 @@ impl Sources {
             );
         }
         if let Some(help) = &d.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  = help: {}", visible(help));
         }
         out
     }

@@ -138,17 +138,36 @@ const TOP_KEYS: &[&str] = &[
 /// Reads an intake from text (YAML or JSON).
 pub fn parse(text: &str, rs: &RuleSet, limits: &Limits) -> Result<Intake, IntakeError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let node = yaml::parse(text, 0, limits).map_err(|mut d| {
-        d.code = if d.code == "yaml-limit" {
-            "intake-limit"
-        } else {
-            "intake-syntax"
+    // One spelling of numbers, in YAML and JSON files alike: every number
+    // is written as JSON writes it, a whole number as plain decimal digits
+    // with an optional leading minus. YAML also reads `0x10` as 16, `0b11`
+    // as 3, `1_000`, `+34`, and `034` as a decimal number; an intake that
+    // says such a thing is refused, never guessed.
+    let (node, odd) = yaml::parse_spelled(text, 0, limits).map_err(|mut d| {
+        d.code = match d.code {
+            "yaml-limit" => "intake-limit",
+            "duplicate-key" => "duplicate-key",
+            _ => "intake-syntax",
         };
         d.message = without_quoted(&d.message);
         IntakeError::single(d)
     })?;
+    if !odd.is_empty() {
+        // A number used through aliases is reported once, where it is written.
+        let mut odd = odd;
+        odd.sort_by_key(|s| (s.offset, s.line, s.col));
+        odd.dedup();
+        return Err(IntakeError::from(
+            odd.into_iter()
+                .map(|span| Diagnostic::error("intake-syntax", span, NUMBER_SPELLING))
+                .collect(),
+        ));
+    }
     from_node_limited(&node, rs, limits)
 }
+
+/// The message for a number that is not written in plain decimal.
+pub const NUMBER_SPELLING: &str = "only plain decimal numbers are accepted: a whole number is digits with an optional leading minus (34, -2), with no +, no leading zero, no _ and no 0x, 0o or 0b prefix; a decimal number is written as in JSON (2.5, 1e3)";
 
 struct Reader<'a> {
     rs: &'a RuleSet,

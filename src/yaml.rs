@@ -6,7 +6,7 @@
 //! reported with its line and column instead of stopping at the first one.
 
 use crate::diag::{Diagnostic, Span};
-use crate::yaml_tree::{location_span, options, parse_tree};
+use crate::yaml_tree::{location_span, options, parse_tree, parse_tree_spelled};
 pub use crate::yaml_tree::{Kind, Node};
 
 /// Size limits for one file.
@@ -52,6 +52,17 @@ impl Limits {
 /// Parses one YAML document. `file` is the index of the file in its
 /// [`crate::diag::Sources`]. An empty document is `Kind::Null`.
 pub fn parse(text: &str, file: u32, limits: &Limits) -> Result<Node, Diagnostic> {
+    parse_spelled(text, file, limits).map(|(node, _)| node)
+}
+
+/// [`parse`], and the places of the numbers not written as JSON writes
+/// them, a whole number as plain decimal
+/// ([`crate::yaml_tree::json_spelling`]; intakes refuse them).
+pub fn parse_spelled(
+    text: &str,
+    file: u32,
+    limits: &Limits,
+) -> Result<(Node, Vec<Span>), Diagnostic> {
     if text.len() > limits.max_bytes {
         return Err(Diagnostic::error(
             "yaml-limit",
@@ -67,11 +78,53 @@ pub fn parse(text: &str, file: u32, limits: &Limits) -> Result<Node, Diagnostic>
         ));
     }
     // Most files are plain YAML that the fast reader gives the same tree for.
+    // (It reads whole numbers in plain decimal only.)
     if let Some(node) = crate::yaml_fast::tree(text, file, limits.max_depth, limits.max_nodes) {
-        return Ok(node);
+        return Ok((node, Vec::new()));
     }
     let options = options(limits.max_depth, limits.max_nodes, limits.max_aliases);
-    parse_tree(text, file, options).map_err(|e| syntax_error(&e, file, text, limits))
+    let (node, odd) = parse_tree_spelled(text, file, options)
+        .map_err(|e| syntax_error(&e, file, text, limits))?;
+    if text.contains("<<") {
+        if let Some(d) = two_merge_keys(text, file, limits) {
+            return Err(d);
+        }
+    }
+    Ok((node, odd))
+}
+
+/// The second of two merge keys (`<<`) in one mapping, if any. The parser
+/// merges the first and quietly drops the second; the file is read again
+/// with merge keys kept as keys to find such a pair. (Only files with
+/// `<<` in them, which the fast reader leaves to the parser.)
+fn two_merge_keys(text: &str, file: u32, limits: &Limits) -> Option<Diagnostic> {
+    let mut options = options(limits.max_depth, limits.max_nodes, limits.max_aliases);
+    options.merge_keys = serde_saphyr::MergeKeyPolicy::AsOrdinary;
+    let tree = parse_tree(text, file, options).ok()?;
+    second_merge_key(&tree).map(|(first, second)| {
+        Diagnostic::error(
+            "duplicate-key",
+            second,
+            "a second merge key (<<) in one mapping; merge several mappings with one key and a list: <<: [*first, *second]",
+        )
+        .with_help(format!("the first merge key is on line {}", first.line))
+    })
+}
+
+fn second_merge_key(n: &Node) -> Option<(Span, Span)> {
+    match &n.kind {
+        Kind::Map(pairs) => {
+            let mut merges = pairs.iter().filter(|(k, _)| k.as_str() == Some("<<"));
+            if let (Some(a), Some(b)) = (merges.next(), merges.next()) {
+                return Some((a.0.span, b.0.span));
+            }
+            pairs
+                .iter()
+                .find_map(|(k, v)| second_merge_key(k).or_else(|| second_merge_key(v)))
+        }
+        Kind::Seq(items) => items.iter().find_map(second_merge_key),
+        _ => None,
+    }
 }
 
 fn syntax_error(e: &serde_saphyr::Error, file: u32, text: &str, limits: &Limits) -> Diagnostic {

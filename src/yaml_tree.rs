@@ -106,8 +106,60 @@ pub fn parse_tree(
     file: u32,
     options: serde_saphyr::Options,
 ) -> Result<Node, serde_saphyr::Error> {
+    parse_tree_spelled(text, file, options).map(|(node, _)| node)
+}
+
+/// Parses one document into a tree, and gives the places of the numbers
+/// not written as JSON writes them ([`json_spelling`]): YAML also reads
+/// `0x10`, `0o20`, `0b11`, `1_000` and `+34` as whole numbers and `034`,
+/// `.5` as decimal numbers. Each number is judged by its text where it is
+/// written (for an alias or a merged mapping, where its value is defined).
+pub fn parse_tree_spelled(
+    text: &str,
+    file: u32,
+    options: serde_saphyr::Options,
+) -> Result<(Node, Vec<Span>), serde_saphyr::Error> {
     let raw: Spanned<Raw> = serde_saphyr::from_str_with_options(text, options)?;
-    Ok(convert(raw, file, text))
+    let mut odd = Vec::new();
+    let node = convert(raw, file, text, &mut odd);
+    Ok((node, odd))
+}
+
+/// Whether `s` is a number as JSON writes it, and, for a whole number
+/// (`whole`), plain decimal: `0` or digits without a leading zero, with
+/// an optional leading minus; otherwise that, then an optional fraction
+/// (`.` and digits) and exponent (`e` or `E`, an optional sign, digits).
+pub fn json_spelling(s: &str, whole: bool) -> bool {
+    let plain = |s: &str| {
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'))
+    };
+    if whole {
+        return plain(s);
+    }
+    let end = s.find(['.', 'e', 'E']).unwrap_or(s.len());
+    if !plain(&s[..end]) {
+        return false;
+    }
+    let mut rest = &s[end..];
+    if let Some(r) = rest.strip_prefix('.') {
+        let n = r.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &r[n..];
+    }
+    if let Some(r) = rest.strip_prefix(['e', 'E']) {
+        let r = r.strip_prefix(['+', '-']).unwrap_or(r);
+        let n = r.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &r[n..];
+    }
+    rest.is_empty()
 }
 
 pub fn location_span(l: &serde_saphyr::Location, file: u32, _text: &str) -> Span {
@@ -121,19 +173,34 @@ pub fn location_span(l: &serde_saphyr::Location, file: u32, _text: &str) -> Span
     }
 }
 
-fn convert(raw: Spanned<Raw>, file: u32, text: &str) -> Node {
+fn convert(raw: Spanned<Raw>, file: u32, text: &str, odd: &mut Vec<Span>) -> Node {
     let span = location_span(&raw.referenced, file, text);
+    if let Raw::Int(_) | Raw::Float(_) = raw.value {
+        let at = location_span(&raw.defined, file, text);
+        let start = at.offset as usize;
+        let written = text
+            .get(start..start.saturating_add(at.len as usize))
+            .unwrap_or("");
+        if !json_spelling(written, matches!(raw.value, Raw::Int(_))) {
+            odd.push(if at.is_known() { at } else { span });
+        }
+    }
     let kind = match raw.value {
         Raw::Null => Kind::Null,
         Raw::Bool(b) => Kind::Bool(b),
         Raw::Int(i) => Kind::Int(i),
         Raw::Float(f) => Kind::Float(f),
         Raw::Str(s) => Kind::Str(s),
-        Raw::Seq(items) => Kind::Seq(items.into_iter().map(|i| convert(i, file, text)).collect()),
+        Raw::Seq(items) => Kind::Seq(
+            items
+                .into_iter()
+                .map(|i| convert(i, file, text, odd))
+                .collect(),
+        ),
         Raw::Map(pairs) => Kind::Map(
             pairs
                 .into_iter()
-                .map(|(k, v)| (convert(k, file, text), convert(v, file, text)))
+                .map(|(k, v)| (convert(k, file, text, odd), convert(v, file, text, odd)))
                 .collect(),
         ),
     };

@@ -123,10 +123,25 @@ pub fn json(sources: &Sources, report: &CheckReport) -> Value {
     })
 }
 
+/// A workflow command's data: `%`, carriage returns and line breaks
+/// escaped as GitHub wants (so no line of the text can start a command of
+/// its own), any other control character shown visibly
+/// ([`crate::render::visible`]: no escape sequence reaches the log).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if crate::render::needs_escape(c) => {
+                let mut buf = [0u8; 4];
+                out.push_str(&crate::render::visible(c.encode_utf8(&mut buf)));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn escape_property(s: &str) -> String {

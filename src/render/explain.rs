@@ -2,7 +2,7 @@
 //! answer and rule by rule, and what would have to differ for a less
 //! intensive level.
 
-use super::Scored;
+use super::{visible, Scored};
 use crate::cond::Tri;
 use crate::intake::Slot;
 use crate::rules::model::QuestionKind;
@@ -48,18 +48,30 @@ fn tri_word(t: Tri) -> &'static str {
 }
 
 pub fn explain(rs: &RuleSet, s: &Scored) -> String {
+    let out = trace(rs, s);
+    // Every input's text is escaped where it is put in; this is a last
+    // guard that no control character reaches a terminal or a log.
+    match super::visible_lines(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(o) => o,
+    }
+}
+
+fn trace(rs: &RuleSet, s: &Scored) -> String {
     let a = &s.assessment;
     let mut out = String::new();
-    let _ = writeln!(out, "Explanation for {}", s.source);
+    let _ = writeln!(out, "Explanation for {}", visible(&s.source));
     if let Some(id) = &s.intake.id {
-        let _ = writeln!(out, "Intake id: {id}");
+        let _ = writeln!(out, "Intake id: {}", visible(id));
     }
     let _ = writeln!(
         out,
         "Rule set: {} {} (sha256 {})\n",
-        rs.name, rs.version, rs.sha256
+        visible(&rs.name),
+        visible(&rs.version),
+        rs.sha256
     );
-    let not_established = super::eligibility_not_established(rs, a, str::to_string);
+    let not_established = super::eligibility_not_established(rs, a, |m| visible(m).into_owned());
     for why in &not_established {
         let _ = writeln!(out, "Eligibility not established: {why}");
     }
@@ -69,7 +81,7 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
 
     let _ = writeln!(out, "== Answers ==");
     for sec in &rs.sections {
-        let _ = writeln!(out, "[{}]", sec.title);
+        let _ = writeln!(out, "[{}]", visible(&sec.title));
         for q in sec.questions.clone() {
             let st = a.questions[q];
             let status = match st.applicable {
@@ -84,7 +96,7 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
                 out,
                 "  {:<24} {}{}",
                 rs.questions[q].id,
-                answer_text(rs, s, q),
+                visible(&answer_text(rs, s, q)),
                 status
             );
         }
@@ -118,7 +130,7 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
         let _ = writeln!(
             out,
             "{} ({}): rating {}{} -> minimum level {}",
-            d.name,
+            visible(&d.name),
             d.id,
             dr.rating,
             if dr.max_rating > dr.rating {
@@ -136,11 +148,11 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
                 "  {mark} [{}] rating {} when {}: {}",
                 rule.id,
                 rule.rating,
-                rule.when_text,
+                visible(&rule.when_text),
                 tri_word(*t)
             );
             if *t != Tri::False {
-                let _ = writeln!(out, "       because: {}", rule.why);
+                let _ = writeln!(out, "       because: {}", visible(&rule.why));
             }
         }
         if deciding.is_empty() {
@@ -149,7 +161,8 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
             let _ = writeln!(
                 out,
                 "  rating set by {}: {}",
-                d.rules[deciding[0]].id, d.rules[deciding[0]].why
+                d.rules[deciding[0]].id,
+                visible(&d.rules[deciding[0]].why)
             );
         }
     }
@@ -164,7 +177,7 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
             "  [{}] -> {} when {}: {}",
             e.id,
             e.level_id(rs),
-            e.when_text,
+            visible(&e.when_text),
             tri_word(*t)
         );
     }
@@ -182,35 +195,43 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
         } else {
             Tri::False
         };
-        let _ = writeln!(out, "  [{}] when {}: {}", e.id, e.when_text, tri_word(t));
+        let _ = writeln!(
+            out,
+            "  [{}] when {}: {}",
+            e.id,
+            visible(&e.when_text),
+            tri_word(t)
+        );
         if t != Tri::False {
-            let _ = writeln!(out, "       message: {}", e.message.trim());
+            let _ = writeln!(out, "       message: {}", visible(e.message.trim()));
         }
     }
 
     let level = &rs.levels[a.level];
     let _ = writeln!(out, "\n== Recommendation ==");
-    let _ = writeln!(out, "Level: {} ({}), the most intensive of the dimensions' minimums and the escalations that hold.", level.name, level.id);
+    let _ = writeln!(out, "Level: {} ({}), the most intensive of the dimensions' minimums and the escalations that hold.", visible(&level.name), level.id);
     if a.max_level != a.level {
         let could: Vec<&str> = super::question_ids(rs, &a.could_raise);
         let _ = writeln!(
             out,
             "With the missing answers it could be {} ({}); could raise it: {}.",
-            rs.levels[a.max_level].name,
+            visible(&rs.levels[a.max_level].name),
             rs.levels[a.max_level].id,
             could.join(", ")
         );
     }
     for &i in &a.supports {
         let sp = &rs.supports[i];
-        let _ = writeln!(out, "Support {}: {}", sp.id, sp.why);
+        let _ = writeln!(out, "Support {}: {}", sp.id, visible(&sp.why));
     }
     for &i in &a.possible_supports {
         let sp = &rs.supports[i];
         let _ = writeln!(
             out,
             "Possible support {} (undecided until the missing answers are known; when {}): {}",
-            sp.id, sp.when_text, sp.why
+            sp.id,
+            visible(&sp.when_text),
+            visible(&sp.why)
         );
     }
     for &i in &a.flags {
@@ -220,10 +241,10 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
             "{} flag {}: {}",
             f.severity.as_str().to_uppercase(),
             f.id,
-            f.message
+            visible(&f.message)
         );
         if let Some(action) = &f.action {
-            let _ = writeln!(out, "  action: {action}");
+            let _ = writeln!(out, "  action: {}", visible(action));
         }
     }
     for &i in &a.possible_flags {
@@ -233,26 +254,31 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
             "Possible {} flag {} (cannot be ruled out until the missing answers are known; when {}): {}",
             f.severity.as_str(),
             f.id,
-            f.when_text,
-            f.message
+            visible(&f.when_text),
+            visible(&f.message)
         );
         if let Some(action) = &f.action {
-            let _ = writeln!(out, "  action: {action}");
+            let _ = writeln!(out, "  action: {}", visible(action));
         }
     }
     for w in &a.warnings {
-        let _ = writeln!(out, "warning: {w}");
+        let _ = writeln!(out, "warning: {}", visible(w));
     }
 
     let _ = writeln!(out, "\n== For a less intensive level ==");
     if a.level + 1 >= rs.levels.len() {
-        let _ = writeln!(out, "{} is already the least intensive level.", level.name);
+        let _ = writeln!(
+            out,
+            "{} is already the least intensive level.",
+            visible(&level.name)
+        );
     } else {
         let target = a.level + 1;
         let _ = writeln!(
             out,
             "For {} ({}) or less, all of this would have to be different:",
-            rs.levels[target].name, rs.levels[target].id
+            visible(&rs.levels[target].name),
+            rs.levels[target].id
         );
         for (d, dr) in rs.dimensions.iter().zip(&a.dimensions) {
             if dr.min_level >= target {
@@ -274,7 +300,9 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
                             let _ = writeln!(
                                 out,
                                 "    [{}] {} ({})",
-                                rule.id, rule.when_text, rule.why
+                                rule.id,
+                                visible(&rule.when_text),
+                                visible(&rule.why)
                             );
                         }
                     }
@@ -289,7 +317,9 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
                 let _ = writeln!(
                     out,
                     "- escalation {} would have to not hold: {} ({})",
-                    e.id, e.when_text, e.why
+                    e.id,
+                    visible(&e.when_text),
+                    visible(&e.why)
                 );
             }
         }

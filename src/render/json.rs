@@ -92,10 +92,46 @@ pub fn record(rs: &RuleSet, r: &Record) -> Value {
 
 /// Appends one record as compact JSON to `out`.
 pub fn write_record(rs: &RuleSet, cache: &Cache, r: &Record, out: &mut Vec<u8>) {
+    let start = out.len();
     match r {
         Record::Failed(f) => failure(f, out),
         Record::Scored(s) => scored(rs, cache, s, out),
     }
+    escape_invisible(out, start);
+}
+
+/// JSON escapes the C0 controls (ESC too) itself, but writes DEL, C1
+/// controls and bidirectional formatting characters as they are; in a
+/// terminal or a log they can act as escape sequences or reorder a line.
+/// Those (everything [`super::needs_escape`] names) become `\uXXXX`
+/// escapes in `out[start..]`: the same JSON value, nothing invisible. They
+/// can only be inside strings, as the rest of JSON is printable ASCII.
+fn escape_invisible(out: &mut Vec<u8>, start: usize) {
+    let tail = &out[start..];
+    // The lead bytes of every such character: DEL, U+0080..U+009F,
+    // U+061C, U+200B..U+206F, U+FEFF and U+FFF9..U+FFFB.
+    if memchr::memchr3(0x7f, 0xc2, 0xe2, tail).is_none()
+        && memchr::memchr2(0xd8, 0xef, tail).is_none()
+    {
+        return;
+    }
+    let Ok(text) = std::str::from_utf8(tail) else {
+        return;
+    };
+    if !text.chars().any(super::needs_escape) {
+        return;
+    }
+    let mut fixed = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if super::needs_escape(c) {
+            use std::fmt::Write as _;
+            let _ = write!(fixed, "\\u{:04x}", c as u32);
+        } else {
+            fixed.push(c);
+        }
+    }
+    out.truncate(start);
+    out.extend_from_slice(fixed.as_bytes());
 }
 
 fn string(out: &mut Vec<u8>, s: &str) {

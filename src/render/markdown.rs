@@ -6,6 +6,16 @@ use crate::rules::RuleSet;
 use std::fmt::Write as _;
 
 pub fn record(rs: &RuleSet, r: &Record) -> String {
+    let out = body(rs, r);
+    // Every input's text is escaped where it is put in (`md`); this is a
+    // last guard that no control character reaches a terminal or a log.
+    match super::visible_lines(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(o) => o,
+    }
+}
+
+fn body(rs: &RuleSet, r: &Record) -> String {
     let mut out = String::new();
     match r {
         Record::Failed(f) => {
@@ -145,18 +155,31 @@ fn flag_action(out: &mut String, f: &Flag) {
     out.push('\n');
 }
 
-/// Escapes Markdown table and emphasis characters.
+/// Escapes Markdown table and emphasis characters; a line break becomes a
+/// space, and any other control character (and what else
+/// [`super::visible`] escapes) is shown as an escape, its backslash
+/// escaped for Markdown (`\\e` shows as `\e`).
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
+        if c == '\n' {
+            out.push(' ');
+            continue;
+        }
+        if super::needs_escape(c) {
+            let mut buf = [0u8; 4];
+            for e in super::visible(c.encode_utf8(&mut buf)).chars() {
+                if e == '\\' {
+                    out.push('\\');
+                }
+                out.push(e);
+            }
+            continue;
+        }
         if matches!(c, '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '\\') {
             out.push('\\');
         }
-        if c == '\n' {
-            out.push(' ');
-        } else {
-            out.push(c);
-        }
+        out.push(c);
     }
     out
 }

@@ -1,6 +1,6 @@
 //! The recommendation table for a terminal.
 
-use super::{rating_bar, support_names, Failure, Scored};
+use super::{rating_bar, support_names, visible, Failure, Scored};
 use crate::render::Record;
 use crate::rules::model::FlagSeverity;
 use crate::rules::RuleSet;
@@ -30,11 +30,18 @@ pub fn failure(f: &Failure) -> String {
     let place = match (f.line, f.column) {
         // A line of standard input is its own line number: `stdin:12:5`.
         (Some(l), Some(c)) if f.source == format!("stdin:{l}") => format!("{}:{c}", f.source),
-        (Some(l), Some(c)) => format!("{}:{l}:{c}", f.source),
-        (Some(l), None) if f.source != format!("stdin:{l}") => format!("{}:{l}", f.source),
-        _ => f.source.clone(),
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", visible(&f.source)),
+        (Some(l), None) if f.source != format!("stdin:{l}") => {
+            format!("{}:{l}", visible(&f.source))
+        }
+        _ => visible(&f.source).into_owned(),
     };
-    format!("{place}: error[{}]: {}\n", f.code, f.message)
+    // One line, whatever the file's name or the message hold.
+    format!(
+        "{place}: error[{}]: {}\n",
+        visible(&f.code),
+        visible(&f.message)
+    )
 }
 
 pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
@@ -109,8 +116,8 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
     let a = &s.assessment;
     let mut out = String::new();
     let title = match &s.intake.id {
-        Some(id) => format!("{} (intake {id})", s.source),
-        None => s.source.clone(),
+        Some(id) => format!("{} (intake {})", visible(&s.source), visible(id)),
+        None => visible(&s.source).into_owned(),
     };
     let _ = writeln!(out, "{title}");
     // Critical flags first, and never only a colour.
@@ -122,9 +129,13 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
             FlagSeverity::Info => "   INFO",
         };
         let paint = (style.color && f.severity == FlagSeverity::Critical).then_some("\x1b[1;31m");
-        painted(&mut out, paint, &format!("{tag} [{}]: {}", f.id, f.message));
+        painted(
+            &mut out,
+            paint,
+            &format!("{tag} [{}]: {}", visible(&f.id), visible(&f.message)),
+        );
         if let Some(action) = &f.action {
-            painted(&mut out, paint, &format!("   action: {action}"));
+            painted(&mut out, paint, &format!("   action: {}", visible(action)));
         }
     }
     for &i in &a.possible_flags {
@@ -136,16 +147,17 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
                 paint,
                 &format!(
                     "?? POSSIBLE CRITICAL [{}]: {} (cannot be ruled out until the missing answers are known)",
-                    f.id, f.message
+                    visible(&f.id),
+                    visible(&f.message)
                 ),
             );
             if let Some(action) = &f.action {
-                painted(&mut out, paint, &format!("   action: {action}"));
+                painted(&mut out, paint, &format!("   action: {}", visible(action)));
             }
         }
     }
     // Before the level: the person may not be eligible for this rule set.
-    for why in super::eligibility_not_established(rs, a, str::to_string) {
+    for why in super::eligibility_not_established(rs, a, |m| visible(m).into_owned()) {
         painted(
             &mut out,
             style.color.then_some("\x1b[1;33m"),
@@ -164,7 +176,7 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
         let reason = dr
             .deciding_rules(d)
             .first()
-            .map(|&i| d.rules[i].why.clone())
+            .map(|&i| visible(&d.rules[i].why).into_owned())
             .unwrap_or_else(|| {
                 if dr.max_rating > dr.rating {
                     format!(
@@ -179,7 +191,7 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
         if dr.max_rating > dr.rating {
             let _ = write!(rating, " (up to {})", dr.max_rating);
         }
-        let level_cell = Cell::new(&rs.levels[dr.min_level].name);
+        let level_cell = Cell::new(visible(&rs.levels[dr.min_level].name));
         let level_cell = if style.color && dr.min_level == a.level && a.level + 1 < rs.levels.len()
         {
             level_cell.fg(Color::Yellow)
@@ -187,7 +199,7 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
             level_cell
         };
         t.add_row(vec![
-            Cell::new(&d.name),
+            Cell::new(visible(&d.name)),
             Cell::new(rating),
             level_cell,
             Cell::new(reason),
@@ -212,13 +224,20 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
     }
     let _ = writeln!(out, "{t}");
     let level = &rs.levels[a.level];
-    let _ = writeln!(out, "Recommended level: {} ({})", level.name, level.id);
+    let _ = writeln!(
+        out,
+        "Recommended level: {} ({})",
+        visible(&level.name),
+        visible(&level.id)
+    );
     for (e, r) in rs.escalations.iter().zip(&a.escalations) {
         if *r == crate::cond::Tri::True {
             let _ = writeln!(
                 out,
                 "  escalation {}: {} -> {}",
-                e.id, e.why, rs.levels[e.level].name
+                visible(&e.id),
+                visible(&e.why),
+                visible(&rs.levels[e.level].name)
             );
         }
     }
@@ -227,9 +246,9 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
         let _ = writeln!(
             out,
             "Incomplete: with the missing answers it could be as high as {} ({}). Could raise it: {}",
-            rs.levels[a.max_level].name,
-            rs.levels[a.max_level].id,
-            if could.is_empty() { "-".to_string() } else { could.join(", ") }
+            visible(&rs.levels[a.max_level].name),
+            visible(&rs.levels[a.max_level].id),
+            if could.is_empty() { "-".to_string() } else { visible(&could.join(", ")).into_owned() }
         );
     } else if !a.complete() {
         let _ = writeln!(
@@ -239,13 +258,17 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
         );
     }
     if !a.supports.is_empty() {
-        let _ = writeln!(out, "Supports: {}", support_names(rs, &a.supports));
+        let _ = writeln!(
+            out,
+            "Supports: {}",
+            visible(&support_names(rs, &a.supports))
+        );
     }
     if !a.possible_supports.is_empty() {
         let _ = writeln!(
             out,
             "Possible supports (undecided until the missing answers are known): {}",
-            support_names(rs, &a.possible_supports)
+            visible(&support_names(rs, &a.possible_supports))
         );
     }
     let instruments: Vec<String> = rs
@@ -254,8 +277,12 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
         .zip(&a.instruments)
         .filter(|(_, r)| r.applicable)
         .map(|(i, r)| match (r.total, r.band) {
-            (Some(t), Some(b)) => format!("{} {t} ({})", i.name, i.bands[b].id),
-            _ => format!("{} incomplete ({} missing)", i.name, r.missing.len()),
+            (Some(t), Some(b)) => format!("{} {t} ({})", visible(&i.name), visible(&i.bands[b].id)),
+            _ => format!(
+                "{} incomplete ({} missing)",
+                visible(&i.name),
+                r.missing.len()
+            ),
         })
         .collect();
     if !instruments.is_empty() {
@@ -264,18 +291,18 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
     if let Some(p) = &s.intake.placement {
         let reason = p
             .reason
-            .map(|r| format!(", reason: {}", rs.override_reasons[r].label))
+            .map(|r| format!(", reason: {}", visible(&rs.override_reasons[r].label)))
             .unwrap_or_default();
         let _ = writeln!(
             out,
             "Placement made: {}{}{}",
-            rs.levels[p.level].name,
+            visible(&rs.levels[p.level].name),
             if s.overridden() { " (override)" } else { "" },
             reason
         );
     }
     for w in &a.warnings {
-        let _ = writeln!(out, "warning: {w}");
+        let _ = writeln!(out, "warning: {}", visible(w));
     }
     out
 }
