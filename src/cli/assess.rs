@@ -5,7 +5,7 @@
 use super::{eprintln_safe, CmdResult, Failure, Globals};
 use crate::assess::terminal::{signals, Terminal};
 use crate::assess::{self, writer, AssessError, Interview, Outcome, Prompter, Store};
-use crate::fsutil::atomic_write;
+use crate::fsutil::write_private;
 use crate::intake::{self, Intake};
 use crate::rules::load::io_reason;
 use crate::rules::RuleSet;
@@ -56,20 +56,25 @@ pub struct AssessArgs {
     pub force: bool,
 }
 
-/// Saves to one file: atomically, readable by the owner alone.
+/// Saves to one file: atomically, readable by the owner alone (0600,
+/// whatever the mode of a file replaced with --force; a symbolic link is
+/// followed and the file it points to replaced).
 struct FileStore {
     path: PathBuf,
 }
 
 impl Store for FileStore {
     fn save(&mut self, rs: &RuleSet, intake: &Intake) -> std::io::Result<()> {
-        atomic_write(&self.path, writer::to_yaml(rs, intake).as_bytes(), 0o600)
+        write_private(&self.path, writer::to_yaml(rs, intake).as_bytes())
     }
 }
 
 pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
     let loaded = g.load_rules()?;
     let rs = &loaded.rules;
+    // A new intake file is created (empty, exclusively) when its name is
+    // chosen; `_reserved` removes it again if nothing is ever saved in it.
+    let mut _reserved = None;
     let (path, mut start) = match &args.resume {
         Some(p) => {
             let intake = read_intake(rs, p, &g.intake_limits)?;
@@ -96,7 +101,9 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
             if let Some(id) = &args.id {
                 intake.id = Some(id.clone());
             }
-            (new_path(&args, intake.id.as_deref())?, intake)
+            let (path, reserved) = new_path(&args, intake.id.as_deref(), &g.intake_limits)?;
+            _reserved = reserved;
+            (path, intake)
         }
     };
     if let Some(a) = &args.assessor {
@@ -212,7 +219,7 @@ and ask only the rest, use `placement assess --answers FILE` (with nothing left 
             ));
             Ok(EXIT_INTERRUPTED)
         }
-        Err(AssessError::Save(e)) if !path.exists() => Err(Failure::usage(format!(
+        Err(AssessError::Save(e)) if !has_content(&path) => Err(Failure::usage(format!(
             "cannot write the intake file {shown}: {}",
             io_reason(&e)
         ))),
@@ -235,7 +242,9 @@ fn remove_stale_temporaries(path: &Path) {
     } else {
         dir
     };
-    let prefix = format!(".{}.tmp-", name.to_string_lossy());
+    let prefix = crate::fsutil::temp_prefix(name)
+        .to_string_lossy()
+        .to_string();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -292,11 +301,17 @@ fn read_intake(rs: &RuleSet, p: &Path, limits: &Limits) -> Result<Intake, Failur
 }
 
 /// The file a new interview writes: `--out`, or a new name in `--dir`.
-/// An existing file is never replaced without `--force`.
-fn new_path(args: &AssessArgs, id: Option<&str>) -> Result<PathBuf, Failure> {
+/// An existing file is never replaced without `--force`; a folder, FIFO,
+/// socket or device never (it is looked at, not read). A name that does
+/// not exist yet is created here, empty and exclusively (`O_EXCL`), so two
+/// interviews started together cannot share it: the second is refused.
+fn new_path(
+    args: &AssessArgs,
+    id: Option<&str>,
+    limits: &Limits,
+) -> Result<(PathBuf, Option<Reserved>), Failure> {
     if let Some(out) = &args.out {
-        refuse_existing(out, args.force)?;
-        return Ok(out.clone());
+        return claim(out, args.force, limits).map(|r| (out.clone(), r));
     }
     // Without --dir, a bare file name: messages then show it as typed.
     let dir = args.dir.clone().unwrap_or_default();
@@ -305,8 +320,7 @@ fn new_path(args: &AssessArgs, id: Option<&str>) -> Result<PathBuf, Failure> {
     }
     if let Some(id) = id.filter(|id| safe_file_part(id)) {
         let p = dir.join(format!("intake-{id}.yaml"));
-        refuse_existing(&p, args.force)?;
-        return Ok(p);
+        return claim(&p, args.force, limits).map(|r| (p, r));
     }
     let stamp = assess::file_stamp(assess::now_secs());
     for n in 1..1000 {
@@ -316,8 +330,16 @@ fn new_path(args: &AssessArgs, id: Option<&str>) -> Result<PathBuf, Failure> {
             format!("intake-{stamp}-{n}.yaml")
         };
         let p = dir.join(name);
-        if !p.exists() {
-            return Ok(p);
+        match Reserved::create(&p) {
+            Ok(r) => return Ok((p.clone(), Some(r))),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return Err(Failure::usage(format!(
+                    "cannot create {}: {}",
+                    p.display(),
+                    io_reason(&e)
+                )))
+            }
         }
     }
     Err(Failure::usage(format!(
@@ -336,16 +358,108 @@ fn safe_file_part(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-fn refuse_existing(p: &Path, force: bool) -> Result<(), Failure> {
-    if force || !p.exists() {
-        return Ok(());
+/// Checks `p` (see [`new_path`]) and, if it does not exist, creates it
+/// exclusively.
+fn claim(p: &Path, force: bool, limits: &Limits) -> Result<Option<Reserved>, Failure> {
+    if refuse_existing(p, force, limits)? {
+        // --force on an existing regular file: it is replaced at the first save.
+        return Ok(None);
     }
-    let status = std::fs::read_to_string(p).ok().and_then(|t| {
-        t.lines().find_map(|l| {
-            l.strip_prefix("status:")
-                .map(|s| s.trim().trim_matches('"').to_string())
-        })
-    });
+    match Reserved::create(p) {
+        Ok(r) => Ok(Some(r)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Failure::usage(format!(
+            "{} was created by another process just now (another interview with the same --id?); it is not shared or overwritten. Start again with another --id or --out",
+            p.display()
+        ))),
+        Err(e) => Err(Failure::usage(format!(
+            "cannot create {}: {}",
+            p.display(),
+            io_reason(&e)
+        ))),
+    }
+}
+
+/// A new intake file this run created empty (mode 0600). Dropped while
+/// still empty (nothing was saved: the run stopped before the interview),
+/// it is removed.
+struct Reserved(PathBuf);
+
+impl Reserved {
+    fn create(p: &Path) -> std::io::Result<Reserved> {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        opts.open(p)?;
+        Ok(Reserved(p.to_path_buf()))
+    }
+}
+
+impl Drop for Reserved {
+    fn drop(&mut self) {
+        if std::fs::symlink_metadata(&self.0).is_ok_and(|m| m.is_file() && m.len() == 0) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+/// Whether `p` is a file with something in it.
+fn has_content(p: &Path) -> bool {
+    std::fs::metadata(p).is_ok_and(|m| m.len() > 0)
+}
+
+/// Refuses what an intake cannot be saved to, and an existing file without
+/// `force`. `Ok(true)`: `p` is an existing regular file (or a link to one)
+/// and `force` is given; `Ok(false)`: nothing is there. The type is looked
+/// at first, so a FIFO or a device is never opened; a regular file is read
+/// (for its status) to at most the intake size limit.
+fn refuse_existing(p: &Path, force: bool, limits: &Limits) -> Result<bool, Failure> {
+    match std::fs::symlink_metadata(p) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => {
+            return Err(Failure::usage(format!(
+                "cannot use {}: {}",
+                p.display(),
+                io_reason(&e)
+            )))
+        }
+        Ok(_) => {}
+    }
+    let what = match std::fs::metadata(p) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Some("a symbolic link to a file that does not exist")
+        }
+        Err(e) => {
+            return Err(Failure::usage(format!(
+                "cannot use {}: {}",
+                p.display(),
+                io_reason(&e)
+            )))
+        }
+        Ok(m) if m.is_dir() => Some("a folder"),
+        Ok(m) if !m.is_file() => Some("not a regular file (a FIFO, socket or device)"),
+        Ok(_) => None,
+    };
+    if let Some(what) = what {
+        return Err(Failure::usage(format!(
+            "{} is {what}; an intake is saved only to a regular file",
+            p.display()
+        )));
+    }
+    if force {
+        return Ok(true);
+    }
+    let status = crate::fsutil::read_bounded(p, limits.max_bytes)
+        .ok()
+        .and_then(|bytes| {
+            String::from_utf8_lossy(&bytes).lines().find_map(|l| {
+                l.strip_prefix("status:")
+                    .map(|s| s.trim().trim_matches('"').to_string())
+            })
+        });
     Err(Failure::usage(match status.as_deref() {
         Some("in_progress") => format!(
             "{} already holds an interview in progress; continue it with `placement assess --resume {}`, or add --force to start over and replace it",

@@ -1,7 +1,7 @@
 //! `placement sample`: synthetic, fictional intakes.
 
 use super::{stdout_error, CmdResult, Failure, Globals};
-use crate::fsutil::atomic_write;
+use crate::fsutil::write_private;
 use crate::intake;
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -38,6 +38,7 @@ pub fn run(g: &Globals, args: SampleArgs) -> CmdResult {
     let loaded = g.load_rules()?;
     let rs = &loaded.rules;
     if let Some(dir) = &args.out {
+        crate::fsutil::remove_temporaries_on_signals();
         std::fs::create_dir_all(dir)
             .map_err(|e| Failure::usage(format!("cannot create {}: {e}", dir.display())))?;
     }
@@ -67,8 +68,8 @@ pub fn run(g: &Globals, args: SampleArgs) -> CmdResult {
         match &args.out {
             Some(dir) => {
                 let path = dir.join(format!("sample-{n:07}.{ext}"));
-                atomic_write(&path, text.as_bytes(), 0o600)
-                    .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+                // Errors name the file.
+                write_private(&path, text.as_bytes()).map_err(|e| Failure::usage(e.to_string()))?;
             }
             None => {
                 if args.format == SampleFormat::Yaml && n > 1 {

@@ -5,7 +5,7 @@
 
 use super::inputs::{Batch, InputStream};
 use super::{CmdResult, Failure, Globals};
-use crate::fsutil::AtomicFile;
+use crate::fsutil::Output;
 use crate::render::{self, table::Style, Record};
 use crate::rules::model::FlagSeverity;
 use crate::rules::RuleSet;
@@ -134,6 +134,15 @@ struct Scored {
 
 pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     let start = Instant::now();
+    // The output is looked at (and a folder or socket refused) before any
+    // work; a FIFO is opened here, which waits for its reader.
+    let output = match &args.output {
+        Some(p) => {
+            crate::fsutil::remove_temporaries_on_signals();
+            Some(Output::create(p).map_err(|e| Failure::usage(e.to_string()))?)
+        }
+        None => None,
+    };
     let loaded = g.load_rules()?;
     let rs = &loaded.rules;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -155,14 +164,8 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     // `--threads` is range-checked by clap (1 to 4 per core).
     let workers = args.threads.unwrap_or_else(super::available_cores);
 
-    let mut sink = match &args.output {
-        Some(p) => Sink::File(AtomicFile::create(p, 0o600).map_err(|e| {
-            Failure::usage(format!(
-                "cannot write {}: {}",
-                p.display(),
-                crate::rules::load::io_reason(&e)
-            ))
-        })?),
+    let mut sink = match output {
+        Some(o) => Sink::File(o),
         None => Sink::Stdout(std::io::BufWriter::with_capacity(
             1 << 16,
             std::io::stdout().lock(),
@@ -299,7 +302,8 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     if format == Format::Json {
         sink.write_all(if total == 0 { b"]\n" } else { b"\n]\n" })?;
     }
-    sink.finish()?;
+    // A run that scored nothing leaves an existing --output file as it was.
+    sink.finish(total > 0)?;
     progress.finish();
     if total == 0 {
         return Err(Failure::usage(
@@ -325,10 +329,11 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     }
 }
 
-/// Where results go: standard output, or a file written atomically.
+/// Where results go: standard output, or `--output` (a file written
+/// atomically, or a device or FIFO written directly).
 enum Sink<'a> {
     Stdout(std::io::BufWriter<std::io::StdoutLock<'a>>),
-    File(AtomicFile),
+    File(Output),
 }
 
 impl Sink<'_> {
@@ -339,10 +344,13 @@ impl Sink<'_> {
         }
     }
 
-    fn finish(self) -> std::io::Result<()> {
+    /// Flushes; an output file is committed only if `commit` (dropped
+    /// uncommitted, its temporary file is removed).
+    fn finish(self, commit: bool) -> std::io::Result<()> {
         match self {
             Sink::Stdout(mut w) => w.flush().map_err(super::stdout_error),
-            Sink::File(f) => f.commit(),
+            Sink::File(f) if commit || f.is_direct() => f.commit(),
+            Sink::File(_) => Ok(()),
         }
     }
 }
