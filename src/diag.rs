@@ -66,6 +66,9 @@ impl Diagnostic {
     }
 }
 
+/// The most characters of a source line a diagnostic shows.
+pub const SNIPPET_CHARS: usize = 200;
+
 /// A source file that diagnostics point into.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -90,7 +93,9 @@ impl Sources {
             .unwrap_or("<unknown>")
     }
 
-    /// The text of the line `span` starts on, without its line ending.
+    /// The text of the line `span` starts on, without its line ending, and
+    /// at most [`SNIPPET_CHARS`] characters of it: every output that shows
+    /// a snippet (human, JSON, SARIF, test reports) shows a bounded one.
     pub fn line_text(&self, span: &Span) -> Option<&str> {
         let file = self.files.get(span.file as usize)?;
         if !span.is_known() {
@@ -100,6 +105,10 @@ impl Sources {
             .split('\n')
             .nth(span.line as usize - 1)
             .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .map(|l| match l.char_indices().nth(SNIPPET_CHARS) {
+                Some((end, _)) => &l[..end],
+                None => l,
+            })
     }
 
     /// `file:line:col` for a span, the file's name escaped for a

@@ -16,6 +16,7 @@ pub mod engine;
 pub mod fsutil;
 pub mod intake;
 pub mod intake_fast;
+pub mod pathname;
 pub mod render;
 pub mod rules;
 pub mod sample;

@@ -2,12 +2,14 @@
 //! check every reference and condition, and compile. All problems are
 //! collected; a rule set with any error is never returned.
 
+use super::files::{self, Boundary};
 use super::model::*;
 use crate::cond::parse as cparse;
 use crate::cond::resolve::{resolve, Context, TextSpan};
 use crate::cond::{Cond, Operand};
 use crate::decode::{Decoder, Fields};
 use crate::diag::{did_you_mean, Diagnostic, Severity, SourceFile, Sources, Span};
+use crate::pathname;
 use crate::yaml::{self, Kind, Limits, Node};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -80,86 +82,48 @@ pub fn load_path(path: &Path, max_bytes: usize) -> Result<Loaded, LoadError> {
     let meta = std::fs::metadata(path).map_err(|e| {
         LoadError::Io(format!(
             "cannot read rule set {}: {}",
-            path.display(),
+            pathname::show(path),
             io_reason(&e)
         ))
     })?;
-    let mut files = Vec::new();
-    let mut read = |p: &Path, rel: String| -> Result<(), LoadError> {
-        let bytes = crate::fsutil::read_bounded(p, max_bytes).map_err(|e| {
-            LoadError::Io(format!(
-                "cannot read rule file {}: {}",
-                p.display(),
-                io_reason(&e)
-            ))
-        })?;
-        if bytes.len() > max_bytes {
-            return Err(LoadError::Io(format!(
-                "rule file {} is more than the limit of {} bytes (--max-rules-bytes)",
-                p.display(),
-                max_bytes
-            )));
-        }
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-            let col = valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
-            LoadError::Io(format!(
-                "rule file {}:{line}:{col} is not UTF-8 text (an invalid byte there); save it as UTF-8",
-                p.display(),
-            ))
-        })?;
-        files.push(SourceFile {
-            path: p.display().to_string(),
+    let mut found = Vec::new();
+    let mut read = |p: &Path, rel: String, boundary: Option<&Boundary>| -> Result<(), LoadError> {
+        let text = files::read_text("rule file", p, boundary, max_bytes)
+            .map_err(|r| LoadError::Io(r.0))?;
+        found.push(SourceFile {
+            path: pathname::show(p),
             rel_path: rel,
             text,
         });
         Ok(())
     };
     if meta.is_dir() {
-        let entries = std::fs::read_dir(path).map_err(|e| {
-            LoadError::Io(format!(
-                "cannot read rule folder {}: {}",
-                path.display(),
-                io_reason(&e)
-            ))
-        })?;
-        let mut names = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|e| {
-                LoadError::Io(format!(
-                    "cannot read rule folder {}: {}",
-                    path.display(),
-                    io_reason(&e)
-                ))
-            })?;
-            let name = entry.file_name().to_string_lossy().to_string();
-            let p = entry.path();
-            if (name.ends_with(".yaml") || name.ends_with(".yml"))
-                && !name.starts_with('.')
-                && p.is_file()
-            {
-                names.push(name);
-            }
-        }
-        names.sort();
-        if names.is_empty() {
+        // The folder is a trust boundary: see `files`.
+        let boundary = Boundary::new(path);
+        let entries =
+            files::yaml_entries("rule folder", path, None).map_err(|r| LoadError::Io(r.0))?;
+        if entries.is_empty() {
             return Err(LoadError::Io(format!(
                 "rule folder {} has no *.yaml or *.yml files",
-                path.display()
+                pathname::show(path)
             )));
         }
-        for name in names {
-            read(&path.join(&name), name)?;
+        for p in entries {
+            let rel = p.file_name().map(pathname::show_os).unwrap_or_default();
+            read(&p, rel, Some(&boundary))?;
         }
     } else {
+        // A file named on the command line is read as named.
         let name = path
             .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| path.display().to_string());
-        read(path, name)?;
+            .map(pathname::show_os)
+            .unwrap_or_else(|| pathname::show(path));
+        read(path, name, None)?;
     }
-    load_sources_limited(Sources { files }, &Limits::RULES.with_max_bytes(max_bytes))
+    load_sources_limited(
+        Sources { files: found },
+        &Limits::RULES.with_max_bytes(max_bytes),
+    )
 }
 
 pub fn io_reason(e: &std::io::Error) -> String {

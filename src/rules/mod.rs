@@ -1,5 +1,6 @@
 //! Rule sets: the compiled model and the loader that builds it.
 
+pub mod files;
 pub mod load;
 pub mod model;
 

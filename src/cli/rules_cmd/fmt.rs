@@ -3,8 +3,10 @@
 use super::write_stdout;
 use crate::check::fmt::{first_change, format, FmtError};
 use crate::cli::{CmdResult, Failure, Globals};
+use crate::pathname;
+use crate::rules::files::{self, Boundary};
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct FmtArgs {
@@ -19,83 +21,71 @@ pub struct FmtArgs {
     pub check: bool,
 }
 
-fn yaml_in(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
-    let rd = std::fs::read_dir(dir).map_err(|e| {
-        Failure::usage(format!(
-            "cannot read folder {}: {}",
-            dir.display(),
-            crate::rules::load::io_reason(&e)
-        ))
-    })?;
-    let mut v: Vec<PathBuf> = rd
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.is_file()
-                && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
-                && !p
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        })
-        .collect();
-    v.sort();
-    Ok(v)
-}
-
 pub fn run(g: &Globals, a: FmtArgs) -> CmdResult {
     let Some(path) = a.path.clone().or_else(|| g.rules.clone()) else {
         return Err(Failure::usage(
             "give the rule file or folder to format (the embedded default rule set has no files to write)",
         ));
     };
-    let files = if path.is_dir() {
-        let mut v = yaml_in(&path)?;
-        let tests = path.join("tests");
-        if tests.is_dir() {
-            v.extend(yaml_in(&tests)?);
+    // A rule folder is a trust boundary (docs/security.md): a link in it
+    // that leaves it is refused, unread and unwritten.
+    let boundary = path.is_dir().then(|| Boundary::new(&path));
+    let files = match &boundary {
+        Some(b) => {
+            let mut v =
+                files::yaml_entries("rule folder", &path, None).map_err(|r| Failure::usage(r.0))?;
+            let tests = path.join("tests");
+            if tests.is_dir() {
+                v.extend(
+                    files::yaml_entries("test folder", &tests, Some(b))
+                        .map_err(|r| Failure::usage(r.0))?,
+                );
+            }
+            v
         }
-        v
-    } else {
-        vec![path.clone()]
+        None => vec![path.clone()],
     };
     let mut out = String::new();
     let (mut changed, mut problems) = (0, 0);
     for f in &files {
-        let text = crate::fsutil::read_text_bounded(f, g.max_rules_bytes).map_err(|e| {
-            Failure::usage(format!(
-                "cannot read {}: {}",
-                f.display(),
-                crate::rules::load::io_reason(&e)
-            ))
-        })?;
+        let text = files::read_text("rule file", f, boundary.as_ref(), g.max_rules_bytes)
+            .map_err(|r| Failure::usage(r.0))?;
+        let shown = pathname::show(f);
         match format(&text) {
             Ok(new) if new == text => {}
             Ok(new) => {
                 changed += 1;
                 if a.check {
                     out.push_str(&format!(
-                        "{}: not formatted ({})\n",
-                        f.display(),
+                        "{shown}: not formatted ({})\n",
                         first_change(&text, &new)
                     ));
                 } else {
-                    crate::fsutil::atomic_write(f, new.as_bytes(), 0o644).map_err(|e| {
-                        Failure::usage(format!("cannot write {}: {e}", f.display()))
+                    // A link is written through: its target is replaced
+                    // (atomically), the link stays a link. The target is
+                    // inside the rule folder (checked when it was read), or
+                    // the file was named on the command line.
+                    let target = std::fs::canonicalize(f).map_err(|e| {
+                        Failure::usage(format!(
+                            "cannot write {shown}: {}",
+                            crate::rules::load::io_reason(&e)
+                        ))
                     })?;
-                    out.push_str(&format!("{}: formatted\n", f.display()));
+                    crate::fsutil::atomic_write(&target, new.as_bytes(), 0o644)
+                        .map_err(|e| Failure::usage(format!("cannot write {shown}: {e}")))?;
+                    out.push_str(&format!("{shown}: formatted\n"));
                 }
             }
             Err(FmtError::Invalid(m)) => {
                 problems += 1;
                 out.push_str(&format!(
-                    "{}: not valid YAML, left as it is ({m}); see `placement rules check`\n",
-                    f.display()
+                    "{shown}: not valid YAML, left as it is ({m}); see `placement rules check`\n"
                 ));
             }
             Err(FmtError::Unsafe) => {
                 problems += 1;
                 out.push_str(&format!(
-                    "{}: left as it is: the canonical layout would change its meaning (please report this)\n",
-                    f.display()
+                    "{shown}: left as it is: the canonical layout would change its meaning (please report this)\n"
                 ));
             }
         }

@@ -3,6 +3,8 @@
 use super::{in_github_actions, load_for, write_stdout};
 use crate::check::testing;
 use crate::cli::{CmdResult, Failure, Globals};
+use crate::pathname;
+use crate::rules::files::{self, Boundary};
 use crate::rules::LoadError;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -44,30 +46,22 @@ pub struct TestArgs {
     pub min_coverage: Option<f64>,
 }
 
-fn yaml_files(p: &Path) -> Result<Vec<PathBuf>, Failure> {
-    if p.is_file() {
-        return Ok(vec![p.to_path_buf()]);
+/// The test files at `p` (a file, or a folder's `*.yaml` files) and the
+/// folder they may not link out of (`docs/security.md`, "Rule folders"):
+/// the rule folder for the tests beside a rule set, the folder itself for
+/// `--tests FOLDER`, none for a file named with `--tests`.
+fn yaml_files(p: &Path, boundary: Option<Boundary>) -> Result<TestFiles, Failure> {
+    let named_file = boundary.is_none() && std::fs::metadata(p).is_ok_and(|m| !m.is_dir());
+    if named_file {
+        return Ok((vec![p.to_path_buf()], None));
     }
-    let rd = std::fs::read_dir(p).map_err(|e| {
-        Failure::usage(format!(
-            "cannot read test folder {}: {}",
-            p.display(),
-            crate::rules::load::io_reason(&e)
-        ))
-    })?;
-    let mut out: Vec<PathBuf> = rd
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.is_file()
-                && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
-                && !p
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        })
-        .collect();
-    out.sort();
-    Ok(out)
+    let boundary = boundary.unwrap_or_else(|| Boundary::new(p));
+    let files =
+        files::yaml_entries("test folder", p, Some(&boundary)).map_err(|r| Failure::usage(r.0))?;
+    Ok((files, Some(boundary)))
 }
+
+type TestFiles = (Vec<PathBuf>, Option<Boundary>);
 
 pub fn run(g: &Globals, a: TestArgs) -> CmdResult {
     // --min-coverage is range-checked by clap (parse_percent).
@@ -79,10 +73,16 @@ pub fn run(g: &Globals, a: TestArgs) -> CmdResult {
         None => None,
     };
     let rules_path = a.path.clone().or_else(|| g.rules.clone());
-    let tests_path = match (&a.tests, &rules_path) {
-        (Some(t), _) => t.clone(),
-        (None, Some(p)) if p.is_dir() => p.join("tests"),
-        (None, Some(p)) => p.parent().unwrap_or(Path::new(".")).join("tests"),
+    let (tests_path, boundary) = match (&a.tests, &rules_path) {
+        (Some(t), _) => (t.clone(), None),
+        (None, Some(p)) if p.is_dir() => (p.join("tests"), Some(Boundary::new(p))),
+        (None, Some(p)) => {
+            let dir = match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            (dir.join("tests"), Some(Boundary::new(dir)))
+        }
         (None, None) => {
             return Err(Failure::usage(
                 "give the rule folder whose tests to run (for the default rule set: `placement rules test rules/`), or --tests",
@@ -107,23 +107,18 @@ pub fn run(g: &Globals, a: TestArgs) -> CmdResult {
         }
     };
     let rs = &loaded.rules;
-    let files = yaml_files(&tests_path)?;
+    let (files, boundary) = yaml_files(&tests_path, boundary)?;
     if files.is_empty() {
         return Err(Failure::usage(format!(
             "no test files (*.yaml) in {}",
-            tests_path.display()
+            pathname::show(&tests_path)
         )));
     }
     let mut texts = Vec::new();
     for f in files {
-        let text = crate::fsutil::read_text_bounded(&f, g.max_rules_bytes).map_err(|e| {
-            Failure::usage(format!(
-                "cannot read test file {}: {}",
-                f.display(),
-                crate::rules::load::io_reason(&e)
-            ))
-        })?;
-        texts.push((f.display().to_string(), text));
+        let text = files::read_text("test file", &f, boundary.as_ref(), g.max_rules_bytes)
+            .map_err(|r| Failure::usage(r.0))?;
+        texts.push((pathname::show(&f), text));
     }
     let suite = testing::load(rs, texts);
     let outcome = testing::run(rs, &suite, |name| {
