@@ -369,3 +369,47 @@ fn with_standard_output_redirected_the_assessor_still_sees_the_recommendation() 
     let table = std::fs::read_to_string(dir.path().join("table.txt")).unwrap();
     assert!(table.contains("Recommended level: "), "{table}");
 }
+
+/// On a short terminal the critical flags before the placement are cut to
+/// one line of message each, but what to do (`action`) is never cut.
+#[test]
+fn on_a_short_terminal_each_critical_action_is_shown_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let phq9_9 = prompt_of("phq9_9");
+    let suicide = prompt_of("suicide_risk");
+    let mut s = to_placement(
+        dir.path(),
+        &["phq9_9", "suicide_risk", "lethal_means_access"],
+        &[
+            (&phq9_9, &["2", ENTER]),
+            ("? Critical flag", &["1", ENTER]),
+            ("? Note (optional", &[ENTER]),
+            (&suicide, &["2", ENTER]),
+            ("? Critical flag", &["1", ENTER]),
+            ("? Note (optional", &[ENTER]),
+            (&prompt_of("lethal_means_access"), &["y", ENTER]),
+            ("? Critical flag", &["1", ENTER]),
+            ("? Note (optional", &[ENTER]),
+        ],
+        (70, 24),
+    );
+    let shown = s.expect("? Placement made").unwrap();
+    let text = String::from_utf8_lossy(shown.before()).to_string();
+    let from = text
+        .rfind("CRITICAL FLAGS (3)")
+        .expect("the flags before the placement");
+    // The drawn lines joined back into words.
+    let flat = text[from..]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for id in ["self_harm_thoughts", "harm_thoughts", "lethal_means"] {
+        let f = rs().flags.iter().find(|f| f.id == id).unwrap();
+        let action = f.action.as_deref().unwrap();
+        assert!(
+            flat.contains(&format!("action: {action}")),
+            "{id}: {action:?} not shown whole in {flat}"
+        );
+    }
+    stop_at(s, "↑↓ move");
+}

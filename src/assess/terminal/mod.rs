@@ -474,7 +474,8 @@ impl Prompter for Terminal<'_> {
                 let edge = "!".repeat(width);
                 // In full while they fit above the placement prompt (about
                 // 8 lines for the summary, 7 for the prompt); otherwise one
-                // line for each flag and one for what was recorded.
+                // line for each flag's message, its action in full, and one
+                // line for what was recorded.
                 let full: usize = flags
                     .iter()
                     .map(|f| {
@@ -512,12 +513,9 @@ impl Prompter for Terminal<'_> {
                     } else {
                         self.para("  !! ", &text, Ink::Red);
                     }
+                    // What to do is never cut short, even when the message is.
                     if let Some(action) = &f.action {
-                        if compact {
-                            self.line(&fit(&format!("     action: {action}"), width), Ink::Red);
-                        } else {
-                            self.para("     action: ", action, Ink::Red);
-                        }
+                        self.para("     action: ", action, Ink::Red);
                     }
                     let done = match &f.acknowledged {
                         Some(a) => format!("recorded: {a}"),
