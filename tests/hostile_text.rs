@@ -509,3 +509,57 @@ fn two_merge_keys_in_one_mapping_are_an_error() {
     let o = run(dir.path(), &["score", "--format", "jsonl", "one.yaml"]);
     assert!(!o.stdout.contains("duplicate-key"), "{}", o.stdout);
 }
+
+#[test]
+fn rules_test_escapes_test_names_and_values_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir_all(rules.join("tests")).unwrap();
+    copy_rules(&rules);
+    // One test that passes and one that fails, both named with the
+    // escapes; the failing one expects a level named with them too.
+    let name = yaml_quoted(HOSTILE);
+    std::fs::write(
+        rules.join("tests/hostile.yaml"),
+        format!(
+            "tests:\n  - name: {name}\n    answers: {{age: 30}}\n    expect: {{level: outpatient}}\n  \
+             - name: {name}\n    answers: {{age: 30}}\n    expect: {{ratings: {{biomedical: 3}}}}\n"
+        ),
+    )
+    .unwrap();
+    for format in ["human", "github", "junit", "json"] {
+        let o = run(dir.path(), &["rules", "test", "--format", format, "rules"]);
+        assert_eq!(o.code, 1, "{format}: {}\n{}", o.stdout, o.stderr);
+        assert_clean(&format!("{format} stdout"), &o.stdout);
+        assert_clean(&format!("{format} stderr"), &o.stderr);
+        if format != "json" {
+            assert!(o.stdout.contains("\\e[999A"), "{format}: {}", o.stdout);
+        }
+    }
+    let o = run(dir.path(), &["rules", "test", "--format", "human", "rules"]);
+    assert!(
+        o.stdout
+            .contains("ok      \\e[999A\\e[J\\e[2K\\e]0;pwned\\u{0007}"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("FAILED  \\e[999A"), "{}", o.stdout);
+    // JUnit stays well-formed XML 1.0: no control character, even as a
+    // character reference.
+    let o = run(dir.path(), &["rules", "test", "--format", "junit", "rules"]);
+    assert!(!o.stdout.contains("&#x"), "{}", o.stdout);
+}
+
+#[test]
+fn the_last_error_line_is_escaped() {
+    // A folder name with escapes given as a rule folder that does not hold
+    // rules: the error names it, escaped.
+    let dir = tempfile::tempdir().unwrap();
+    let name = HOSTILE.replace('/', "_");
+    std::fs::create_dir(dir.path().join(&name)).unwrap();
+    let o = run(dir.path(), &["rules", "check", &name]);
+    assert_eq!(o.code, 2, "{}\n{}", o.stdout, o.stderr);
+    assert_clean("stderr", &o.stderr);
+    assert!(o.stderr.starts_with("error: "), "{}", o.stderr);
+    assert!(o.stderr.contains("\\e[999A"), "{}", o.stderr);
+}

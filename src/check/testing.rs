@@ -18,6 +18,7 @@
 use crate::diag::{did_you_mean, Diagnostic, SourceFile, Sources, Span};
 use crate::engine::{self, Assessment};
 use crate::intake::Slot;
+use crate::render::visible;
 use crate::rules::RuleSet;
 use crate::yaml::{self, Kind, Limits, Node};
 use serde_json::{json, Value};
@@ -762,11 +763,14 @@ pub fn render_mismatch(m: &Mismatch) -> String {
     let note = m
         .note
         .as_ref()
-        .map(|n| format!("   ({n})"))
+        .map(|n| format!("   ({})", visible(n)))
         .unwrap_or_default();
     format!(
         "    {} (line {}):\n      - expected: {}\n      + actual:   {}{note}\n",
-        m.key, m.span.line, m.expected, m.actual
+        visible(&m.key),
+        m.span.line,
+        visible(&m.expected),
+        visible(&m.actual)
     )
 }
 
@@ -780,9 +784,13 @@ pub fn human(suite: &Suite, out: &Outcome, min_coverage: Option<f64>) -> String 
     }
     for r in &out.results {
         if r.passed() {
-            t.push_str(&format!("ok      {}\n", r.name));
+            t.push_str(&format!("ok      {}\n", visible(&r.name)));
         } else {
-            t.push_str(&format!("FAILED  {}  ({})\n", r.name, s.location(&r.span)));
+            t.push_str(&format!(
+                "FAILED  {}  ({})\n",
+                visible(&r.name),
+                s.location(&r.span)
+            ));
             for m in &r.mismatches {
                 t.push_str(&render_mismatch(m));
             }
@@ -805,7 +813,7 @@ pub fn human(suite: &Suite, out: &Outcome, min_coverage: Option<f64>) -> String 
             t.push_str(&format!(
                 "  {} `{}` at {}\n",
                 i.kind,
-                i.id,
+                visible(&i.id),
                 s.location(&i.span)
             ));
         }
@@ -882,6 +890,12 @@ pub fn github(suite: &Suite, out: &Outcome, min_coverage: Option<f64>) -> String
     t
 }
 
+/// [`xml`] for an attribute value: one line, every control character
+/// (line breaks included) shown as a visible escape.
+fn xml_attr(s: &str) -> String {
+    xml(&visible(s))
+}
+
 fn xml(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -891,8 +905,10 @@ fn xml(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {
-                o.push_str(&format!("&#x{:X};", c as u32))
+            // XML 1.0 cannot hold most control characters even as
+            // character references; they are written as visible escapes.
+            c if c != '\n' && crate::render::needs_escape(c) => {
+                o.push_str(&visible(&c.to_string()))
             }
             c => o.push(c),
         }
@@ -927,15 +943,15 @@ pub fn junit(suite: &Suite, out: &Outcome) -> String {
         let failures = cases.iter().filter(|c| !c.passed()).count();
         x.push_str(&format!(
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n",
-            xml(path),
+            xml_attr(path),
             cases.len()
         ));
         for c in cases {
             x.push_str(&format!(
                 "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\"",
-                xml(&c.name),
-                xml(path),
-                xml(path),
+                xml_attr(&c.name),
+                xml_attr(path),
+                xml_attr(path),
                 c.span.line
             ));
             if c.passed() {
@@ -945,9 +961,9 @@ pub fn junit(suite: &Suite, out: &Outcome) -> String {
                 let body: String = c.mismatches.iter().map(render_mismatch).collect();
                 x.push_str(&format!(
                     ">\n      <failure message=\"{}: expected {}, actual {}\" type=\"mismatch\">{}</failure>\n    </testcase>\n",
-                    xml(&first.key),
-                    xml(&first.expected),
-                    xml(&first.actual),
+                    xml_attr(&first.key),
+                    xml_attr(&first.expected),
+                    xml_attr(&first.actual),
                     xml(&body)
                 ));
             }
@@ -963,8 +979,8 @@ pub fn junit(suite: &Suite, out: &Outcome) -> String {
         for d in &suite.diags {
             x.push_str(&format!(
                 "    <testcase name=\"{}\" classname=\"test files\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n",
-                xml(&s.location(&d.span)),
-                xml(&d.message),
+                xml_attr(&s.location(&d.span)),
+                xml_attr(&d.message),
                 d.code,
                 xml(&s.render(d))
             ));

@@ -267,7 +267,9 @@ pub fn run(cli: Cli) -> u8 {
         Ok(code) => code,
         Err(f) if f.is_quiet() => f.code,
         Err(f) => {
-            eprintln_safe(&format!("error: {}", f.message));
+            // One line, whatever a file name or an input put into the
+            // message: control characters and line breaks are escaped.
+            eprintln_safe(&format!("error: {}", crate::render::visible(&f.message)));
             f.code
         }
     }

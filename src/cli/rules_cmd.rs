@@ -81,10 +81,7 @@ fn show(g: &Globals, a: ShowArgs) -> CmdResult {
     let loaded = g.load_rules()?;
     let rs = &loaded.rules;
     let text = match a.format {
-        ShowFormat::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&show_json(rs)).unwrap_or_default()
-        ),
+        ShowFormat::Json => format!("{}\n", crate::render::json::pretty(&show_json(rs))),
         ShowFormat::Table => show_table(rs),
     };
     write_stdout(&text)?;

@@ -100,6 +100,14 @@ pub fn write_record(rs: &RuleSet, cache: &Cache, r: &Record, out: &mut Vec<u8>) 
     escape_invisible(out, start);
 }
 
+/// `v` as pretty JSON with nothing invisible (see [`escape_invisible`]):
+/// for every JSON document the commands write.
+pub fn pretty(v: &impl serde::Serialize) -> String {
+    let mut out = serde_json::to_vec_pretty(v).unwrap_or_default();
+    escape_invisible(&mut out, 0);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// JSON escapes the C0 controls (ESC too) itself, but writes DEL, C1
 /// controls and bidirectional formatting characters as they are; in a
 /// terminal or a log they can act as escape sequences or reorder a line.

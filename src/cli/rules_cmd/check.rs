@@ -45,13 +45,12 @@ pub fn run(g: &Globals, a: CheckArgs) -> CmdResult {
         CheckFormat::Human => report::human(&sources, &rep),
         CheckFormat::Json => format!(
             "{}\n",
-            serde_json::to_string_pretty(&report::json(&sources, &rep)).unwrap_or_default()
+            crate::render::json::pretty(&report::json(&sources, &rep))
         ),
         CheckFormat::Github => report::github(&sources, &rep),
         CheckFormat::Sarif => format!(
             "{}\n",
-            serde_json::to_string_pretty(&sarif::sarif(&sources, &rep, env!("CARGO_PKG_VERSION")))
-                .unwrap_or_default()
+            crate::render::json::pretty(&sarif::sarif(&sources, &rep, env!("CARGO_PKG_VERSION")))
         ),
     };
     write_stdout(&text)?;

@@ -104,8 +104,7 @@ pub fn run(g: &Globals, a: DiffArgs) -> CmdResult {
         DiffFormat::Human => diff::human(&old.rules, &new.rules, &report),
         DiffFormat::Json => format!(
             "{}\n",
-            serde_json::to_string_pretty(&diff::to_json(&old.rules, &new.rules, &report))
-                .unwrap_or_default()
+            crate::render::json::pretty(&diff::to_json(&old.rules, &new.rules, &report))
         ),
     };
     write_stdout(&text)?;

@@ -28,9 +28,6 @@ pub fn run(g: &Globals, a: SchemaArgs) -> CmdResult {
     } else {
         schema::rule_file()
     };
-    write_stdout(&format!(
-        "{}\n",
-        serde_json::to_string_pretty(&v).unwrap_or_default()
-    ))?;
+    write_stdout(&format!("{}\n", crate::render::json::pretty(&v)))?;
     Ok(0)
 }

@@ -141,8 +141,7 @@ pub fn run(g: &Globals, a: TestArgs) -> CmdResult {
         TestFormat::Human => testing::human(&suite, &outcome, a.min_coverage),
         TestFormat::Json => format!(
             "{}\n",
-            serde_json::to_string_pretty(&testing::to_json(&suite, &outcome, a.min_coverage))
-                .unwrap_or_default()
+            crate::render::json::pretty(&testing::to_json(&suite, &outcome, a.min_coverage))
         ),
         TestFormat::Junit => testing::junit(&suite, &outcome),
     };
