@@ -13,6 +13,7 @@ pub mod report;
 pub mod sarif;
 pub mod sat;
 pub mod schema;
+pub mod space;
 pub mod testing;
 
 use crate::diag::{Diagnostic, Severity, Sources};

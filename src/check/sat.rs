@@ -235,6 +235,31 @@ struct Store {
     multi: HashMap<u32, MultiDom>,
     /// Per question: must be answered (and applicable) / must not be.
     answered: HashMap<u32, (bool, bool)>,
+    /// Questions whose skip condition is already a goal.
+    gated: std::collections::HashSet<u32>,
+}
+
+/// The question an atom, taken positively (or negatively with `neg`),
+/// requires to be asked: a comparison or `has` that holds reads an answer
+/// that applies; so do `answered(q)` and `missing(q)`.
+fn applies(atom: &Cond, neg: bool) -> Option<u32> {
+    if neg {
+        return None;
+    }
+    match atom {
+        Cond::Cmp {
+            operand: Operand::Answer(q),
+            ..
+        }
+        | Cond::In {
+            operand: Operand::Answer(q),
+            ..
+        }
+        | Cond::Has { question: q, .. }
+        | Cond::Answered(q)
+        | Cond::Missing(q) => Some(*q),
+        _ => None,
+    }
 }
 
 /// The solver for one rule set, with the ratings each dimension may take.
@@ -272,7 +297,18 @@ impl<'a> Solver<'a> {
         !self.solve(&mut goals, Store::default())
     }
 
-    fn solve(&mut self, goals: &mut Vec<(&Cond, bool)>, mut store: Store) -> bool {
+    /// Whether the goals can hold together: each a condition and whether
+    /// it must be false. `false` is a proof that they never do.
+    pub fn satisfiable_all(&mut self, goals: &[(&Cond, bool)]) -> bool {
+        self.budget = BUDGET;
+        let mut g = goals.to_vec();
+        self.solve(&mut g, Store::default())
+    }
+
+    fn solve<'c>(&mut self, goals: &mut Vec<(&'c Cond, bool)>, mut store: Store) -> bool
+    where
+        'a: 'c,
+    {
         while let Some((c, neg)) = goals.pop() {
             match (c, neg) {
                 (Cond::Not(inner), n) => goals.push((inner, !n)),
@@ -302,6 +338,15 @@ impl<'a> Solver<'a> {
                 (atom, neg) => {
                     if !self.apply(&mut store, atom, neg) {
                         return false;
+                    }
+                    // An answer that is used was asked: its skip condition
+                    // held.
+                    if let Some(q) = applies(atom, neg) {
+                        if let Some(c) = &self.rs.questions[q as usize].ask_when {
+                            if store.gated.insert(q) {
+                                goals.push((c, false));
+                            }
+                        }
                     }
                 }
             }
