@@ -3,7 +3,7 @@
 //! on answers, escalations that mix rating comparisons with answers and a
 //! question behind skip logic) are analysed, and every claim the analyses
 //! make is checked against brute force over every rating vector and every
-//! combination of answers.
+//! combination of answers; answer monotonicity against the scorer itself.
 //!
 //! The model is the one `docs/ci.md` describes: ratings range freely (each
 //! over the ratings its rules can give, for the reachability analyses), and
@@ -46,7 +46,17 @@ const QUESTIONS: &str = "sections:
       - {id: y2, text: Y2, type: yes_no, ask_when: ASK}
 ";
 
-fn answer_atom(g: &mut Rng) -> String {
+/// An answer condition; `tame` ones only turn on as an answer rises.
+fn answer_atom(g: &mut Rng, tame: bool) -> String {
+    if tame {
+        return match g.below(5) {
+            0 => "y0".into(),
+            1 => "y1".into(),
+            2 => format!("n0 >= {}", g.below(4)),
+            3 => "c0 in [b, c]".into(),
+            _ => "y2".into(),
+        };
+    }
     match g.below(8) {
         0 => "y0".into(),
         1 => "not y1".into(),
@@ -59,10 +69,10 @@ fn answer_atom(g: &mut Rng) -> String {
     }
 }
 
-fn rating_atom(g: &mut Rng, dims: u64, max: u64) -> String {
+fn rating_atom(g: &mut Rng, dims: u64, max: u64, tame: bool) -> String {
     let d = g.below(dims);
     let k = g.below(max + 1);
-    let op = match g.below(10) {
+    let op = match g.below(if tame { 6 } else { 10 }) {
         0..=4 => ">=",
         5 => ">",
         6 => "==",
@@ -73,31 +83,34 @@ fn rating_atom(g: &mut Rng, dims: u64, max: u64) -> String {
     format!("d{d}.rating {op} {k}")
 }
 
-fn condition(g: &mut Rng, dims: u64, max: u64, depth: u32) -> String {
+fn condition(g: &mut Rng, dims: u64, max: u64, depth: u32, tame: bool) -> String {
     if depth == 0 || g.chance(40) {
         return if g.chance(55) {
-            rating_atom(g, dims, max)
+            rating_atom(g, dims, max, tame)
         } else {
-            answer_atom(g)
+            answer_atom(g, tame)
         };
     }
-    match g.below(5) {
+    match g.below(if tame { 4 } else { 5 }) {
         0 | 1 => format!(
             "({} and {})",
-            condition(g, dims, max, depth - 1),
-            condition(g, dims, max, depth - 1)
+            condition(g, dims, max, depth - 1, tame),
+            condition(g, dims, max, depth - 1, tame)
         ),
         2 | 3 => format!(
             "({} or {})",
-            condition(g, dims, max, depth - 1),
-            condition(g, dims, max, depth - 1)
+            condition(g, dims, max, depth - 1, tame),
+            condition(g, dims, max, depth - 1, tame)
         ),
-        _ => format!("not ({})", condition(g, dims, max, depth - 1)),
+        _ => format!("not ({})", condition(g, dims, max, depth - 1, tame)),
     }
 }
 
 /// A random rule set's text.
 fn rule_set(g: &mut Rng) -> String {
+    // Four in ten sets use only conditions that turn on as answers and
+    // ratings rise, so that proofs are common as well as failures.
+    let tame = g.chance(40);
     let max = 1 + g.below(3);
     let nl = 2 + g.below(3);
     let dims = 1 + g.below(3);
@@ -111,9 +124,9 @@ fn rule_set(g: &mut Rng) -> String {
     for d in 0..dims {
         y.push_str(&format!("  - id: d{d}\n    name: D{d}\n    rules:\n"));
         for _ in 0..1 + g.below(3) {
-            let mut c = answer_atom(g);
+            let mut c = answer_atom(g, tame);
             if g.chance(40) {
-                c = format!("{c} and {}", answer_atom(g));
+                c = format!("{c} and {}", answer_atom(g, tame));
             }
             y.push_str(&format!(
                 "      - {{rating: {}, when: \"{c}\", why: W.}}\n",
@@ -124,7 +137,7 @@ fn rule_set(g: &mut Rng) -> String {
     y.push_str("placement:\n  minimums:\n");
     for d in 0..dims {
         let mut row: Vec<u64> = (0..=max).map(|_| g.below(nl)).collect();
-        if g.chance(60) {
+        if tame || g.chance(60) {
             // Most intensive last: level ids count down.
             row.sort_unstable_by(|a, b| b.cmp(a));
         }
@@ -138,7 +151,7 @@ fn rule_set(g: &mut Rng) -> String {
     for e in 0..ne {
         y.push_str(&format!(
             "    - id: e{e}\n      when: \"{}\"\n      level: l{}\n      why: W.\n",
-            condition(g, dims, max, 2),
+            condition(g, dims, max, 2, tame),
             g.below(nl)
         ));
     }
@@ -271,6 +284,7 @@ struct Tally {
     sets: u64,
     proved: [u64; 4],
     failed_mono: u64,
+    proved_answers: u64,
     claims: u64,
 }
 
@@ -428,7 +442,81 @@ fn check_one(rs: &RuleSet, report: &CheckReport, tally: &mut Tally) -> Result<()
             }
         }
     }
+    check_answers(rs, report, tally)?;
     tally.sets += 1;
+    Ok(())
+}
+
+/// Answer monotonicity against the scorer itself: every combination of
+/// the five answers (y2 given even where its skip logic leaves it out, so
+/// that raising y0 can bring it in), each ordered answer raised one step.
+fn check_answers(rs: &RuleSet, report: &CheckReport, tally: &mut Tally) -> Result<(), String> {
+    use placement::engine::score_slots;
+    use placement::intake::Slot;
+    let ranges = [2u8, 2, 4, 3, 2];
+    let mut violated = vec![false; 5];
+    let mut combo = [0u8; 5];
+    loop {
+        let slots: Vec<Slot> = combo.iter().map(|v| Slot::Num(*v as f64)).collect();
+        let base = score_slots(rs, &slots).level;
+        for q in 0..5 {
+            if combo[q] + 1 < ranges[q] {
+                let mut up = slots.clone();
+                up[q] = Slot::Num((combo[q] + 1) as f64);
+                if score_slots(rs, &up).level > base {
+                    violated[q] = true;
+                }
+            }
+        }
+        let mut i = 0;
+        while i < 5 {
+            combo[i] += 1;
+            if combo[i] < ranges[i] {
+                break;
+            }
+            combo[i] = 0;
+            i += 1;
+        }
+        if i == 5 {
+            break;
+        }
+    }
+    match status(report, "answer monotonicity") {
+        Some(Status::Proved) => {
+            tally.proved_answers += 1;
+            if let Some(q) = violated.iter().position(|v| *v) {
+                return Err(format!(
+                    "answer monotonicity proved, but raising `{}` gives less care",
+                    rs.questions[q].id
+                ));
+            }
+        }
+        Some(Status::Failed) => {
+            for f in report
+                .findings
+                .iter()
+                .filter(|f| f.diag.code == "answer-non-monotone")
+            {
+                tally.claims += 1;
+                let id = f
+                    .counterexample
+                    .as_ref()
+                    .map(|c| c.data["question"].clone());
+                let q = rs
+                    .questions
+                    .iter()
+                    .position(|x| Some(serde_json::json!(x.id)) == id)
+                    .ok_or("counterexample without a question")?;
+                if !violated[q] {
+                    return Err(format!(
+                        "answer-non-monotone for `{}`, but no raise of it gives less care",
+                        rs.questions[q].id
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
     Ok(())
 }
 
@@ -470,18 +558,18 @@ fn every_proof_holds_on_ten_thousand_random_rule_sets() {
         }
     }
     eprintln!(
-        "{} rule sets; proved: monotonicity {}, level reachability {}, escalation reachability {}, rating reachability {}; monotonicity failed {}; {} findings checked",
-        tally.sets, tally.proved[0], tally.proved[1], tally.proved[2], tally.proved[3], tally.failed_mono, tally.claims
+        "{} rule sets; proved: monotonicity {}, level reachability {}, escalation reachability {}, rating reachability {}, answer monotonicity {}; monotonicity failed {}; {} findings checked",
+        tally.sets, tally.proved[0], tally.proved[1], tally.proved[2], tally.proved[3], tally.proved_answers, tally.failed_mono, tally.claims
     );
     // Both outcomes of each analysis occur often enough to mean something.
     if tally.sets >= 10_000 {
         assert!(
-            tally.proved[0] > 2_000,
+            tally.proved[0] > 5_000,
             "monotonicity proved {}",
             tally.proved[0]
         );
         assert!(
-            tally.failed_mono > 2_000,
+            tally.failed_mono > 1_000,
             "monotonicity failed {}",
             tally.failed_mono
         );
@@ -492,5 +580,10 @@ fn every_proof_holds_on_ten_thousand_random_rule_sets() {
             tally.proved[2]
         );
         assert!(tally.claims > 2_000, "claims {}", tally.claims);
+        assert!(
+            tally.proved_answers > 1_000,
+            "answers proved {}",
+            tally.proved_answers
+        );
     }
 }

@@ -26,6 +26,13 @@ pub fn analyze(rs: &RuleSet) -> CheckReport {
     a.bands();
     a.questions();
     a.space(&reach);
+    let ratings_monotone = a
+        .analyses
+        .iter()
+        .any(|x| x.name == "monotonicity" && x.status == Status::Proved);
+    let (findings, analysis) = super::answers::analyze(rs, &facts, ratings_monotone);
+    a.findings.extend(findings);
+    a.analyses.push(analysis);
     CheckReport {
         findings: a.findings,
         analyses: a.analyses,

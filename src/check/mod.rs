@@ -6,6 +6,7 @@
 //! Everything here returns data or text; only `cli` prints.
 
 pub mod analyses;
+pub mod answers;
 pub mod diff;
 pub mod fmt;
 pub mod locate;

@@ -60,6 +60,7 @@ pub fn rule_file() -> Value {
                 "max_length": {"type": "integer", "minimum": 1},
                 "informational": {"type": "boolean", "description": "Collected for the record; no rule reads it by design."},
                 "retired": {"type": "boolean", "description": "Kept so that intakes saved under an earlier version still read; never asked, never read by a condition (implies informational)."},
+                "order": {"enum": ["ascending", "descending", "none"], "description": "Which way severity runs through the answers: ascending (options as listed, no before yes, numbers upwards; the default), descending (protective answers), or none (no order; always for multi_choice and text). rules check proves that a more severe answer never gives less care."},
             }),
             &["id", "text", "type"],
         );

@@ -49,9 +49,9 @@ pub const SPACE_WORK: u64 = 5_000_000;
 /// (every combination of their truth values is tried).
 const MAX_WITNESS_ATOMS: usize = 12;
 
-/// What is left of a condition once the ratings are fixed.
+/// What is left of a condition once some of its atoms are fixed.
 #[derive(Debug, Clone, PartialEq)]
-enum Res {
+pub(super) enum Res {
     True,
     False,
     Cond(Cond),
@@ -59,11 +59,27 @@ enum Res {
 
 /// Fixes the rating comparisons of `c` at `r` and simplifies.
 fn fix(c: &Cond, r: &[u8]) -> Res {
+    fix_atoms(c, &|atom| match atom {
+        Cond::Cmp {
+            operand: Operand::Rating(_),
+            ..
+        }
+        | Cond::In {
+            operand: Operand::Rating(_),
+            ..
+        } => Some(atom.eval(&RatingEnv(r)) == Tri::True),
+        _ => None,
+    })
+}
+
+/// Replaces every atom `known` gives a truth value for with that value,
+/// and simplifies.
+pub(super) fn fix_atoms(c: &Cond, known: &dyn Fn(&Cond) -> Option<bool>) -> Res {
     match c {
         Cond::And(items) => {
             let mut rest = Vec::new();
             for i in items {
-                match fix(i, r) {
+                match fix_atoms(i, known) {
                     Res::False => return Res::False,
                     Res::True => {}
                     Res::Cond(x) => rest.push(x),
@@ -78,7 +94,7 @@ fn fix(c: &Cond, r: &[u8]) -> Res {
         Cond::Or(items) => {
             let mut rest = Vec::new();
             for i in items {
-                match fix(i, r) {
+                match fix_atoms(i, known) {
                     Res::True => return Res::True,
                     Res::False => {}
                     Res::Cond(x) => rest.push(x),
@@ -90,7 +106,7 @@ fn fix(c: &Cond, r: &[u8]) -> Res {
                 _ => Res::Cond(Cond::Or(rest)),
             }
         }
-        Cond::Not(inner) => match fix(inner, r) {
+        Cond::Not(inner) => match fix_atoms(inner, known) {
             Res::True => Res::False,
             Res::False => Res::True,
             Res::Cond(x) => Res::Cond(Cond::Not(Box::new(x))),
@@ -99,7 +115,7 @@ fn fix(c: &Cond, r: &[u8]) -> Res {
             let mut yes = 0u32;
             let mut rest = Vec::new();
             for i in items {
-                match fix(i, r) {
+                match fix_atoms(i, known) {
                     Res::True => yes += 1,
                     Res::False => {}
                     Res::Cond(x) => rest.push(x),
@@ -114,21 +130,11 @@ fn fix(c: &Cond, r: &[u8]) -> Res {
                 Res::Cond(Cond::AtLeast(need, rest))
             }
         }
-        Cond::Cmp {
-            operand: Operand::Rating(_),
-            ..
-        }
-        | Cond::In {
-            operand: Operand::Rating(_),
-            ..
-        } => {
-            if c.eval(&RatingEnv(r)) == Tri::True {
-                Res::True
-            } else {
-                Res::False
-            }
-        }
-        other => Res::Cond(other.clone()),
+        atom => match known(atom) {
+            Some(true) => Res::True,
+            Some(false) => Res::False,
+            None => Res::Cond(atom.clone()),
+        },
     }
 }
 
@@ -183,7 +189,7 @@ fn upward(c: &Cond, positive: bool) -> bool {
 }
 
 /// The distinct answer conditions (leaves) of `c`, added to `out`.
-fn atoms(c: &Cond, out: &mut Vec<Cond>) {
+pub(super) fn atoms(c: &Cond, out: &mut Vec<Cond>) {
     match c {
         Cond::And(items) | Cond::Or(items) | Cond::AtLeast(_, items) => {
             items.iter().for_each(|i| atoms(i, out))
@@ -198,7 +204,7 @@ fn atoms(c: &Cond, out: &mut Vec<Cond>) {
 }
 
 /// `c` under a truth value for each atom (bit `i` of `bits` for `atoms[i]`).
-fn holds(c: &Cond, atoms: &[Cond], bits: u32) -> bool {
+pub(super) fn holds(c: &Cond, atoms: &[Cond], bits: u32) -> bool {
     match c {
         Cond::And(items) => items.iter().all(|i| holds(i, atoms, bits)),
         Cond::Or(items) => items.iter().any(|i| holds(i, atoms, bits)),

@@ -791,6 +791,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 "max_length",
                 "informational",
                 "retired",
+                "order",
             ],
             &["id", "text", "type"],
         )?;
@@ -999,6 +1000,53 @@ impl<'s, 'd> Compiler<'s, 'd> {
             }
         };
         let ask_when = self.pending(f.get("ask_when"), "`ask_when`");
+        let ordered_type = !matches!(
+            kind,
+            QuestionKind::MultiChoice(_) | QuestionKind::Text { .. }
+        );
+        let order = match f.get("order") {
+            None if ordered_type => Order::Ascending,
+            None => Order::None,
+            Some(n) => {
+                let given = self.dec.text(n, "`order`");
+                let order = match given.as_deref() {
+                    Some("ascending") => Order::Ascending,
+                    Some("descending") => Order::Descending,
+                    Some("none") => Order::None,
+                    Some(other) => {
+                        self.dec.push(
+                            Diagnostic::error(
+                                "invalid-order",
+                                n.span,
+                                format!("`order` of `{id}` is `{other}`; it is `ascending`, `descending` or `none`"),
+                            )
+                            .with_help("`ascending`: the options as listed, no before yes, numbers upwards, each more severe than the last; `descending`: the reverse; `none`: no order of severity"),
+                        );
+                        Order::None
+                    }
+                    None => Order::None,
+                };
+                if !ordered_type && order != Order::None {
+                    self.dec.push(
+                        Diagnostic::error(
+                            "invalid-order",
+                            n.span,
+                            format!(
+                                "`order` of `{id}` is `{}`, but a {} question has no order of severity",
+                                order.as_str(),
+                                kind.type_name()
+                            ),
+                        )
+                        .with_help("leave out `order` (or give `none`); only yes_no, single_choice, integer and number questions are ordered"),
+                    );
+                }
+                if ordered_type {
+                    order
+                } else {
+                    Order::None
+                }
+            }
+        };
         let retired = f
             .get("retired")
             .and_then(|n| self.dec.boolean(n, "`retired`"))
@@ -1036,6 +1084,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 informational,
                 retired,
                 options_from: None,
+                order,
                 span: id_node.span,
             },
             ask_when,

@@ -72,7 +72,32 @@ pub struct Question {
     /// question's options (`options_from`): only options ticked there are
     /// offered.
     pub options_from: Option<usize>,
+    /// Which way severity runs through the answers (`order`), for the
+    /// answer-monotonicity analysis of `rules check`.
+    pub order: Order,
     pub span: Span,
+}
+
+/// Which way severity runs through a question's answers: options in the
+/// order listed, `no` before `yes`, numbers upwards (`ascending`, the
+/// default for those types), the reverse (`descending`, for protective
+/// answers such as a support person), or no order (`none`, for answers
+/// such as a route of use, and always for multi-choice and text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    Ascending,
+    Descending,
+    None,
+}
+
+impl Order {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Order::Ascending => "ascending",
+            Order::Descending => "descending",
+            Order::None => "none",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
