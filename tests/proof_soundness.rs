@@ -454,7 +454,7 @@ fn check_answers(rs: &RuleSet, report: &CheckReport, tally: &mut Tally) -> Resul
     use placement::engine::score_slots;
     use placement::intake::Slot;
     let ranges = [2u8, 2, 4, 3, 2];
-    let mut violated = vec![false; 5];
+    let mut violated = [false; 5];
     let mut combo = [0u8; 5];
     loop {
         let slots: Vec<Slot> = combo.iter().map(|v| Slot::Num(*v as f64)).collect();

@@ -999,3 +999,262 @@ fn wide_instruments_are_listed_and_costly_escalations_are_not_proved() {
         .collect();
     assert_eq!(codes, ["analysis-budget"]);
 }
+
+/// The small rule set of `docs/ci.md` ("How the analyses work"): two
+/// dimensions rated 0..2, three levels, a `home` row that goes down, and
+/// an escalation that reads only an answer.
+const HOME_ROW: &str = "name: example
+version: \"1\"
+max_rating: 2
+levels:
+  - {id: inpatient, name: Inpatient}
+  - {id: iop, name: IOP}
+  - {id: outpatient, name: Outpatient}
+sections:
+  - id: s
+    title: S
+    questions:
+      - {id: drinks, text: Drinks a day, type: integer, min: 0, max: 30}
+      - id: housing
+        text: Housing
+        type: single_choice
+        options:
+          - {id: stable, label: Stable}
+          - {id: couch_surfing, label: Couch}
+          - {id: unsheltered, label: Unsheltered}
+      - {id: shaky, text: Shaky, type: yes_no}
+dimensions:
+  - id: use
+    name: Use
+    rules:
+      - {rating: 1, when: drinks >= 3, why: Some.}
+      - {rating: 2, when: drinks >= 8, why: Many.}
+  - id: home
+    name: Home
+    rules:
+      - {rating: 1, when: housing == couch_surfing, why: Couch.}
+      - {rating: 2, when: housing == unsheltered, why: Street.}
+placement:
+  minimums:
+    use:  [outpatient, iop, inpatient]
+    home: [outpatient, iop, outpatient]
+  escalations:
+    - id: shaking
+      when: shaky
+      level: inpatient
+      why: Shaky.
+";
+
+fn analysis(json: &str, name: &str) -> Value {
+    let v: Value = serde_json::from_str(json).unwrap();
+    v["analyses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == name)
+        .unwrap_or_else(|| panic!("no `{name}` in {json}"))
+        .clone()
+}
+
+#[test]
+fn an_escalation_that_reads_only_an_answer_hides_no_violation() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.yaml"), HOME_ROW).unwrap();
+    let code = assert_reported(
+        dir.path(),
+        &Expect {
+            code: "non-monotone",
+            severity: "error",
+            file: "rules.yaml",
+            line: 35,
+            col: 29,
+            evidence: "ratings [use=0, home=1] give `iop`; raising `home` to 2, ratings [use=0, home=2] give `outpatient` (answers: not `shaky`)",
+        },
+    );
+    assert_eq!(code, 1);
+    let (_, json) = check(dir.path(), "json");
+    assert_eq!(analysis(&json, "monotonicity")["status"], "failed");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "non-monotone")
+        .unwrap();
+    assert_eq!(
+        f["counterexample"]["data"],
+        serde_json::json!({
+            "dimension": "home",
+            "lower": {"ratings": {"use": 0, "home": 1}, "level": "iop"},
+            "higher": {"ratings": {"use": 0, "home": 2}, "level": "outpatient"},
+            "answers": [{"condition": "shaky", "holds": false}],
+        })
+    );
+    // An escalation that covers the step makes it monotone: proved.
+    std::fs::write(
+        dir.path().join("rules.yaml"),
+        HOME_ROW.replace(
+            "      when: shaky\n      level: inpatient",
+            "      when: home.rating >= 1\n      level: iop",
+        ),
+    )
+    .unwrap();
+    let (code, json) = check(dir.path(), "json");
+    assert_eq!(code, 0, "{json}");
+    let mono = analysis(&json, "monotonicity");
+    assert_eq!(mono["status"], "proved", "{mono}");
+    assert_eq!(
+        mono["detail"],
+        "3^2 rating vectors: 1 step that structure did not settle searched, whatever the answers"
+    );
+}
+
+#[test]
+fn a_more_severe_answer_rated_lower_is_reported_with_its_answers() {
+    // `temporary` (couch-surfing) rated 3 by a rule that no longer covers
+    // `homeless`, which is left at 2.
+    let dir = copy_rules();
+    let d = dir.path();
+    plant(
+        d,
+        "70-environment.yaml",
+        "        when: housing >= homeless\n",
+        "        when: housing == temporary\n",
+    );
+    let (line, col) = line_col(d, "70-environment.yaml", "- id: environment_homeless", 2);
+    let code = assert_reported(
+        d,
+        &Expect {
+            code: "answer-non-monotone",
+            severity: "error",
+            file: "70-environment.yaml",
+            line,
+            col,
+            evidence: "`housing` = temporary gives `sober_living`; `housing` = homeless gives `outpatient` (with ",
+        },
+    );
+    assert_eq!(code, 1);
+    let (_, json) = check(d, "json");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "answer-non-monotone")
+        .unwrap();
+    assert_eq!(
+        f["message"],
+        "not monotone in `housing`: the more severe answer `homeless` gives `outpatient`, less care than `temporary` (`sober_living`): rule `environment_homeless` of `environment` (rating 3) holds for `temporary` but not for `homeless`"
+    );
+    let data = &f["counterexample"]["data"];
+    assert_eq!(data["question"], "housing");
+    assert_eq!(
+        data["lower"],
+        serde_json::json!({"answer": "temporary", "level": "sober_living"})
+    );
+    assert_eq!(
+        data["higher"],
+        serde_json::json!({"answer": "homeless", "level": "outpatient"})
+    );
+    // The other answers that matter are given, and with them the scorer
+    // itself gives the two levels.
+    let mut answers = serde_json::Map::new();
+    for (k, v) in data["answers"].as_object().unwrap() {
+        let s = v.as_str().unwrap();
+        let value = if let Ok(n) = s.parse::<i64>() {
+            serde_json::json!(n)
+        } else if s == "yes" || s == "no" {
+            serde_json::json!(s == "yes")
+        } else if let Some(list) = s.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            serde_json::json!(list.split(", ").collect::<Vec<_>>())
+        } else {
+            serde_json::json!(s)
+        };
+        answers.insert(k.clone(), value);
+    }
+    for (housing, level) in [("temporary", "sober_living"), ("homeless", "outpatient")] {
+        let mut a = answers.clone();
+        a.insert("housing".into(), serde_json::json!(housing));
+        let intake = serde_json::json!({"intake": 1, "id": "x", "answers": a});
+        let out = Command::cargo_bin("placement")
+            .unwrap()
+            .args(["score", "--format", "jsonl", "--rules"])
+            .arg(d)
+            .arg("-")
+            .write_stdin(format!("{intake}\n"))
+            .output()
+            .unwrap();
+        let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(r["level"], level, "{housing}: {r}");
+    }
+    assert_eq!(analysis(&json, "answer monotonicity")["status"], "failed");
+}
+
+/// A rule set of `dims` dimensions rated 0..4, one escalation reading two
+/// of them, and every minimums row in order unless `bad` names a
+/// dimension whose row goes down from rating 2 to 3.
+fn wide(dims: usize, bad: Option<usize>) -> String {
+    let mut y = String::from(
+        "name: wide\nversion: \"1\"\nmax_rating: 4\nlevels:\n  - {id: high, name: High}\n  - {id: mid, name: Mid}\n  - {id: low, name: Low}\nsections:\n  - id: s\n    title: S\n    questions:\n      - {id: score, text: Score, type: integer, min: 0, max: 40}\n      - {id: shaky, text: Shaky, type: yes_no}\ndimensions:\n",
+    );
+    for i in 0..dims {
+        y.push_str(&format!("  - id: d{i}\n    name: D{i}\n    rules:\n"));
+        for r in 1..=4 {
+            y.push_str(&format!(
+                "      - {{rating: {r}, when: score >= {}, why: W.}}\n",
+                i + r * 4
+            ));
+        }
+    }
+    y.push_str("placement:\n  minimums:\n");
+    for i in 0..dims {
+        let row = if Some(i) == bad {
+            "[low, low, mid, low, high]"
+        } else {
+            "[low, low, mid, mid, high]"
+        };
+        y.push_str(&format!("    d{i}: {row}\n"));
+    }
+    y.push_str("  escalations:\n    - id: both\n      when: d0.rating >= 3 and d1.rating >= 2 and shaky\n      level: high\n      why: W.\n");
+    y
+}
+
+#[test]
+fn a_non_monotone_cell_in_nine_dimensions_is_found() {
+    // 5^9 = 1,953,125 rating vectors: more than were ever enumerated.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.yaml"), wide(9, Some(7))).unwrap();
+    let text = wide(9, Some(7));
+    let line = text.lines().position(|l| l.starts_with("    d7:")).unwrap() + 1;
+    let code = assert_reported(
+        dir.path(),
+        &Expect {
+            code: "non-monotone",
+            severity: "error",
+            file: "rules.yaml",
+            line,
+            col: 25,
+            evidence: "ratings [d0=0, d1=0, d2=0, d3=0, d4=0, d5=0, d6=0, d7=2, d8=0] give `mid`; raising `d7` to 3, ratings [d0=0, d1=0, d2=0, d3=0, d4=0, d5=0, d6=0, d7=3, d8=0] give `low`",
+        },
+    );
+    assert_eq!(code, 1);
+    // The escalation cannot hold there, so no answers are named.
+    let (_, human) = check(dir.path(), "human");
+    assert!(human.contains("d8=0] give `low`\n"), "{human}");
+    // In order, the same set is proved without visiting the vectors.
+    std::fs::write(dir.path().join("rules.yaml"), wide(9, None)).unwrap();
+    let (code, json) = check(dir.path(), "json");
+    assert_eq!(code, 0, "{json}");
+    for name in [
+        "totality",
+        "monotonicity",
+        "level reachability",
+        "escalation reachability",
+    ] {
+        assert_eq!(analysis(&json, name)["status"], "proved", "{name}");
+    }
+    assert_eq!(
+        analysis(&json, "monotonicity")["detail"],
+        "5^9 rating vectors, from structure: every minimums row is non-decreasing, and every escalation keeps holding when a rating it reads rises, whatever the answers"
+    );
+}

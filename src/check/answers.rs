@@ -179,17 +179,26 @@ impl<'a> Dirs<'a> {
                 }
             }
         }
-        // An instrument none of whose items is asked does not apply at
-        // all (every comparison on it is false).
-        let always = inst
-            .items
-            .iter()
-            .any(|it| it.question == self.q || self.rs.questions[it.question].ask_when.is_none());
-        if !always && d.changes() {
-            d = Dir::BOTH;
-        }
         self.totals[i] = Some(d);
         d
+    }
+
+    /// An instrument none of whose items is asked does not apply, and
+    /// every comparison on it is false: whether it comes to apply (any
+    /// comparison may turn on) or stops applying (any may turn off).
+    fn instrument_applies(&mut self, i: usize) -> Dir {
+        let inst = &self.rs.instruments[i];
+        let mut d = Dir::default();
+        for it in &inst.items {
+            if it.question == self.q || self.rs.questions[it.question].ask_when.is_none() {
+                return Dir::default();
+            }
+            d = d.union(self.applies(it.question));
+        }
+        Dir {
+            up: d.up || d.down,
+            down: d.down,
+        }
     }
 
     fn rating(&mut self, dim: usize) -> Dir {
@@ -312,22 +321,59 @@ impl<'a> Dirs<'a> {
                 }
             }),
             Operand::Answer(p) => self.applies(p as usize),
-            Operand::Total(i) => self.total(i as usize).through(op),
+            Operand::Total(i) => {
+                let inst = &self.rs.instruments[i as usize];
+                let t = self.total(i as usize);
+                through(t, c, operand, op, inst.min_total, inst.max_total)
+                    .union(self.instrument_applies(i as usize))
+            }
             Operand::Band(i) => {
                 let inst = &self.rs.instruments[i as usize];
                 let ascending = inst.bands.windows(2).all(|w| w[0].max < w[1].min);
                 let t = self.total(i as usize);
-                if ascending {
-                    t.through(op)
+                let d = if ascending {
+                    through(t, c, operand, op, 0, inst.bands.len() as i64 - 1)
                 } else if t.changes() {
                     Dir::BOTH
                 } else {
                     t
-                }
+                };
+                d.union(self.instrument_applies(i as usize))
             }
-            Operand::Rating(d) => self.rating(d as usize).through(op),
+            Operand::Rating(d) => {
+                let r = self.rating(d as usize);
+                through(r, c, operand, op, 0, self.rs.max_rating as i64)
+            }
             Operand::Level => Dir::BOTH,
         }
+    }
+}
+
+/// The direction of a comparison `c` of an operand that moves in direction
+/// `d` over the whole numbers `lo..=hi`: read off the comparison's truth at
+/// each of them when there are few, else off its operator.
+fn through(d: Dir, c: &Cond, operand: Operand, op: Option<CmpOp>, lo: i64, hi: i64) -> Dir {
+    if !d.changes() {
+        return d;
+    }
+    if hi < lo || hi - lo > 10_000 {
+        return d.through(op);
+    }
+    let mut seq = Dir::default();
+    let mut last: Option<bool> = None;
+    for v in lo..=hi {
+        let t = c.eval(&Point(operand, v as f64)) == Tri::True;
+        if let Some(p) = last {
+            seq.up |= t && !p;
+            seq.down |= p && !t;
+        }
+        last = Some(t);
+    }
+    match (seq.up, seq.down) {
+        (false, false) => Dir::default(),
+        (true, false) => d,
+        (false, true) => d.flip(),
+        (true, true) => Dir::BOTH,
     }
 }
 
@@ -756,6 +802,12 @@ pub(super) fn analyze(
         }
         if culprit.is_none() && ratings_monotone {
             proved += 1;
+            continue;
+        }
+        if culprit.is_none() {
+            // Nothing turns off: only the ratings' own monotonicity, which
+            // that analysis reports, is missing.
+            open += 1;
             continue;
         }
         if let Some(hit) = search(rs, q, &values, &least, dirs.failure.as_ref()) {

@@ -943,7 +943,10 @@ impl<'a> Run<'a> {
             self.analysis(
                 "monotonicity",
                 Status::Failed,
-                format!("{size} rating vectors; {pairs} steps searched"),
+                format!(
+                    "{size} rating vectors; {} searched",
+                    plural(pairs as usize, "step", "steps")
+                ),
             );
         } else if over {
             self.budget_warning("the monotonicity search");
@@ -973,7 +976,7 @@ impl<'a> Run<'a> {
             self.analysis(
                 "monotonicity",
                 Status::Proved,
-                format!("{size} rating vectors: {pairs} steps that structure did not settle searched, whatever the answers"),
+                format!("{size} rating vectors: {} that structure did not settle searched, whatever the answers", plural(pairs as usize, "step", "steps")),
             );
         }
     }
