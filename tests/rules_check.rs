@@ -1258,3 +1258,51 @@ fn a_non_monotone_cell_in_nine_dimensions_is_found() {
         "5^9 rating vectors, from structure: every minimums row is non-decreasing, and every escalation keeps holding when a rating it reads rises, whatever the answers"
     );
 }
+
+#[test]
+fn ten_dimensions_are_proved_or_refuted() {
+    // The benchmark fixture (`cargo bench --bench analyses`): 5^10 rating
+    // vectors, escalations over eight of the ten dimensions and answers.
+    let wide = root().join("tests/fixtures/wide");
+    let (code, json) = check(&wide, "json");
+    assert_eq!(code, 0, "{json}");
+    for name in [
+        "totality",
+        "monotonicity",
+        "level reachability",
+        "escalation reachability",
+        "answer monotonicity",
+    ] {
+        assert_eq!(analysis(&json, name)["status"], "proved", "{name}: {json}");
+    }
+    assert_eq!(
+        analysis(&json, "level reachability")["detail"],
+        "9765625 rating vectors whose every rating can be given"
+    );
+    // One row that goes down, in a dimension no escalation reads.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(wide.join("10-dimensions.yaml")).unwrap();
+    let old = "    work: [outpatient, outpatient, outpatient, iop, iop]";
+    assert!(text.contains(old));
+    std::fs::write(
+        dir.path().join("rules.yaml"),
+        text.replace(
+            old,
+            "    work: [outpatient, outpatient, iop, outpatient, iop]",
+        ),
+    )
+    .unwrap();
+    let line = text.lines().position(|l| l == old).unwrap() + 1;
+    let code = assert_reported(
+        dir.path(),
+        &Expect {
+            code: "non-monotone",
+            severity: "error",
+            file: "rules.yaml",
+            line,
+            col: 41,
+            evidence: "ratings [withdrawal=0, medical=0, mood=0, thinking=0, readiness=0, use=0, relapse=0, home=0, work=2, legal=0] give `iop`; raising `work` to 3, ratings [withdrawal=0, medical=0, mood=0, thinking=0, readiness=0, use=0, relapse=0, home=0, work=3, legal=0] give `outpatient`",
+        },
+    );
+    assert_eq!(code, 1);
+}

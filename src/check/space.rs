@@ -865,6 +865,39 @@ impl<'a> Run<'a> {
             plan.push((d, free, values));
         }
         if total > MAX_VECTORS {
+            // Too many to search: try the likeliest places first, each
+            // minimums step that goes down with every other dimension at
+            // 0 or at its least intensive rating. A violation found there
+            // is real; none found proves nothing.
+            let mut found: Vec<Violation> = Vec::new();
+            for d in 0..dims {
+                for k in 0..max {
+                    if !row_bad[d][k as usize] || found.iter().any(|v| v.dim == d) {
+                        continue;
+                    }
+                    for start in [vec![0u8; dims], least.clone()] {
+                        let mut lo = start;
+                        lo[d] = k;
+                        let mut hi = lo.clone();
+                        hi[d] += 1;
+                        if let Hit::Found(v) = self.space.pair(&lo, &hi, d) {
+                            found.push(v);
+                            break;
+                        }
+                    }
+                }
+            }
+            if !found.is_empty() {
+                for v in &found {
+                    self.monotonicity_finding(v);
+                }
+                self.analysis(
+                    "monotonicity",
+                    Status::Failed,
+                    format!("{size} rating vectors; the likeliest steps searched"),
+                );
+                return;
+            }
             let note = format!(
                 " (the steps of {})",
                 plural(searched.len(), "dimension", "dimensions")
@@ -1107,36 +1140,33 @@ impl Run<'_> {
             .iter()
             .map(|v| v.len() as u64)
             .fold(1u64, u64::saturating_mul);
-        if size > MAX_VECTORS {
+        // Every level is usually found within the first vectors; the
+        // search stops there, or at MAX_VECTORS.
+        let nl = rs.levels.len();
+        let mut found = vec![false; nl];
+        let mut visited = 0u64;
+        for c in &configs {
+            each_vector(c, &free, &values, |r| {
+                visited += 1;
+                for (l, f) in found.iter_mut().enumerate() {
+                    if !*f && self.gives(r, l) {
+                        *f = true;
+                    }
+                }
+                !(found.iter().all(|f| *f) || self.space.over_budget() || visited >= MAX_VECTORS)
+            });
+            if found.iter().all(|f| *f) || self.space.over_budget() || visited >= MAX_VECTORS {
+                break;
+            }
+        }
+        if !found.iter().all(|f| *f) && visited >= MAX_VECTORS && size > visited {
             self.too_large("the level reachability search", size, "");
             self.analysis(
                 "level reachability",
                 Status::NotProved,
-                format!("rating space too large: the search would visit {size} vectors"),
+                format!("rating space too large: {visited} of {size} vectors searched"),
             );
             return;
-        }
-        let nl = rs.levels.len();
-        let mut found = vec![false; nl];
-        for c in &configs {
-            let mut todo: Vec<Vec<u8>> = Vec::new();
-            each_vector(c, &free, &values, |r| {
-                todo.push(r.to_vec());
-                true
-            });
-            for r in todo {
-                for (l, f) in found.iter_mut().enumerate() {
-                    if !*f && self.gives(&r, l) {
-                        *f = true;
-                    }
-                }
-                if found.iter().all(|f| *f) || self.space.over_budget() {
-                    break;
-                }
-            }
-            if found.iter().all(|f| *f) || self.space.over_budget() {
-                break;
-            }
         }
         if !found.iter().all(|f| *f) && self.space.over_budget() {
             self.budget_warning("level reachability");
@@ -1246,21 +1276,6 @@ impl Run<'_> {
         let least = self.least(real);
         let values: Vec<Vec<u8>> = free.iter().map(|&d| real[d].clone()).collect();
         let size = count(&values);
-        if size > MAX_VECTORS {
-            self.too_large("the escalation reachability search", size, "");
-            self.analysis(
-                "escalation reachability",
-                Status::NotProved,
-                format!("rating space too large: the search would visit {size} vectors"),
-            );
-            self.unreachable_escalations(never);
-            return;
-        }
-        let mut vectors: Vec<Vec<u8>> = Vec::new();
-        each_vector(&least, &free, &values, |r| {
-            vectors.push(r.to_vec());
-            true
-        });
         let lv = |e: usize| rs.escalations[e].level;
         // Per escalation: a vector where it can hold, whether it ever
         // changes the level, and what covers it wherever it can hold.
@@ -1269,7 +1284,12 @@ impl Run<'_> {
         let mut cover: Vec<Vec<bool>> = vec![vec![true; ne]; ne];
         let mut min_cover = vec![true; ne];
         let mut stopped = false;
-        for r in &vectors {
+        let mut visited = 0u64;
+        // Stops once every escalation is known to change the level
+        // somewhere (nothing is left to report), at the budget, or at
+        // MAX_VECTORS.
+        each_vector(&least, &free, &values, |r| {
+            visited += 1;
             let m = self.space.minimums_level(r);
             let res: Vec<Rc<Res>> = (0..ne).map(|e| self.space.res(e, r)).collect();
             for e in 0..ne {
@@ -1283,7 +1303,7 @@ impl Run<'_> {
                 if !may || never[e] {
                     continue;
                 }
-                example[e].get_or_insert_with(|| r.clone());
+                example[e].get_or_insert_with(|| r.to_vec());
                 for o in 0..ne {
                     if o != e && !(*res[o] == Res::True && lv(o) <= lv(e)) {
                         cover[e][o] = false;
@@ -1315,8 +1335,21 @@ impl Run<'_> {
             }
             if self.space.over_budget() {
                 stopped = true;
-                break;
+                return false;
             }
+            let settled = (0..ne).all(|e| never[e] || changes[e]);
+            !settled && visited < MAX_VECTORS
+        });
+        let settled = (0..ne).all(|e| never[e] || changes[e]);
+        if !settled && !stopped && visited < size {
+            self.too_large("the escalation reachability search", size, "");
+            self.analysis(
+                "escalation reachability",
+                Status::NotProved,
+                format!("rating space too large: {visited} of {size} vectors searched"),
+            );
+            self.unreachable_escalations(never);
+            return;
         }
         if stopped {
             self.budget_warning("escalation reachability");
