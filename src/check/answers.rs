@@ -839,9 +839,12 @@ pub(super) fn analyze(
     } else {
         Status::Proved
     };
-    let detail = format!(
+    let mut detail = format!(
         "{ordered} questions with an order of severity: {proved} proved, {failed} with a counterexample, {open} not proved"
     );
+    if !ratings_monotone && open > 0 {
+        detail.push_str("; the level is not proved monotone in the ratings");
+    }
     (
         findings,
         Analysis {
