@@ -8,7 +8,9 @@ use crate::cond::parse as cparse;
 use crate::cond::resolve::{resolve, Context, TextSpan};
 use crate::cond::{Cond, Operand};
 use crate::decode::{Decoder, Fields};
-use crate::diag::{did_you_mean, Diagnostic, Severity, SourceFile, Sources, Span};
+use crate::diag::{
+    did_you_mean, did_you_mean_unlisted, Diagnostic, Severity, SourceFile, Sources, Span,
+};
 use crate::pathname;
 use crate::yaml::{self, Kind, Limits, Node};
 use sha2::{Digest, Sha256};
@@ -171,15 +173,27 @@ fn load_parsed(
     let mut docs = Vec::new();
     let mut unparsed = false;
     for ((i, f), tree) in sources.files.iter().enumerate().zip(trees) {
-        match tree {
-            Some(n) => docs.push(n),
-            None => match yaml::parse(&f.text, i as u32, limits) {
-                Ok(n) => docs.push(n),
-                Err(d) => {
-                    unparsed = true;
-                    dec.push(d)
+        let parsed = match tree {
+            Some(n) => Ok(n),
+            None => yaml::parse(&f.text, i as u32, limits),
+        };
+        match parsed {
+            Ok(n) => {
+                if n.kind == Kind::Null {
+                    // Not an error (a placeholder file is harmless), but
+                    // never silent: the rules it should hold may be lost.
+                    dec.push(Diagnostic::empty_file(
+                        f,
+                        i as u32,
+                        "it adds nothing to the rule set",
+                    ));
                 }
-            },
+                docs.push(n)
+            }
+            Err(d) => {
+                unparsed = true;
+                dec.push(d)
+            }
         }
     }
     let compiled = Compiler::new(&sources, &mut dec).compile(&docs);
@@ -265,9 +279,17 @@ struct RawRule<'a> {
     span: Span,
 }
 
+/// The largest `max_rating` a rule set may give.
+const MAX_RATING: u8 = 9;
+
 struct Compiler<'s, 'd> {
     sources: &'s Sources,
     dec: &'d mut Decoder,
+    /// `max_rating` was given but is not usable (0, 10, text...): it has
+    /// been reported, and nothing that depends on the number of ratings
+    /// (rule ratings, condition ratings, the length of `minimums`) is
+    /// checked against a guess. It is taken as [`MAX_RATING`] meanwhile.
+    max_rating_unknown: bool,
 }
 
 /// First definition of each id of one kind, for duplicate checks.
@@ -300,7 +322,11 @@ impl Ids {
 
 impl<'s, 'd> Compiler<'s, 'd> {
     fn new(sources: &'s Sources, dec: &'d mut Decoder) -> Self {
-        Compiler { sources, dec }
+        Compiler {
+            sources,
+            dec,
+            max_rating_unknown: false,
+        }
     }
 
     fn single<'a>(&mut self, tops: &[Fields<'a>], key: &str) -> Option<&'a Node> {
@@ -382,16 +408,28 @@ impl<'s, 'd> Compiler<'s, 'd> {
             .and_then(|n| self.dec.text(n, "`description`"));
         let max_rating = match self.single(&tops, "max_rating") {
             Some(n) => match self.dec.int(n, "`max_rating`") {
-                Some(m) if (1..=9).contains(&m) => m as u8,
-                Some(_) => {
+                Some(m) if (1..=MAX_RATING as i64).contains(&m) => m as u8,
+                Some(m) => {
+                    let why = if m < 1 {
+                        "ratings run from 0 to `max_rating`, so a dimension needs at least the ratings 0 and 1".to_string()
+                    } else {
+                        format!(
+                            "a dimension has at most {} ratings, 0 to {MAX_RATING}",
+                            MAX_RATING + 1
+                        )
+                    };
                     self.dec.error(
                         "rating-out-of-range",
                         n.span,
-                        "`max_rating` must be from 1 to 9",
+                        format!("`max_rating` must be from 1 to {MAX_RATING}, not {m}: {why}"),
                     );
-                    4
+                    self.max_rating_unknown = true;
+                    MAX_RATING
                 }
-                None => 4,
+                None => {
+                    self.max_rating_unknown = true;
+                    MAX_RATING
+                }
             },
             None => 4,
         };
@@ -740,7 +778,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
                                 o.id, from.source
                             )
                         };
-                        let help = did_you_mean(&o.id, offered.iter().map(|x| x.id.as_str()));
+                        let listed: Vec<&str> = own.iter().map(|x| x.id.as_str()).collect();
+                        let help = did_you_mean_unlisted(
+                            &o.id,
+                            offered.iter().map(|x| x.id.as_str()),
+                            &listed,
+                        );
                         self.dec.push(
                             Diagnostic::error("options-from", *span, msg).with_help_opt(help),
                         );
@@ -1157,6 +1200,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             let mut items: Vec<(usize, Span)> = Vec::new();
             let mut ok = true;
             if let Some(list) = f.get("items").and_then(|n| self.dec.seq(n, "`items`")) {
+                let listed: Vec<&str> = list.iter().filter_map(|n| n.as_str()).collect();
                 for it in list {
                     let Some(qid) = self.dec.id(it, "item") else {
                         ok = false;
@@ -1175,7 +1219,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
                             items.push((q, it.span));
                         }
                         None => {
-                            let help = did_you_mean(&qid, questions.iter().map(|q| q.id.as_str()));
+                            let help = did_you_mean_unlisted(
+                                &qid,
+                                questions.iter().map(|q| q.id.as_str()),
+                                &listed,
+                            );
                             self.dec.push(
                                 Diagnostic::error(
                                     "unknown-reference",
@@ -1227,12 +1275,15 @@ impl<'s, 'd> Compiler<'s, 'd> {
                             if key != "default"
                                 && !items.iter().any(|(q, _)| questions[*q].id == key)
                             {
-                                let help = did_you_mean(
+                                let listed: Vec<&str> =
+                                    pairs.iter().filter_map(|(k, _)| k.as_str()).collect();
+                                let help = did_you_mean_unlisted(
                                     key,
                                     items
                                         .iter()
                                         .map(|(q, _)| questions[*q].id.as_str())
                                         .chain(["default"]),
+                                    &listed,
                                 );
                                 self.dec.push(
                                     Diagnostic::error("value-map", k.span, format!("`{key}` is not an item of `{id}`; value maps are keyed by `default` or an item id"))
@@ -1424,7 +1475,13 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     match options.iter().position(|o| o.id == key) {
                         Some(i) => pts[i] = points(self.dec, v),
                         None => {
-                            let help = did_you_mean(key, options.iter().map(|o| o.id.as_str()));
+                            let listed: Vec<&str> =
+                                pairs.iter().filter_map(|(k, _)| k.as_str()).collect();
+                            let help = did_you_mean_unlisted(
+                                key,
+                                options.iter().map(|o| o.id.as_str()),
+                                &listed,
+                            );
                             self.dec.push(
                                 Diagnostic::error(
                                     "value-map",
@@ -1727,6 +1784,14 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 }
             }
         }
+        // `minimums` in two files is one mistake, reported once as a
+        // `conflict`: the dimensions the first map leaves out are most
+        // likely in the second, so they are not reported as missing.
+        let conflict = placements
+            .iter()
+            .filter(|p| p.get("minimums").is_some())
+            .count()
+            > 1;
         let minimums = self.single(&placements, "minimums");
         match minimums {
             Some(mn) => {
@@ -1745,7 +1810,13 @@ impl<'s, 'd> Compiler<'s, 'd> {
                             continue;
                         }
                         let Some(di) = dims.iter().position(|d| d.id == dim) else {
-                            let help = did_you_mean(dim, dims.iter().map(|d| d.id.as_str()));
+                            let listed: Vec<&str> =
+                                pairs.iter().filter_map(|(k, _)| k.as_str()).collect();
+                            let help = did_you_mean_unlisted(
+                                dim,
+                                dims.iter().map(|d| d.id.as_str()),
+                                &listed,
+                            );
                             self.dec.push(
                                 Diagnostic::error(
                                     "unknown-reference",
@@ -1759,6 +1830,14 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         let Some(items) = self.dec.seq(v, "minimums") else {
                             continue;
                         };
+                        if self.max_rating_unknown {
+                            // The number of levels cannot be checked
+                            // against a `max_rating` that was reported.
+                            for it in items {
+                                self.level_ref(it, rs);
+                            }
+                            continue;
+                        }
                         if items.len() != rs.max_rating as usize + 1 {
                             self.dec.error(
                                 "minimums",
@@ -1796,7 +1875,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     _ => Vec::new(),
                 };
                 for d in dims.iter() {
-                    if !mentioned.contains(&d.id.as_str()) {
+                    if !conflict && !mentioned.contains(&d.id.as_str()) {
                         self.dec.error(
                             "minimums",
                             mn.span,
@@ -2150,7 +2229,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     let help = if rs.flag_actions.is_empty() {
                         Some("the rule set has no `flag_actions`".to_string())
                     } else {
-                        did_you_mean(&a, rs.flag_actions.iter().map(|x| x.id.as_str()))
+                        let listed: Vec<&str> = items.iter().filter_map(|n| n.as_str()).collect();
+                        did_you_mean_unlisted(
+                            &a,
+                            rs.flag_actions.iter().map(|x| x.id.as_str()),
+                            &listed,
+                        )
                     };
                     self.dec.push(
                         Diagnostic::error(
