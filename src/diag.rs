@@ -223,11 +223,13 @@ where
 /// writing one of them again would only make a duplicate. For `auditc_4`
 /// in `[auditc_1, auditc_2, auditc_4]` it suggests `auditc_3`, not
 /// `auditc_1`.
-pub fn did_you_mean_unlisted<'a, I>(name: &str, candidates: I, listed: &[&str]) -> Option<String>
+pub fn did_you_mean_unlisted<'a, I, S>(name: &str, candidates: I, listed: &[S]) -> Option<String>
 where
     I: IntoIterator<Item = &'a str>,
+    S: AsRef<str>,
 {
-    did_you_mean(name, candidates.into_iter().filter(|c| !listed.contains(c)))
+    let unlisted = |c: &&str| !listed.iter().any(|l| l.as_ref() == *c);
+    did_you_mean(name, candidates.into_iter().filter(unlisted))
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

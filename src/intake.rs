@@ -439,8 +439,7 @@ pub fn from_node_limited(
                             ),
                         },
                         None => {
-                            let listed: Vec<&str> =
-                                items.iter().filter_map(|n| n.as_str()).collect();
+                            let listed = Node::texts(items);
                             let help = did_you_mean_unlisted(
                                 id,
                                 rs.questions.iter().map(|q| q.id.as_str()),

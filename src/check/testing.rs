@@ -444,7 +444,7 @@ impl Parser<'_> {
             );
             return None;
         };
-        let listed: Vec<&str> = items.iter().filter_map(|n| n.as_str()).collect();
+        let listed = Node::texts(items);
         let mut out = Vec::new();
         for it in items {
             out.push(self.lookup_in(what, it, ids, &listed)?);
@@ -491,7 +491,7 @@ impl Parser<'_> {
                         );
                         continue;
                     };
-                    let listed: Vec<&str> = pairs.iter().filter_map(|(k, _)| k.as_str()).collect();
+                    let listed = Node::text_keys(pairs);
                     for (ik, iv) in pairs {
                         let ids = if k == "ratings" { &dims } else { &insts };
                         let Some(i) = self.lookup_in(what, ik, ids, &listed) else {

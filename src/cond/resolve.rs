@@ -221,12 +221,10 @@ impl Resolver<'_, '_> {
                             Some(i) => mask |= 1 << i,
                             None => {
                                 ok = false;
-                                let listed = idents(items);
-                                let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
                                 let help = did_you_mean_unlisted(
                                     id,
                                     options.iter().map(|o| o.id.as_str()),
-                                    &listed,
+                                    &idents(items),
                                 );
                                 let span = self.at.map(lit.pos);
                                 self.diags.push(
@@ -553,12 +551,10 @@ impl Resolver<'_, '_> {
                         LitKind::Ident(id) => match options.iter().position(|o| &o.id == id) {
                             Some(i) => Some(i as f64),
                             None => {
-                                let listed: Vec<&str> =
-                                    self.listed.iter().map(String::as_str).collect();
                                 let help = did_you_mean_unlisted(
                                     id,
                                     options.iter().map(|o| o.id.as_str()),
-                                    &listed,
+                                    &self.listed,
                                 )
                                 .unwrap_or_else(|| {
                                     options_list(options.iter().map(|o| o.id.as_str()))
@@ -614,12 +610,10 @@ impl Resolver<'_, '_> {
                     LitKind::Ident(id) => match inst.bands.iter().position(|b| &b.id == id) {
                         Some(b) => Some(b as f64),
                         None => {
-                            let listed: Vec<&str> =
-                                self.listed.iter().map(String::as_str).collect();
                             let help = did_you_mean_unlisted(
                                 id,
                                 inst.bands.iter().map(|b| b.id.as_str()),
-                                &listed,
+                                &self.listed,
                             )
                             .unwrap_or_else(|| {
                                 options_list(inst.bands.iter().map(|b| b.id.as_str()))
@@ -657,11 +651,10 @@ impl Resolver<'_, '_> {
                 LitKind::Ident(id) => match rs.level_index(id) {
                     Some(l) => Some(rs.intensity(l) as f64),
                     None => {
-                        let listed: Vec<&str> = self.listed.iter().map(String::as_str).collect();
                         let help = did_you_mean_unlisted(
                             id,
                             rs.levels.iter().map(|l| l.id.as_str()),
-                            &listed,
+                            &self.listed,
                         );
                         let span = self.at.map(lit.pos);
                         self.diags.push(

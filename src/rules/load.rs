@@ -1200,7 +1200,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             let mut items: Vec<(usize, Span)> = Vec::new();
             let mut ok = true;
             if let Some(list) = f.get("items").and_then(|n| self.dec.seq(n, "`items`")) {
-                let listed: Vec<&str> = list.iter().filter_map(|n| n.as_str()).collect();
+                let listed = Node::texts(list);
                 for it in list {
                     let Some(qid) = self.dec.id(it, "item") else {
                         ok = false;
@@ -1275,8 +1275,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                             if key != "default"
                                 && !items.iter().any(|(q, _)| questions[*q].id == key)
                             {
-                                let listed: Vec<&str> =
-                                    pairs.iter().filter_map(|(k, _)| k.as_str()).collect();
+                                let listed = Node::text_keys(pairs);
                                 let help = did_you_mean_unlisted(
                                     key,
                                     items
@@ -1475,8 +1474,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     match options.iter().position(|o| o.id == key) {
                         Some(i) => pts[i] = points(self.dec, v),
                         None => {
-                            let listed: Vec<&str> =
-                                pairs.iter().filter_map(|(k, _)| k.as_str()).collect();
+                            let listed = Node::text_keys(pairs);
                             let help = did_you_mean_unlisted(
                                 key,
                                 options.iter().map(|o| o.id.as_str()),
@@ -1810,8 +1808,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                             continue;
                         }
                         let Some(di) = dims.iter().position(|d| d.id == dim) else {
-                            let listed: Vec<&str> =
-                                pairs.iter().filter_map(|(k, _)| k.as_str()).collect();
+                            let listed = Node::text_keys(pairs);
                             let help = did_you_mean_unlisted(
                                 dim,
                                 dims.iter().map(|d| d.id.as_str()),
@@ -1871,7 +1868,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 }
                 // Dimensions whose entry had a problem were reported already.
                 let mentioned: Vec<&str> = match &mn.kind {
-                    Kind::Map(pairs) => pairs.iter().filter_map(|(k, _)| k.as_str()).collect(),
+                    Kind::Map(pairs) => Node::text_keys(pairs),
                     _ => Vec::new(),
                 };
                 for d in dims.iter() {
@@ -2229,7 +2226,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     let help = if rs.flag_actions.is_empty() {
                         Some("the rule set has no `flag_actions`".to_string())
                     } else {
-                        let listed: Vec<&str> = items.iter().filter_map(|n| n.as_str()).collect();
+                        let listed = Node::texts(items);
                         did_you_mean_unlisted(
                             &a,
                             rs.flag_actions.iter().map(|x| x.id.as_str()),
