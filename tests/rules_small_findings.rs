@@ -518,6 +518,53 @@ fn an_empty_rule_file_is_a_warning_naming_it() {
     assert_eq!(findings[0]["code"], "empty-file");
 }
 
+#[test]
+fn a_rule_set_of_empty_files_is_one_error_per_file_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("only.yaml"), "# to do\n").unwrap();
+    let (code, out, _) = run(dir.path(), &["rules", "check", "only.yaml"]);
+    assert_eq!(code, 1);
+    // Not also "the rule set has no `name`", `version`, levels, ...
+    assert_eq!(
+        out,
+        format!(
+            "error[empty-file]: `only.yaml` is empty or holds only comments: the rule set is empty\n  --> only.yaml:1:1\n  |\n1 | # to do\n  | ^\n\n{NOT_RUN}1 error(s), 0 warning(s)\n"
+        )
+    );
+    // A folder of them: one error per file. Other commands refuse it (2).
+    let set = dir.path().join("set");
+    std::fs::create_dir(&set).unwrap();
+    std::fs::write(set.join("a.yaml"), "").unwrap();
+    std::fs::write(set.join("b.yml"), "\n# b\n").unwrap();
+    let (code, findings) = check_json(dir.path(), &["set"]);
+    assert_eq!(code, 1);
+    let f = |file: &str, message: &str| {
+        json!({
+            "code": "empty-file", "severity": "error", "message": message,
+            "file": file, "line": 1, "column": 1, "help": null,
+        })
+    };
+    assert_eq!(
+        findings,
+        vec![
+            f(
+                "set/a.yaml",
+                "`a.yaml` is empty or holds only comments: the rule set is empty"
+            ),
+            f(
+                "set/b.yml",
+                "`b.yml` is empty or holds only comments: the rule set is empty"
+            ),
+        ]
+    );
+    let (code, out, err) = run(dir.path(), &["--rules", "set", "rules", "show"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.ends_with("error: the rule set is invalid (2 error(s)); nothing was done. Run `placement rules check` for details\n"),
+        "{err}"
+    );
+}
+
 const ONE_TEST: &str = "tests:\n  - name: light\n    answers: {age: 30, housing: stable, stressors: [], has_support: true, sleep_hours: 7, wq_1: false, wq_2: false, wq_3: true}\n    expect: {level: light}\n";
 
 #[test]

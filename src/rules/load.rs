@@ -172,6 +172,7 @@ fn load_parsed(
     let mut dec = Decoder::default();
     let mut docs = Vec::new();
     let mut unparsed = false;
+    let mut empty = Vec::new();
     for ((i, f), tree) in sources.files.iter().enumerate().zip(trees) {
         let parsed = match tree {
             Some(n) => Ok(n),
@@ -180,13 +181,7 @@ fn load_parsed(
         match parsed {
             Ok(n) => {
                 if n.kind == Kind::Null {
-                    // Not an error (a placeholder file is harmless), but
-                    // never silent: the rules it should hold may be lost.
-                    dec.push(Diagnostic::empty_file(
-                        f,
-                        i as u32,
-                        "it adds nothing to the rule set",
-                    ));
+                    empty.push(i);
                 }
                 docs.push(n)
             }
@@ -195,6 +190,29 @@ fn load_parsed(
                 dec.push(d)
             }
         }
+    }
+    // An empty file is not an error (a placeholder is harmless), but never
+    // silent: the rules it should hold may be lost. When every file is
+    // empty, that is the one problem, not the missing `name`, `version`,
+    // levels... that follow from it.
+    let all_empty = !unparsed && !docs.is_empty() && empty.len() == docs.len();
+    for &i in &empty {
+        let f = &sources.files[i];
+        let d = if all_empty {
+            Diagnostic {
+                severity: Severity::Error,
+                ..Diagnostic::empty_file(f, i as u32, "the rule set is empty")
+            }
+        } else {
+            Diagnostic::empty_file(f, i as u32, "it adds nothing to the rule set")
+        };
+        dec.push(d);
+    }
+    if all_empty {
+        return Err(LoadError::Invalid {
+            sources,
+            diagnostics: dec.diags,
+        });
     }
     let compiled = Compiler::new(&sources, &mut dec).compile(&docs);
     let mut diagnostics = dec.diags;
