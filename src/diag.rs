@@ -55,6 +55,27 @@ impl Diagnostic {
         }
     }
 
+    /// The `empty-file` warning for a rule or test file with nothing in
+    /// it but white space and comments (file index `file`); `what` says
+    /// what that means for the command.
+    pub fn empty_file(f: &SourceFile, file: u32, what: &str) -> Self {
+        let name = std::path::Path::new(&f.path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| f.path.clone());
+        Diagnostic::warning(
+            "empty-file",
+            Span {
+                file,
+                offset: 0,
+                len: 0,
+                line: 1,
+                col: 1,
+            },
+            format!("`{name}` is empty or holds only comments: {what}"),
+        )
+    }
+
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
@@ -197,6 +218,20 @@ where
     (d <= limit).then(|| format!("did you mean `{c}`?"))
 }
 
+/// [`did_you_mean`] for an entry of a list (or a key of a mapping) that
+/// is unknown: ids the list already holds are never suggested, since
+/// writing one of them again would only make a duplicate. For `auditc_4`
+/// in `[auditc_1, auditc_2, auditc_4]` it suggests `auditc_3`, not
+/// `auditc_1`.
+pub fn did_you_mean_unlisted<'a, I, S>(name: &str, candidates: I, listed: &[S]) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+    S: AsRef<str>,
+{
+    let unlisted = |c: &&str| !listed.iter().any(|l| l.as_ref() == *c);
+    did_you_mean(name, candidates.into_iter().filter(unlisted))
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
@@ -224,6 +259,23 @@ mod tests {
             Some("did you mean `phq9_1`?".to_string())
         );
         assert_eq!(did_you_mean("zzz", ["phq9_1", "gad7_1"]), None);
+    }
+
+    #[test]
+    fn never_suggests_an_id_already_listed() {
+        let ids = ["auditc_1", "auditc_2", "auditc_3"];
+        assert_eq!(
+            did_you_mean("auditc_4", ids),
+            Some("did you mean `auditc_1`?".to_string())
+        );
+        assert_eq!(
+            did_you_mean_unlisted("auditc_4", ids, &["auditc_1", "auditc_2", "auditc_4"]),
+            Some("did you mean `auditc_3`?".to_string())
+        );
+        assert_eq!(
+            did_you_mean_unlisted("auditc_4", ids, &["auditc_1", "auditc_2", "auditc_3"]),
+            None
+        );
     }
 
     #[test]

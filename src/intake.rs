@@ -5,7 +5,7 @@
 //! answer's value: intake files hold health information.
 
 use crate::decode::is_id;
-use crate::diag::{did_you_mean, Diagnostic, Span};
+use crate::diag::{did_you_mean, did_you_mean_unlisted, Diagnostic, Span};
 use crate::rules::model::{QuestionKind, RuleSet};
 use crate::yaml::{self, Kind, Limits, Node};
 
@@ -439,7 +439,12 @@ pub fn from_node_limited(
                             ),
                         },
                         None => {
-                            let help = did_you_mean(id, rs.questions.iter().map(|q| q.id.as_str()));
+                            let listed = Node::texts(items);
+                            let help = did_you_mean_unlisted(
+                                id,
+                                rs.questions.iter().map(|q| q.id.as_str()),
+                                &listed,
+                            );
                             r.diags.push(
                                 Diagnostic::error("unknown-question", it.span, format!("`declined` names `{}`, which is not a question of rule set `{}`", safe_key(id), rs.name))
                                     .with_help_opt(help),

@@ -225,12 +225,48 @@ fn syntax_error(e: &serde_saphyr::Error, file: u32, text: &str, limits: &Limits)
             code,
             "a key without its colon (write key: value)".to_string(),
         ),
-        None if lower.starts_with("tabs disallowed") => {
+        None if lower.starts_with("tabs disallowed") || lower.ends_with("found a tab") => {
+            // The parser reports a tab where it was reading when it met
+            // it: for a tab that indents a line, often the value on the
+            // line before. Point at the tab itself.
+            if let Some(at) = indentation_tab(text, file, span.line) {
+                return Diagnostic::error(
+                    code,
+                    at,
+                    "a tab in the indentation of this line; YAML indents with spaces only: replace the tab with spaces",
+                );
+            }
             (code, format!("{msg}; indent with spaces, not tabs"))
         }
         None => (code, msg),
     };
     Diagnostic::error(code, span, msg)
+}
+
+/// The first tab in the indentation of a line of `text`, from line
+/// `from_line` (1-based) on. Lines with nothing but white space, and
+/// comment lines, are skipped: a tab there is allowed.
+fn indentation_tab(text: &str, file: u32, from_line: u32) -> Option<Span> {
+    let mut offset = 0usize;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let number = u32::try_from(i + 1).ok()?;
+        let content = line.trim_start_matches([' ', '\t', '\u{feff}']);
+        let indent = &line[..line.len() - content.len()];
+        let blank = content.trim_end_matches(['\n', '\r']).is_empty();
+        if number >= from_line && !blank && !content.starts_with('#') {
+            if let Some(t) = indent.find('\t') {
+                return Some(Span {
+                    file,
+                    offset: u32::try_from(offset + t).ok()?,
+                    len: 1,
+                    line: number,
+                    col: u32::try_from(indent[..t].chars().count() + 1).ok()?,
+                });
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 const MULTI_DOC: &str =
@@ -271,6 +307,21 @@ mod tests {
         // Reported at the separator.
         assert_eq!(e.span.line, 2);
         assert!(e.message.starts_with("more than one YAML document"));
+    }
+
+    #[test]
+    fn a_tab_in_the_indentation_is_reported_where_it_is() {
+        // The parser stops on the value before the tab (line 2).
+        let e = p("a:\n  b: 1\n\tc: 2\n").unwrap_err();
+        assert_eq!(e.code, "yaml-syntax");
+        assert_eq!((e.span.line, e.span.col, e.span.offset), (3, 1, 10));
+        assert_eq!(
+            e.message,
+            "a tab in the indentation of this line; YAML indents with spaces only: replace the tab with spaces"
+        );
+        // After spaces, and after a blank line holding a tab.
+        let e = p("a:\n  b:\n    c: 1\n \t\n  \td: 2\n").unwrap_err();
+        assert_eq!((e.span.line, e.span.col), (5, 3));
     }
 
     #[test]

@@ -72,6 +72,16 @@ impl Node {
             _ => None,
         }
     }
+
+    /// The text entries of a list (`items`), as written.
+    pub fn texts(items: &[Node]) -> Vec<&str> {
+        items.iter().filter_map(Node::as_str).collect()
+    }
+
+    /// The text keys of a mapping (`pairs`), as written.
+    pub fn text_keys(pairs: &[(Node, Node)]) -> Vec<&str> {
+        pairs.iter().filter_map(|(k, _)| k.as_str()).collect()
+    }
 }
 
 /// The parser options for one file: duplicate keys are passed through (and

@@ -575,8 +575,8 @@ fn hand_written_mistakes_say_what_to_fix() {
             "intake: 1\nanswers:\n\tage: 34\n",
             "intake-syntax",
             3,
-            2,
-            "tabs disallowed within this context (block indentation); indent with spaces, not tabs",
+            1,
+            "a tab in the indentation of this line; YAML indents with spaces only: replace the tab with spaces",
         ),
         (
             "intake: 1\nanswers:\n  age: 34\n  housing: homless\n",

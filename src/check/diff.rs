@@ -16,8 +16,34 @@ pub struct Difference {
     pub kind: &'static str,
     /// The dimension or escalation id.
     pub id: String,
-    pub from: String,
-    pub to: String,
+    pub from: Side,
+    pub to: Side,
+}
+
+/// One side of a [`Difference`]: a rating (a number in JSON), or a level
+/// id or whether an escalation holds (text).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Side {
+    Rating(u8),
+    Text(String),
+}
+
+impl Side {
+    fn json(&self) -> Value {
+        match self {
+            Side::Rating(r) => json!(r),
+            Side::Text(t) => json!(t),
+        }
+    }
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Side::Rating(r) => write!(f, "{r}"),
+            Side::Text(t) => f.write_str(t),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,8 +101,8 @@ fn first_difference(
             return Some(Difference {
                 kind: "rating",
                 id: dim.id.clone(),
-                from: ra.to_string(),
-                to: rb.to_string(),
+                from: Side::Rating(ra),
+                to: Side::Rating(rb),
             });
         }
     }
@@ -90,8 +116,8 @@ fn first_difference(
             return Some(Difference {
                 kind: "minimum",
                 id: dim.id.clone(),
-                from: la.clone(),
-                to: lb.clone(),
+                from: Side::Text(la.clone()),
+                to: Side::Text(lb.clone()),
             });
         }
     }
@@ -122,8 +148,8 @@ fn first_difference(
             return Some(Difference {
                 kind: "escalation",
                 id: id.to_string(),
-                from: word(ha),
-                to: word(hb),
+                from: Side::Text(word(ha)),
+                to: Side::Text(word(hb)),
             });
         }
     }
@@ -188,6 +214,26 @@ fn failure_json(f: &Option<Failure>) -> Value {
     }
 }
 
+/// `same-version`: OLD and NEW have the same name and version but not
+/// the same files. Every scoring result records only the name, version
+/// and sha256 of its rule set, so a changed rule set that keeps its
+/// version makes results that can only be told apart by the hash.
+pub fn same_version(old_rs: &RuleSet, new_rs: &RuleSet) -> Option<String> {
+    (old_rs.name == new_rs.name
+        && old_rs.version == new_rs.version
+        && old_rs.sha256 != new_rs.sha256)
+        .then(|| {
+            let short = |s: &str| s.chars().take(12).collect::<String>();
+            format!(
+                "OLD and NEW are both rule set `{}` version {}, but their files differ (sha256 {} and {}): give NEW a new `version`, so that results scored under each can be told apart",
+                new_rs.name,
+                new_rs.version,
+                short(&old_rs.sha256),
+                short(&new_rs.sha256)
+            )
+        })
+}
+
 fn rules_json(rs: &RuleSet) -> Value {
     json!({"name": rs.name, "version": rs.version, "sha256": rs.sha256})
 }
@@ -209,11 +255,15 @@ pub fn to_json(old_rs: &RuleSet, new_rs: &RuleSet, r: &DiffReport) -> Value {
             "id": c.id,
             "from": c.from,
             "to": c.to,
-            "first_difference": c.first.as_ref().map(|d| json!({"kind": d.kind, "id": d.id, "from": d.from, "to": d.to})),
+            "first_difference": c.first.as_ref().map(|d| json!({"kind": d.kind, "id": d.id, "from": d.from.json(), "to": d.to.json()})),
         })).collect::<Vec<_>>(),
         "uninterpretable": r.failed.iter().map(|f| json!({
             "source": f.source, "old": failure_json(&f.old), "new": failure_json(&f.new),
         })).collect::<Vec<_>>(),
+        "warnings": same_version(old_rs, new_rs)
+            .map(|m| json!({"code": "same-version", "message": m}))
+            .into_iter()
+            .collect::<Vec<_>>(),
     })
 }
 

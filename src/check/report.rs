@@ -35,6 +35,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("no-override-note-required", "An override reason that is both `no_override` and `note_required`."),
     ("flag-actions-not-critical", "`actions` on a flag that is not critical, where they are never offered."),
     ("action-text", "A flag's `action` that is empty or more than one line."),
+    ("empty-file", "A rule file or test file that is empty or holds only comments."),
     ("not-total", "Some rating vector yields no level."),
     ("non-monotone", "Raising one dimension's rating can give a less intensive level."),
     ("unreachable-level", "A level no rating vector or escalation can give."),

@@ -15,7 +15,7 @@
 //!       flags: [severe_withdrawal_risk]
 //! ```
 
-use crate::diag::{did_you_mean, Diagnostic, SourceFile, Sources, Span};
+use crate::diag::{did_you_mean, did_you_mean_unlisted, Diagnostic, SourceFile, Sources, Span};
 use crate::engine::{self, Assessment};
 use crate::intake::Slot;
 use crate::render::visible;
@@ -164,6 +164,15 @@ pub fn load(rs: &RuleSet, files: Vec<(String, String)>) -> Suite {
     for i in first..sources.files.len() {
         let text = sources.files[i].text.clone();
         match yaml::parse(&text, i as u32, &Limits::RULES) {
+            Ok(doc) if doc.kind == Kind::Null => {
+                // Passing silently would hide a file whose tests were
+                // lost (truncated, or all commented out).
+                p.diags.push(Diagnostic::empty_file(
+                    &sources.files[i],
+                    i as u32,
+                    "it holds no tests",
+                ));
+            }
             Ok(doc) => p.file(&doc, &mut cases),
             Err(mut d) => {
                 d.code = "test-syntax";
@@ -175,6 +184,21 @@ pub fn load(rs: &RuleSet, files: Vec<(String, String)>) -> Suite {
         sources,
         cases,
         diags: p.diags,
+    }
+}
+
+impl Suite {
+    /// Problems in the test files that keep the suite from passing
+    /// (warnings, such as an empty test file, do not).
+    pub fn errors(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diags.len() - self.errors()
     }
 }
 
@@ -374,6 +398,18 @@ impl Parser<'_> {
     }
 
     fn lookup(&mut self, what: &str, node: &Node, ids: &[&str]) -> Option<usize> {
+        self.lookup_in(what, node, ids, &[])
+    }
+
+    /// [`Self::lookup`] for an entry of a list or a key of a mapping:
+    /// `listed`, the ids written beside it, are never suggested.
+    fn lookup_in(
+        &mut self,
+        what: &str,
+        node: &Node,
+        ids: &[&str],
+        listed: &[&str],
+    ) -> Option<usize> {
         let Some(s) = node.as_str() else {
             self.err(
                 "test-syntax",
@@ -385,7 +421,7 @@ impl Parser<'_> {
         match ids.iter().position(|x| *x == s) {
             Some(i) => Some(i),
             None => {
-                let help = did_you_mean(s, ids.iter().copied());
+                let help = did_you_mean_unlisted(s, ids.iter().copied(), listed);
                 self.diags.push(
                     Diagnostic::error(
                         "test-unknown-reference",
@@ -408,9 +444,10 @@ impl Parser<'_> {
             );
             return None;
         };
+        let listed = Node::texts(items);
         let mut out = Vec::new();
         for it in items {
-            out.push(self.lookup(what, it, ids)?);
+            out.push(self.lookup_in(what, it, ids, &listed)?);
         }
         out.sort_unstable();
         out.dedup();
@@ -454,9 +491,10 @@ impl Parser<'_> {
                         );
                         continue;
                     };
+                    let listed = Node::text_keys(pairs);
                     for (ik, iv) in pairs {
                         let ids = if k == "ratings" { &dims } else { &insts };
-                        let Some(i) = self.lookup(what, ik, ids) else {
+                        let Some(i) = self.lookup_in(what, ik, ids, &listed) else {
                             continue;
                         };
                         match (k, &iv.kind) {
@@ -830,10 +868,11 @@ pub fn human(suite: &Suite, out: &Outcome, min_coverage: Option<f64>) -> String 
         "{} passed, {} failed{}\n",
         out.results.len() - out.failed(),
         out.failed(),
-        if suite.diags.is_empty() {
-            String::new()
-        } else {
-            format!("; {} problem(s) in the test files", suite.diags.len())
+        match (suite.errors(), suite.warnings()) {
+            (0, 0) => String::new(),
+            (e, 0) => format!("; {e} problem(s) in the test files"),
+            (0, w) => format!("; {w} warning(s) in the test files"),
+            (e, w) => format!("; {e} problem(s) and {w} warning(s) in the test files"),
         }
     ));
     t
@@ -932,7 +971,7 @@ pub fn junit(suite: &Suite, out: &Outcome) -> String {
         "<testsuites name=\"placement rules test\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
         out.results.len() + suite.diags.len(),
         out.failed(),
-        suite.diags.len()
+        suite.errors()
     ));
     for (file, cases) in &by_file {
         let path = s
@@ -972,11 +1011,23 @@ pub fn junit(suite: &Suite, out: &Outcome) -> String {
     }
     if !suite.diags.is_empty() {
         x.push_str(&format!(
-            "  <testsuite name=\"test files\" tests=\"{}\" failures=\"0\" errors=\"{}\">\n",
+            "  <testsuite name=\"test files\" tests=\"{}\" failures=\"0\" errors=\"{}\" skipped=\"{}\">\n",
             suite.diags.len(),
-            suite.diags.len()
+            suite.errors(),
+            suite.warnings()
         ));
         for d in &suite.diags {
+            if d.severity == crate::diag::Severity::Warning {
+                // A warning (an empty test file) fails nothing: a skipped
+                // case keeps it visible in the CI test report.
+                x.push_str(&format!(
+                    "    <testcase name=\"{}\" classname=\"test files\">\n      <skipped message=\"{}\">{}</skipped>\n    </testcase>\n",
+                    xml_attr(&s.location(&d.span)),
+                    xml_attr(&format!("warning[{}]: {}", d.code, d.message)),
+                    xml(&s.render(d))
+                ));
+                continue;
+            }
             x.push_str(&format!(
                 "    <testcase name=\"{}\" classname=\"test files\">\n      <error message=\"{}\" type=\"{}\">{}</error>\n    </testcase>\n",
                 xml_attr(&s.location(&d.span)),

@@ -8,7 +8,7 @@ mod schema;
 mod test;
 
 use super::{CmdResult, Failure, Globals};
-use crate::rules::model::{FlagSeverity, QuestionKind};
+use crate::rules::model::{FlagSeverity, Item, QuestionKind, ValueMap};
 use crate::rules::{load_default, load_path, LoadError, Loaded, RuleSet};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{json, Value};
@@ -110,6 +110,7 @@ pub fn show_json(rs: &RuleSet) -> Value {
             "id": i.id,
             "name": i.name,
             "items": i.items.iter().map(|it| rs.questions[it.question].id.clone()).collect::<Vec<_>>(),
+            "scoring": i.items.iter().map(|it| item_scoring(rs, it)).collect::<Vec<_>>(),
             "min_total": i.min_total,
             "max_total": i.max_total,
             "bands": i.bands.iter().map(|b| json!({"id": b.id, "min": b.min, "max": b.max, "label": b.label})).collect::<Vec<_>>(),
@@ -135,10 +136,13 @@ pub fn show_json(rs: &RuleSet) -> Value {
                         m.insert("exclusive_options".into(), json!(o.iter().filter(|o| o.exclusive).map(|o| o.id.clone()).collect::<Vec<_>>()));
                     }
                 }
-                QuestionKind::Integer { min, max, allowed, .. } => {
+                QuestionKind::Integer { min, max, allowed, scale } => {
                     m.insert("min".into(), json!(min));
                     m.insert("max".into(), json!(max));
                     if let Some(a) = allowed { m.insert("allowed".into(), json!(a)); }
+                    if !scale.is_empty() {
+                        m.insert("scale".into(), json!(scale.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>()));
+                    }
                 }
                 QuestionKind::Number { min, max } => {
                     m.insert("min".into(), json!(min));
@@ -148,8 +152,8 @@ pub fn show_json(rs: &RuleSet) -> Value {
                 QuestionKind::YesNo => {}
             }
             if let Some(w) = &q.ask_when_text { m.insert("ask_when".into(), json!(w)); }
-            if q.informational { m.insert("informational".into(), json!(true)); }
-            if q.retired { m.insert("retired".into(), json!(true)); }
+            m.insert("informational".into(), json!(q.informational || q.retired));
+            m.insert("retired".into(), json!(q.retired));
             if let Some(f) = q.options_from { m.insert("options_from".into(), json!(rs.questions[f].id)); }
             Value::Object(m)
         }).collect::<Vec<_>>(),
@@ -171,6 +175,40 @@ pub fn show_json(rs: &RuleSet) -> Value {
         "exclusions": rs.exclusions.iter().map(|e| json!({"id": e.id, "when": e.when_text, "message": e.message})).collect::<Vec<_>>(),
         "override_reasons": rs.override_reasons.iter().map(|o| json!({"id": o.id, "label": o.label, "note_required": o.note_required, "no_override": o.no_override})).collect::<Vec<_>>(),
         "flag_actions": rs.flag_actions.iter().map(|a| json!({"id": a.id, "label": a.label, "note_required": a.note_required})).collect::<Vec<_>>(),
+    })
+}
+
+/// How one instrument item's answer becomes points, for `rules show`:
+/// `values` maps each possible answer (`true`/`false`, an option id, an
+/// allowed integer) to its points, in the question's order, or is `null`
+/// for an integer item that scores its own answer.
+fn item_scoring(rs: &RuleSet, it: &Item) -> Value {
+    let q = &rs.questions[it.question];
+    let values = match &it.values {
+        ValueMap::Identity => Value::Null,
+        ValueMap::YesNo { no, yes } => json!({"true": yes, "false": no}),
+        ValueMap::Options(points) => {
+            let options = q.kind.options().unwrap_or(&[]);
+            Value::Object(
+                options
+                    .iter()
+                    .zip(points)
+                    .map(|(o, p)| (o.id.clone(), json!(p)))
+                    .collect(),
+            )
+        }
+        ValueMap::Integers(pairs) => Value::Object(
+            pairs
+                .iter()
+                .map(|(a, p)| (a.to_string(), json!(p)))
+                .collect(),
+        ),
+    };
+    json!({
+        "item": q.id,
+        "values": values,
+        "min_points": it.points.0,
+        "max_points": it.points.1,
     })
 }
 

@@ -3,7 +3,7 @@
 
 use super::parse::{Expr, HasMode, Lit, LitKind, Pos, Ref};
 use super::{CmpOp, Cond, Operand};
-use crate::diag::{did_you_mean, Diagnostic, Span};
+use crate::diag::{did_you_mean, did_you_mean_unlisted, Diagnostic, Span};
 use crate::rules::model::{QuestionKind, RuleSet};
 
 /// Where a condition appears, which decides what it may read.
@@ -74,7 +74,14 @@ pub fn resolve(
         .iter()
         .filter(|d| d.severity == crate::diag::Severity::Error)
         .count();
-    let c = Resolver { rs, ctx, at, diags }.expr(expr);
+    let c = Resolver {
+        rs,
+        ctx,
+        at,
+        diags,
+        listed: Vec::new(),
+    }
+    .expr(expr);
     let after = diags
         .iter()
         .filter(|d| d.severity == crate::diag::Severity::Error)
@@ -91,6 +98,19 @@ struct Resolver<'a, 'b> {
     ctx: Context,
     at: &'a TextSpan<'b>,
     diags: &'a mut Vec<Diagnostic>,
+    /// The ids of the list being resolved (`q in [a, b]`, `q has_any [a,
+    /// b]`): never suggested for an unknown id in it.
+    listed: Vec<String>,
+}
+
+/// The ids written in a list of a condition.
+fn idents(lits: &[Lit]) -> Vec<String> {
+    lits.iter()
+        .filter_map(|l| match &l.kind {
+            LitKind::Ident(id) => Some(id.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What a reference resolved to.
@@ -137,10 +157,13 @@ impl Resolver<'_, '_> {
             Expr::In { lhs, set } => {
                 let target = self.target(lhs)?;
                 let operand = self.comparable(&target, lhs, "`in`")?;
-                let mut values = Vec::new();
-                for lit in set {
-                    values.push(self.value(&target, lhs, lit)?);
-                }
+                self.listed = idents(set);
+                let values: Option<Vec<f64>> = set
+                    .iter()
+                    .map(|lit| self.value(&target, lhs, lit))
+                    .collect();
+                self.listed.clear();
+                let values = values?;
                 let integral = match target {
                     Target::Question(q) => {
                         !matches!(self.rs.questions[q].kind, QuestionKind::Number { .. })
@@ -198,7 +221,11 @@ impl Resolver<'_, '_> {
                             Some(i) => mask |= 1 << i,
                             None => {
                                 ok = false;
-                                let help = did_you_mean(id, options.iter().map(|o| o.id.as_str()));
+                                let help = did_you_mean_unlisted(
+                                    id,
+                                    options.iter().map(|o| o.id.as_str()),
+                                    &idents(items),
+                                );
                                 let span = self.at.map(lit.pos);
                                 self.diags.push(
                                     Diagnostic::error(
@@ -524,10 +551,14 @@ impl Resolver<'_, '_> {
                         LitKind::Ident(id) => match options.iter().position(|o| &o.id == id) {
                             Some(i) => Some(i as f64),
                             None => {
-                                let help = did_you_mean(id, options.iter().map(|o| o.id.as_str()))
-                                    .unwrap_or_else(|| {
-                                        options_list(options.iter().map(|o| o.id.as_str()))
-                                    });
+                                let help = did_you_mean_unlisted(
+                                    id,
+                                    options.iter().map(|o| o.id.as_str()),
+                                    &self.listed,
+                                )
+                                .unwrap_or_else(|| {
+                                    options_list(options.iter().map(|o| o.id.as_str()))
+                                });
                                 let span = self.at.map(lit.pos);
                                 self.diags.push(
                                     Diagnostic::error(
@@ -579,10 +610,14 @@ impl Resolver<'_, '_> {
                     LitKind::Ident(id) => match inst.bands.iter().position(|b| &b.id == id) {
                         Some(b) => Some(b as f64),
                         None => {
-                            let help = did_you_mean(id, inst.bands.iter().map(|b| b.id.as_str()))
-                                .unwrap_or_else(|| {
-                                    options_list(inst.bands.iter().map(|b| b.id.as_str()))
-                                });
+                            let help = did_you_mean_unlisted(
+                                id,
+                                inst.bands.iter().map(|b| b.id.as_str()),
+                                &self.listed,
+                            )
+                            .unwrap_or_else(|| {
+                                options_list(inst.bands.iter().map(|b| b.id.as_str()))
+                            });
                             let span = self.at.map(lit.pos);
                             self.diags.push(
                                 Diagnostic::error(
@@ -616,7 +651,11 @@ impl Resolver<'_, '_> {
                 LitKind::Ident(id) => match rs.level_index(id) {
                     Some(l) => Some(rs.intensity(l) as f64),
                     None => {
-                        let help = did_you_mean(id, rs.levels.iter().map(|l| l.id.as_str()));
+                        let help = did_you_mean_unlisted(
+                            id,
+                            rs.levels.iter().map(|l| l.id.as_str()),
+                            &self.listed,
+                        );
                         let span = self.at.map(lit.pos);
                         self.diags.push(
                             Diagnostic::error(

@@ -8,7 +8,9 @@ use crate::cond::parse as cparse;
 use crate::cond::resolve::{resolve, Context, TextSpan};
 use crate::cond::{Cond, Operand};
 use crate::decode::{Decoder, Fields};
-use crate::diag::{did_you_mean, Diagnostic, Severity, SourceFile, Sources, Span};
+use crate::diag::{
+    did_you_mean, did_you_mean_unlisted, Diagnostic, Severity, SourceFile, Sources, Span,
+};
 use crate::pathname;
 use crate::yaml::{self, Kind, Limits, Node};
 use sha2::{Digest, Sha256};
@@ -170,17 +172,47 @@ fn load_parsed(
     let mut dec = Decoder::default();
     let mut docs = Vec::new();
     let mut unparsed = false;
+    let mut empty = Vec::new();
     for ((i, f), tree) in sources.files.iter().enumerate().zip(trees) {
-        match tree {
-            Some(n) => docs.push(n),
-            None => match yaml::parse(&f.text, i as u32, limits) {
-                Ok(n) => docs.push(n),
-                Err(d) => {
-                    unparsed = true;
-                    dec.push(d)
+        let parsed = match tree {
+            Some(n) => Ok(n),
+            None => yaml::parse(&f.text, i as u32, limits),
+        };
+        match parsed {
+            Ok(n) => {
+                if n.kind == Kind::Null {
+                    empty.push(i);
                 }
-            },
+                docs.push(n)
+            }
+            Err(d) => {
+                unparsed = true;
+                dec.push(d)
+            }
         }
+    }
+    // An empty file is not an error (a placeholder is harmless), but never
+    // silent: the rules it should hold may be lost. When every file is
+    // empty, that is the one problem, not the missing `name`, `version`,
+    // levels... that follow from it.
+    let all_empty = !unparsed && !docs.is_empty() && empty.len() == docs.len();
+    for &i in &empty {
+        let f = &sources.files[i];
+        let d = if all_empty {
+            Diagnostic {
+                severity: Severity::Error,
+                ..Diagnostic::empty_file(f, i as u32, "the rule set is empty")
+            }
+        } else {
+            Diagnostic::empty_file(f, i as u32, "it adds nothing to the rule set")
+        };
+        dec.push(d);
+    }
+    if all_empty {
+        return Err(LoadError::Invalid {
+            sources,
+            diagnostics: dec.diags,
+        });
     }
     let compiled = Compiler::new(&sources, &mut dec).compile(&docs);
     let mut diagnostics = dec.diags;
@@ -265,9 +297,17 @@ struct RawRule<'a> {
     span: Span,
 }
 
+/// The largest `max_rating` a rule set may give.
+const MAX_RATING: u8 = 9;
+
 struct Compiler<'s, 'd> {
     sources: &'s Sources,
     dec: &'d mut Decoder,
+    /// `max_rating` was given but is not usable (0, 10, text...): it has
+    /// been reported, and nothing that depends on the number of ratings
+    /// (rule ratings, condition ratings, the length of `minimums`) is
+    /// checked against a guess. It is taken as [`MAX_RATING`] meanwhile.
+    max_rating_unknown: bool,
 }
 
 /// First definition of each id of one kind, for duplicate checks.
@@ -300,7 +340,11 @@ impl Ids {
 
 impl<'s, 'd> Compiler<'s, 'd> {
     fn new(sources: &'s Sources, dec: &'d mut Decoder) -> Self {
-        Compiler { sources, dec }
+        Compiler {
+            sources,
+            dec,
+            max_rating_unknown: false,
+        }
     }
 
     fn single<'a>(&mut self, tops: &[Fields<'a>], key: &str) -> Option<&'a Node> {
@@ -382,16 +426,28 @@ impl<'s, 'd> Compiler<'s, 'd> {
             .and_then(|n| self.dec.text(n, "`description`"));
         let max_rating = match self.single(&tops, "max_rating") {
             Some(n) => match self.dec.int(n, "`max_rating`") {
-                Some(m) if (1..=9).contains(&m) => m as u8,
-                Some(_) => {
+                Some(m) if (1..=MAX_RATING as i64).contains(&m) => m as u8,
+                Some(m) => {
+                    let why = if m < 1 {
+                        "ratings run from 0 to `max_rating`, so a dimension needs at least the ratings 0 and 1".to_string()
+                    } else {
+                        format!(
+                            "a dimension has at most {} ratings, 0 to {MAX_RATING}",
+                            MAX_RATING + 1
+                        )
+                    };
                     self.dec.error(
                         "rating-out-of-range",
                         n.span,
-                        "`max_rating` must be from 1 to 9",
+                        format!("`max_rating` must be from 1 to {MAX_RATING}, not {m}: {why}"),
                     );
-                    4
+                    self.max_rating_unknown = true;
+                    MAX_RATING
                 }
-                None => 4,
+                None => {
+                    self.max_rating_unknown = true;
+                    MAX_RATING
+                }
             },
             None => 4,
         };
@@ -740,7 +796,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
                                 o.id, from.source
                             )
                         };
-                        let help = did_you_mean(&o.id, offered.iter().map(|x| x.id.as_str()));
+                        let listed: Vec<&str> = own.iter().map(|x| x.id.as_str()).collect();
+                        let help = did_you_mean_unlisted(
+                            &o.id,
+                            offered.iter().map(|x| x.id.as_str()),
+                            &listed,
+                        );
                         self.dec.push(
                             Diagnostic::error("options-from", *span, msg).with_help_opt(help),
                         );
@@ -1206,6 +1267,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             let mut items: Vec<(usize, Span)> = Vec::new();
             let mut ok = true;
             if let Some(list) = f.get("items").and_then(|n| self.dec.seq(n, "`items`")) {
+                let listed = Node::texts(list);
                 for it in list {
                     let Some(qid) = self.dec.id(it, "item") else {
                         ok = false;
@@ -1224,7 +1286,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
                             items.push((q, it.span));
                         }
                         None => {
-                            let help = did_you_mean(&qid, questions.iter().map(|q| q.id.as_str()));
+                            let help = did_you_mean_unlisted(
+                                &qid,
+                                questions.iter().map(|q| q.id.as_str()),
+                                &listed,
+                            );
                             self.dec.push(
                                 Diagnostic::error(
                                     "unknown-reference",
@@ -1276,12 +1342,14 @@ impl<'s, 'd> Compiler<'s, 'd> {
                             if key != "default"
                                 && !items.iter().any(|(q, _)| questions[*q].id == key)
                             {
-                                let help = did_you_mean(
+                                let listed = Node::text_keys(pairs);
+                                let help = did_you_mean_unlisted(
                                     key,
                                     items
                                         .iter()
                                         .map(|(q, _)| questions[*q].id.as_str())
                                         .chain(["default"]),
+                                    &listed,
                                 );
                                 self.dec.push(
                                     Diagnostic::error("value-map", k.span, format!("`{key}` is not an item of `{id}`; value maps are keyed by `default` or an item id"))
@@ -1473,7 +1541,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     match options.iter().position(|o| o.id == key) {
                         Some(i) => pts[i] = points(self.dec, v),
                         None => {
-                            let help = did_you_mean(key, options.iter().map(|o| o.id.as_str()));
+                            let listed = Node::text_keys(pairs);
+                            let help = did_you_mean_unlisted(
+                                key,
+                                options.iter().map(|o| o.id.as_str()),
+                                &listed,
+                            );
                             self.dec.push(
                                 Diagnostic::error(
                                     "value-map",
@@ -1776,6 +1849,14 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 }
             }
         }
+        // `minimums` in two files is one mistake, reported once as a
+        // `conflict`: the dimensions the first map leaves out are most
+        // likely in the second, so they are not reported as missing.
+        let conflict = placements
+            .iter()
+            .filter(|p| p.get("minimums").is_some())
+            .count()
+            > 1;
         let minimums = self.single(&placements, "minimums");
         match minimums {
             Some(mn) => {
@@ -1794,7 +1875,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
                             continue;
                         }
                         let Some(di) = dims.iter().position(|d| d.id == dim) else {
-                            let help = did_you_mean(dim, dims.iter().map(|d| d.id.as_str()));
+                            let listed = Node::text_keys(pairs);
+                            let help = did_you_mean_unlisted(
+                                dim,
+                                dims.iter().map(|d| d.id.as_str()),
+                                &listed,
+                            );
                             self.dec.push(
                                 Diagnostic::error(
                                     "unknown-reference",
@@ -1808,6 +1894,14 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         let Some(items) = self.dec.seq(v, "minimums") else {
                             continue;
                         };
+                        if self.max_rating_unknown {
+                            // The number of levels cannot be checked
+                            // against a `max_rating` that was reported.
+                            for it in items {
+                                self.level_ref(it, rs);
+                            }
+                            continue;
+                        }
                         if items.len() != rs.max_rating as usize + 1 {
                             self.dec.error(
                                 "minimums",
@@ -1841,11 +1935,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 }
                 // Dimensions whose entry had a problem were reported already.
                 let mentioned: Vec<&str> = match &mn.kind {
-                    Kind::Map(pairs) => pairs.iter().filter_map(|(k, _)| k.as_str()).collect(),
+                    Kind::Map(pairs) => Node::text_keys(pairs),
                     _ => Vec::new(),
                 };
                 for d in dims.iter() {
-                    if !mentioned.contains(&d.id.as_str()) {
+                    if !conflict && !mentioned.contains(&d.id.as_str()) {
                         self.dec.error(
                             "minimums",
                             mn.span,
@@ -2199,7 +2293,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     let help = if rs.flag_actions.is_empty() {
                         Some("the rule set has no `flag_actions`".to_string())
                     } else {
-                        did_you_mean(&a, rs.flag_actions.iter().map(|x| x.id.as_str()))
+                        let listed = Node::texts(items);
+                        did_you_mean_unlisted(
+                            &a,
+                            rs.flag_actions.iter().map(|x| x.id.as_str()),
+                            &listed,
+                        )
                     };
                     self.dec.push(
                         Diagnostic::error(

@@ -3,7 +3,7 @@
 use super::write_stdout;
 use crate::check::diff;
 use crate::cli::inputs::{expand, score_input, score_input_with, Placements};
-use crate::cli::{CmdResult, Failure, Globals};
+use crate::cli::{eprintln_safe, CmdResult, Failure, Globals};
 use crate::diag::Severity;
 use crate::rules::{load_path, LoadError, Loaded};
 use clap::{Args, ValueEnum};
@@ -82,6 +82,9 @@ pub fn run(g: &Globals, a: DiffArgs) -> CmdResult {
     }
     let old = load("OLD", &a.old, g.max_rules_bytes)?;
     let new = load("NEW", &a.new, g.max_rules_bytes)?;
+    if let Some(w) = diff::same_version(&old.rules, &new.rules) {
+        eprintln_safe(&format!("warning: {}", crate::render::visible(&w)));
+    }
     let inputs = expand(&a.intakes, &g.intake_limits);
     if inputs.is_empty() {
         return Err(Failure::usage(

@@ -2,7 +2,8 @@
 
 use super::{in_github_actions, load_for, write_stdout};
 use crate::check::testing;
-use crate::cli::{CmdResult, Failure, Globals};
+use crate::cli::{eprintln_safe, CmdResult, Failure, Globals};
+use crate::diag::Severity;
 use crate::pathname;
 use crate::rules::files::{self, Boundary};
 use crate::rules::LoadError;
@@ -96,14 +97,19 @@ pub fn run(g: &Globals, a: TestArgs) -> CmdResult {
             sources,
             diagnostics,
         }) => {
-            let mut s = String::new();
+            // Like every command but `rules check`, an invalid rule set is
+            // "could not run" (exit 2): its problems go to stderr, and
+            // stdout holds no test report, so CI cannot mistake it for one.
             for d in &diagnostics {
-                s.push_str(&sources.render(d));
-                s.push('\n');
+                eprintln_safe(&sources.render(d));
             }
-            s.push_str("the rule set has errors; no test was run (see `placement rules check`)\n");
-            write_stdout(&s)?;
-            return Ok(1);
+            let n = diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            return Err(Failure::usage(format!(
+                "the rule set is invalid ({n} error(s)); no test was run. Run `placement rules check` for details"
+            )));
         }
     };
     let rs = &loaded.rules;
@@ -124,7 +130,7 @@ pub fn run(g: &Globals, a: TestArgs) -> CmdResult {
     let outcome = testing::run(rs, &suite, |name| {
         filter.as_ref().is_none_or(|r| r.is_match(name))
     });
-    if filter.is_some() && outcome.results.is_empty() && suite.diags.is_empty() {
+    if filter.is_some() && outcome.results.is_empty() && suite.errors() == 0 {
         // Nothing was checked: a typo in the pattern must not pass CI.
         return Err(Failure::usage(format!(
             "no test name matches --run; nothing was run ({} test(s) in the test files)",
@@ -150,7 +156,7 @@ pub fn run(g: &Globals, a: TestArgs) -> CmdResult {
         .min_coverage
         .is_some_and(|m| outcome.coverage.percent() < m);
     Ok(u8::from(
-        outcome.failed() > 0 || !suite.diags.is_empty() || below,
+        outcome.failed() > 0 || suite.errors() > 0 || below,
     ))
 }
 
