@@ -739,6 +739,16 @@ fn rules_show_json_has_value_maps_scales_and_informational() {
         assert_eq!(q(id)["informational"], false, "{id}");
         assert_eq!(q(id)["retired"], false, "{id}");
     }
+    // Which way severity runs, as `rules check` reads it.
+    for (id, order) in [
+        ("housing", "ascending"),
+        ("has_support", "descending"),
+        ("sleep_hours", "descending"),
+        ("notes", "none"),
+        ("stressors", "none"),
+    ] {
+        assert_eq!(q(id)["order"], order, "{id}");
+    }
 }
 
 #[test]

@@ -154,6 +154,7 @@ pub fn show_json(rs: &RuleSet) -> Value {
             if let Some(w) = &q.ask_when_text { m.insert("ask_when".into(), json!(w)); }
             m.insert("informational".into(), json!(q.informational || q.retired));
             m.insert("retired".into(), json!(q.retired));
+            m.insert("order".into(), json!(q.order.as_str()));
             if let Some(f) = q.options_from { m.insert("options_from".into(), json!(rs.questions[f].id)); }
             Value::Object(m)
         }).collect::<Vec<_>>(),
