@@ -211,8 +211,11 @@ impl<'a> Dirs<'a> {
             d = d.union(self.cond(&r.when));
         }
         if d.down {
-            let conds: Vec<(&Cond, u32)> =
-                rules.iter().map(|r| (&r.when, r.rating as u32)).collect();
+            let floor = self.rating_floor(dim);
+            let conds: Vec<(&Cond, u32, u32)> = rules
+                .iter()
+                .map(|r| (&r.when, r.rating as u32, floor[r.rating as usize]))
+                .collect();
             if self.covered(&conds) {
                 d.down = false;
             }
@@ -221,13 +224,62 @@ impl<'a> Dirs<'a> {
         d
     }
 
+    /// Per rating of a dimension, the lowest rating from which every
+    /// rating up to it has the same effect: the same minimum level, and
+    /// the same truth for every comparison of this rating in a rule or an
+    /// escalation. A drop within that range changes nothing.
+    fn rating_floor(&self, dim: usize) -> Vec<u32> {
+        let rs = self.rs;
+        let mut atoms_on: Vec<Cond> = Vec::new();
+        let mut collect = |c: &Cond| {
+            let mut all = Vec::new();
+            atoms(c, &mut all);
+            for a in all {
+                let reads = matches!(
+                    a,
+                    Cond::Cmp { operand: Operand::Rating(d), .. }
+                        | Cond::In { operand: Operand::Rating(d), .. } if d as usize == dim
+                );
+                if reads && !atoms_on.contains(&a) {
+                    atoms_on.push(a);
+                }
+            }
+        };
+        for d in &rs.dimensions {
+            for r in &d.rules {
+                collect(&r.when);
+            }
+        }
+        for e in &rs.escalations {
+            collect(&e.when);
+        }
+        let row = &rs.dimensions[dim].minimums;
+        let same = |a: usize, b: usize| {
+            row.get(a) == row.get(b)
+                && atoms_on.iter().all(|c| {
+                    let op = Operand::Rating(dim as u32);
+                    c.eval(&Point(op, a as f64)) == c.eval(&Point(op, b as f64))
+                })
+        };
+        let mut floor = vec![0u32; rs.max_rating as usize + 1];
+        for r in 1..floor.len() {
+            floor[r] = if same(r - 1, r) {
+                floor[r - 1]
+            } else {
+                r as u32
+            };
+        }
+        floor
+    }
+
     /// Whether, at each step to a more severe answer, whatever holds
-    /// before is matched after by a condition of at least its rank (a rule
-    /// of at least its rating, an escalation of at least its level), for
-    /// the same other answers. Worked out on what is left of each
+    /// before is matched after by a condition whose rank (second) is at
+    /// least its need (third): a rule of at least its rating, or of a
+    /// rating with the same effect ([`Dirs::rating_floor`]); an escalation
+    /// of at least its level. For the same other answers. Worked out on what is left of each
     /// condition once its comparisons of the question are fixed; `false`
     /// when what is left reads anything else that moves with the answer.
-    fn covered(&mut self, conds: &[(&Cond, u32)]) -> bool {
+    fn covered(&mut self, conds: &[(&Cond, u32, u32)]) -> bool {
         let q = self.q as u32;
         let values = self.values.to_vec();
         let at = |c: &Cond, v: f64| {
@@ -245,7 +297,7 @@ impl<'a> Dirs<'a> {
         };
         let res: Vec<Vec<Res>> = conds
             .iter()
-            .map(|(c, _)| values.iter().map(|&v| at(c, v)).collect())
+            .map(|(c, _, _)| values.iter().map(|&v| at(c, v)).collect())
             .collect();
         for row in &res {
             for x in row {
@@ -257,12 +309,13 @@ impl<'a> Dirs<'a> {
             }
         }
         for step in 0..values.len().saturating_sub(1) {
-            for (i, (_, rank)) in conds.iter().enumerate() {
+            for (i, (_, _, need)) in conds.iter().enumerate() {
                 let before = &res[i][step];
-                if *before == Res::False {
+                // Rating 0 needs no rule: it is what nothing gives.
+                if *before == Res::False || *need == 0 {
                     continue;
                 }
-                let cover: Vec<usize> = (0..conds.len()).filter(|&j| conds[j].1 >= *rank).collect();
+                let cover: Vec<usize> = (0..conds.len()).filter(|&j| conds[j].1 >= *need).collect();
                 if cover.iter().any(|&j| res[j][step + 1] == Res::True) {
                     continue;
                 }
@@ -784,10 +837,10 @@ pub(super) fn analyze(
         }
         if culprit.is_none() {
             let nl = rs.levels.len() as u32;
-            let escalations: Vec<(&Cond, u32)> = rs
+            let escalations: Vec<(&Cond, u32, u32)> = rs
                 .escalations
                 .iter()
-                .map(|e| (&e.when, nl - e.level as u32))
+                .map(|e| (&e.when, nl - e.level as u32, nl - e.level as u32))
                 .collect();
             let down = rs.escalations.iter().find(|e| dirs.cond(&e.when).down);
             if let Some(e) = down {
