@@ -1306,3 +1306,84 @@ fn ten_dimensions_are_proved_or_refuted() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn an_order_that_is_not_one_of_the_three_is_an_error() {
+    assert_planted(&Planted {
+        file: "70-environment.yaml",
+        old: "      - id: housing\n        text: Which best describes where the client is living now?\n        type: single_choice\n",
+        new: "      - id: housing\n        text: Which best describes where the client is living now?\n        type: single_choice\n        order: worst_last\n",
+        code: "invalid-order",
+        severity: "error",
+        at: ("worst_last", 0),
+        message: "`order` of `housing` is `worst_last`; it is `ascending`, `descending` or `none`",
+        help: Some("`ascending`: the options as listed, no before yes, numbers upwards, each more severe than the last; `descending`: the reverse; `none`: no order of severity"),
+        exit: 1,
+    });
+}
+
+#[test]
+fn a_protective_answer_marked_ascending_is_a_counterexample() {
+    // Without `order: descending`, "yes" to current MOUD is taken as the
+    // more severe answer, and it gives less care.
+    let dir = copy_rules();
+    let d = dir.path();
+    plant(
+        d,
+        "20-withdrawal.yaml",
+        "        order: descending  # receiving medication is the less severe answer\n",
+        "",
+    );
+    let (line, col) = line_col(
+        d,
+        "30-biomedical.yaml",
+        "- id: biomedical_pregnancy_opioids_no_moud",
+        2,
+    );
+    let code = assert_reported(
+        d,
+        &Expect {
+            code: "answer-non-monotone",
+            severity: "error",
+            file: "30-biomedical.yaml",
+            line,
+            col,
+            evidence:
+                "`moud_current` = no gives `inpatient`; `moud_current` = yes gives `iop` (with ",
+        },
+    );
+    assert_eq!(code, 1);
+    let (_, json) = check(d, "json");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "answer-non-monotone")
+        .unwrap();
+    assert_eq!(f["message"], "not monotone in `moud_current`: the more severe answer `yes` gives `iop`, less care than `no` (`inpatient`): rule `biomedical_pregnancy_opioids_no_moud` of `biomedical` (rating 3) holds for `no` but not for `yes`");
+    assert_eq!(f["help"], "a more severe answer must never give less care: rate `yes` at least as high as `no`, or give `moud_current` `order: none` if its answers have no order of severity (`descending` if a higher answer is less severe)");
+    // The answers that matter make the rule hold: pregnant, daily opioid
+    // use, opioids among the substances used in the past 30 days.
+    let answers = &f["counterexample"]["data"]["answers"];
+    assert_eq!(answers["pregnancy_status"], "pregnant", "{answers}");
+    assert_eq!(answers["daily_opioid_use"], "yes", "{answers}");
+    assert_eq!(answers["substances_30d"], "[opioids]", "{answers}");
+}
+
+#[test]
+fn an_answer_order_structure_cannot_settle_is_not_proved() {
+    // `stopped_recently` after `without_prescription`: a rule rates the
+    // two before it and not it, and no intake shows less care.
+    assert_planted(&Planted {
+        file: "20-withdrawal.yaml",
+        old: "        order: none        # stopping recently is a different risk, not more use\n",
+        new: "",
+        code: "not-proved",
+        severity: "warning",
+        at: ("- id: daily_sedative_use", 6),
+        message: "answer monotonicity of `daily_sedative_use` is not proved: rule `biomedical_pregnancy_sedatives` of `biomedical` (`pregnancy_status >= pregnant and daily_sedative_use in [above_prescribed_dose, without_prescription]`) may stop holding for a more severe answer, and no counterexample was found",
+        help: Some("give the question `order: none` if its answers have no order of severity, or `order: descending` if a higher answer is less severe; otherwise compare it so that a more severe answer keeps each rule (`>=`, or a list of every answer from some point up)"),
+        exit: 0,
+    });
+}
