@@ -493,17 +493,7 @@ fn too_large_a_rating_space_is_said_plainly() {
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         (out.status.code(), v)
     };
-    let status = |v: &Value, name: &str| -> String {
-        v["analyses"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["name"] == name)
-            .unwrap()["status"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let status = |v: &Value, name: &str| analysis(&v.to_string(), name)["status"].clone();
     // No escalation: everything is proved from the structure, without
     // visiting the 10^7 vectors.
     let (code, v) = big("");
@@ -961,28 +951,13 @@ fn wide_instruments_are_listed_and_costly_escalations_are_not_proved() {
     let (code, json) = check(d, "json");
     assert_eq!(code, 0, "warnings alone exit 0: {json}");
     let v: Value = serde_json::from_str(&json).unwrap();
-    let mono = v["analyses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["name"] == "monotonicity")
-        .unwrap();
+    let mono = analysis(&json, "monotonicity");
     assert_eq!(mono["status"], "proved", "from structure: {mono}");
     // Every level is found before the budget runs out; whether each of the
     // 200 escalations ever changes the level is not worked out.
-    let levels = v["analyses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["name"] == "level reachability")
-        .unwrap();
+    let levels = analysis(&json, "level reachability");
     assert_eq!(levels["status"], "proved", "{levels}");
-    let a = v["analyses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["name"] == "escalation reachability")
-        .unwrap();
+    let a = analysis(&json, "escalation reachability");
     assert_eq!(a["status"], "not proved", "{a}");
     assert!(
         a["detail"]
