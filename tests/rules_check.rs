@@ -1362,3 +1362,49 @@ fn an_answer_order_structure_cannot_settle_is_not_proved() {
         exit: 0,
     });
 }
+
+#[test]
+fn answer_searches_have_a_budget() {
+    // 400 questions, each read by a rule with `==` that structure cannot
+    // settle and whose effect needs three more answers at their top: each
+    // is searched for a counterexample until the budget is used up.
+    let mut y = String::from("name: many\nversion: \"1\"\nmax_rating: 1\nlevels:\n  - {id: high, name: High}\n  - {id: low, name: Low}\nsections:\n  - id: s\n    title: S\n    questions:\n");
+    for i in 0..400 {
+        y.push_str(&format!(
+            "      - {{id: q{i}, text: Q{i}, type: integer, min: 0, max: 3}}\n"
+        ));
+    }
+    for a in 0..3 {
+        y.push_str(&format!(
+            "      - {{id: a{a}, text: A{a}, type: integer, min: 0, max: 9}}\n"
+        ));
+    }
+    y.push_str("dimensions:\n  - id: d\n    name: D\n    rules:\n");
+    for i in 0..400 {
+        y.push_str(&format!(
+            "      - {{rating: 1, when: q{i} == 2, why: W.}}\n"
+        ));
+    }
+    y.push_str("placement:\n  minimums:\n    d: [low, low]\n  escalations:\n    - id: e\n      when: d.rating >= 1 and a0 == 9 and a1 == 9 and a2 == 9\n      level: high\n      why: W.\n");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("many.yaml"), y).unwrap();
+    let (code, json) = check(dir.path(), "json");
+    assert_eq!(code, 0, "warnings only");
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let budget: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "analysis-budget")
+        .collect();
+    assert_eq!(budget.len(), 1, "{json}");
+    let msg = budget[0]["message"].as_str().unwrap();
+    assert!(
+        msg.starts_with("the answer-monotonicity search used up its budget of 24813 scorings: ")
+            && msg.ends_with(" questions are not proved"),
+        "{msg}"
+    );
+    let a = analysis(&json, "answer monotonicity");
+    assert_eq!(a["status"], "not proved", "{a}");
+    assert!(a["detail"].as_str().unwrap().starts_with("403 questions with an order of severity: 3 proved, 0 with a counterexample, 400 not proved"), "{a}");
+}

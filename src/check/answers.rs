@@ -29,6 +29,7 @@ use crate::engine::{self, Assessment};
 use crate::intake::Slot;
 use crate::rules::model::{Order, QuestionKind, RuleSet};
 use serde_json::{json, Map, Value};
+use std::cell::Cell;
 
 /// Synthetic intakes a question is tried on when structure does not prove
 /// it (besides the least-severe intake).
@@ -102,6 +103,8 @@ impl Env for Point {
 struct Dirs<'a> {
     rs: &'a RuleSet,
     solver: Solver<'a>,
+    /// Solver steps left for [`Dirs::covered`], over all questions.
+    work: &'a Cell<u64>,
     q: usize,
     /// The question's answers, least severe first.
     values: &'a [f64],
@@ -121,10 +124,17 @@ struct Failure {
 }
 
 impl<'a> Dirs<'a> {
-    fn new(rs: &'a RuleSet, facts: &'a Facts, q: usize, values: &'a [f64]) -> Self {
+    fn new(
+        rs: &'a RuleSet,
+        facts: &'a Facts,
+        work: &'a Cell<u64>,
+        q: usize,
+        values: &'a [f64],
+    ) -> Self {
         Dirs {
             rs,
             solver: Solver::new(rs, facts),
+            work,
             q,
             values,
             applies: vec![None; rs.questions.len()],
@@ -311,8 +321,9 @@ impl<'a> Dirs<'a> {
         for step in 0..values.len().saturating_sub(1) {
             for (i, (_, _, need)) in conds.iter().enumerate() {
                 let before = &res[i][step];
-                // Rating 0 needs no rule: it is what nothing gives.
-                if *before == Res::False || *need == 0 {
+                // Rating 0 needs no rule: it is what nothing gives. A
+                // condition that does not read the answer covers itself.
+                if *before == Res::False || *need == 0 || res[i][step + 1] == *before {
                     continue;
                 }
                 let cover: Vec<usize> = (0..conds.len()).filter(|&j| conds[j].1 >= *need).collect();
@@ -328,6 +339,19 @@ impl<'a> Dirs<'a> {
                         goals.push((c, true));
                     }
                 }
+                let cost: u64 = goals
+                    .iter()
+                    .map(|(c, _)| {
+                        let mut n = 0u64;
+                        c.visit_operands(&mut |_| n += 1);
+                        n.max(1)
+                    })
+                    .sum();
+                if cost > self.work.get() {
+                    // Out of budget: not shown, so not proved.
+                    return false;
+                }
+                self.work.set(self.work.get() - cost);
                 if self.solver.satisfiable_all(&goals) {
                     if self.failure.is_none() {
                         self.failure = Some(Failure {
@@ -535,7 +559,33 @@ fn draw_options(rs: &RuleSet, slots: &mut [Slot]) {
     }
 }
 
-fn try_pair(rs: &RuleSet, slots: &mut [Slot], q: usize, lo: f64, hi: f64) -> Option<Hit> {
+/// Scorings the counterexample searches of one `rules check` may use, over
+/// all questions (about a second on one core); past it, what is left is
+/// not proved (`analysis-budget`).
+pub const SEARCH_SCORINGS: u64 = 100_000;
+
+/// Solver steps (atoms in the conditions asked about) the proofs that a
+/// rule that turns off is taken over may use, over all questions; past
+/// it, such a step is not shown, and the question is searched or not
+/// proved.
+const COVER_WORK: u64 = 5_000_000;
+
+/// The same budget counted in questions scored (scorings times the rule
+/// set's questions), so that a large rule set gets fewer scorings.
+const SEARCH_WORK: u64 = 10_000_000;
+
+fn try_pair(
+    rs: &RuleSet,
+    budget: &Cell<u64>,
+    slots: &mut [Slot],
+    q: usize,
+    lo: f64,
+    hi: f64,
+) -> Option<Hit> {
+    if budget.get() < 2 {
+        return None;
+    }
+    budget.set(budget.get() - 2);
     draw_options(rs, slots);
     slots[q] = Slot::Num(lo);
     let a = engine::score_slots(rs, slots);
@@ -556,6 +606,7 @@ fn try_pair(rs: &RuleSet, slots: &mut [Slot], q: usize, lo: f64, hi: f64) -> Opt
 
 fn search(
     rs: &RuleSet,
+    budget: &Cell<u64>,
     q: usize,
     values: &[f64],
     least: &[Slot],
@@ -582,16 +633,18 @@ fn search(
                 for (p, slot) in &overlay {
                     b[*p] = slot.clone();
                 }
-                if let Some(hit) = try_pair(rs, &mut b, q, values[f.step], values[f.step + 1]) {
-                    return Some(shrink(rs, q, hit, least));
+                if let Some(hit) =
+                    try_pair(rs, budget, &mut b, q, values[f.step], values[f.step + 1])
+                {
+                    return Some(shrink(rs, budget, q, hit, least));
                 }
             }
         }
     }
     for mut base in bases {
         for w in values.windows(2) {
-            if let Some(hit) = try_pair(rs, &mut base, q, w[0], w[1]) {
-                return Some(shrink(rs, q, hit, least));
+            if let Some(hit) = try_pair(rs, budget, &mut base, q, w[0], w[1]) {
+                return Some(shrink(rs, budget, q, hit, least));
             }
         }
     }
@@ -747,7 +800,7 @@ fn realize(rs: &RuleSet, q: usize, lits: &[(&Cond, bool)]) -> Option<Vec<(usize,
 }
 
 /// Sets every other answer that does not matter to its least severe.
-fn shrink(rs: &RuleSet, q: usize, hit: Hit, least: &[Slot]) -> Hit {
+fn shrink(rs: &RuleSet, budget: &Cell<u64>, q: usize, hit: Hit, least: &[Slot]) -> Hit {
     let (lo, hi) = match (&hit.lower, &hit.higher) {
         (Slot::Num(a), Slot::Num(b)) => (*a, *b),
         _ => return hit,
@@ -759,7 +812,7 @@ fn shrink(rs: &RuleSet, q: usize, hit: Hit, least: &[Slot]) -> Hit {
         }
         let mut s = best.slots.clone();
         s[p] = least[p].clone();
-        if let Some(h) = try_pair(rs, &mut s, q, lo, hi) {
+        if let Some(h) = try_pair(rs, budget, &mut s, q, lo, hi) {
             best = h;
         }
     }
@@ -807,6 +860,10 @@ pub(super) fn analyze(
 ) -> (Vec<Finding>, Analysis) {
     let mut findings = Vec::new();
     let least = least_severe(rs);
+    let work = Cell::new(COVER_WORK);
+    let budget = Cell::new(SEARCH_SCORINGS.min(SEARCH_WORK / rs.questions.len().max(1) as u64));
+    let mut unsearched = 0;
+    let mut unsearched_at = Span::UNKNOWN;
     let (mut ordered, mut proved, mut failed, mut open) = (0, 0, 0, 0);
     for (q, question) in rs.questions.iter().enumerate() {
         if question.order == Order::None || question.retired {
@@ -817,7 +874,7 @@ pub(super) fn analyze(
             continue;
         }
         ordered += 1;
-        let mut dirs = Dirs::new(rs, facts, q, &values);
+        let mut dirs = Dirs::new(rs, facts, &work, q, &values);
         // The first rating, or else escalation, that can go down: named by
         // the first of its rules (or the escalation) that can turn off.
         let mut culprit: Option<(String, Span, &str)> = None;
@@ -863,12 +920,19 @@ pub(super) fn analyze(
             open += 1;
             continue;
         }
-        if let Some(hit) = search(rs, q, &values, &least, dirs.failure.as_ref()) {
+        if let Some(hit) = search(rs, &budget, q, &values, &least, dirs.failure.as_ref()) {
             failed += 1;
             findings.push(finding(rs, q, &hit, &least));
             continue;
         }
         open += 1;
+        if budget.get() < 2 {
+            if unsearched == 0 {
+                unsearched_at = question.span;
+            }
+            unsearched += 1;
+            continue;
+        }
         let why = match &culprit {
             Some((what, _, when)) => format!(
                 "{what} (`{}`) may stop holding for a more severe answer, and no counterexample was found",
@@ -883,6 +947,20 @@ pub(super) fn analyze(
                 format!("answer monotonicity of `{}` is not proved: {why}", question.id),
             )
             .with_help("give the question `order: none` if its answers have no order of severity, or `order: descending` if a higher answer is less severe; otherwise compare it so that a more severe answer keeps each rule (`>=`, or a list of every answer from some point up)"),
+        ));
+    }
+    if unsearched > 0 {
+        findings.push(Finding::plain(
+            Diagnostic::warning(
+                "analysis-budget",
+                unsearched_at,
+                format!(
+                    "the answer-monotonicity search used up its budget of {} scorings: {unsearched} {} not proved",
+                    SEARCH_SCORINGS.min(SEARCH_WORK / rs.questions.len().max(1) as u64),
+                    if unsearched == 1 { "question is" } else { "questions are" }
+                ),
+            )
+            .with_help("questions whose rules compare the answer with `>=` (or a list of every answer from some point up) are proved without a search; scoring is not affected"),
         ));
     }
     let status = if failed > 0 {
