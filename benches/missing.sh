@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Batch scoring of incomplete intakes (issue 15): the same synthetic
+# intakes complete, with answers removed at random, and screening-only
+# (only the instruments' items), each timed as one `placement score` run
+# on JSON Lines with 2 threads, beside the complete intakes.
+#
+#   bash benches/missing.sh            # 20,000 intakes
+#   N=2000 bash benches/missing.sh     # a smaller run to try it out
+#
+# Targets (issue 15): 10 % and 30 % removed at most 2x the complete run's
+# wall time; screening-only at least 100,000 intakes/s. Results: a table
+# on stdout; the figures in docs/performance.md come from it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${N:-20000}
+DATA=${DATA:-target/bench-data}
+mkdir -p "$DATA"
+echo "building (release) ..." >&2
+cargo build --release --quiet
+BIN=target/release/placement
+
+COMPLETE="$DATA/missing-complete-$N.jsonl"
+if [ ! -s "$COMPLETE" ]; then
+  "$BIN" sample --count "$N" --seed 1 --format jsonl > "$COMPLETE"
+fi
+# Items of the default rule set's instruments, for screening-only intakes.
+ITEMS=$("$BIN" rules show --format json | python3 -c 'import json,sys
+v = json.load(sys.stdin)
+print(" ".join(i for inst in v["instruments"] for i in inst["items"]))')
+
+variant() { # name, python expression over `answers` (a dict) and `rng`
+  local out="$DATA/missing-$1-$N.jsonl"
+  if [ ! -s "$out" ]; then
+    python3 - "$COMPLETE" "$out" "$2" "$ITEMS" <<'PY'
+import json, random, sys
+src, dst, expr, items = sys.argv[1], sys.argv[2], sys.argv[3], set(sys.argv[4].split())
+rng = random.Random(15)
+with open(src) as f, open(dst, "w") as g:
+    for line in f:
+        rec = json.loads(line)
+        answers = rec["answers"]
+        keep = eval(expr, {"rng": rng, "items": items, "answers": answers})
+        rec["answers"] = {k: v for k, v in answers.items() if k in keep}
+        for k in ("recommendation", "placement", "acknowledged_flags", "status"):
+            rec.pop(k, None)
+        g.write(json.dumps(rec) + "\n")
+PY
+  fi
+  echo "$out"
+}
+
+ONE=$(variant one '[k for k in answers if k != rng.choice(sorted(answers))]')
+P10=$(variant p10 '[k for k in answers if rng.random() >= 0.10]')
+P30=$(variant p30 '[k for k in answers if rng.random() >= 0.30]')
+SCREEN=$(variant screening '[k for k in answers if k in items]')
+
+wall() { # file -> seconds (best of 3)
+  local best=""
+  for _ in 1 2 3; do
+    local s e
+    s=$(date +%s.%N)
+    "$BIN" score --threads 2 --format jsonl - < "$1" > /dev/null || true
+    e=$(date +%s.%N)
+    best=$(python3 -c "import sys; a=$e-$s; b='$best'; print(min(a, float(b)) if b else a)")
+  done
+  echo "$best"
+}
+
+BASE=$(wall "$COMPLETE")
+printf '| input (%d intakes, JSON Lines, 2 threads) | wall (best of 3) | vs complete | intakes/s |\n|---|---|---|---|\n' "$N"
+for pair in "complete:$COMPLETE" "1 answer removed:$ONE" "10 % removed:$P10" "30 % removed:$P30" "screening only:$SCREEN"; do
+  name=${pair%%:*}; file=${pair#*:}
+  t=$(wall "$file")
+  python3 -c "n=$N; t=$t; b=$BASE; print(f'| {\"$name\"} | {t:.2f} s | {t/b:.1f}x | {n/t:,.0f} |')"
+done
