@@ -1408,3 +1408,54 @@ fn answer_searches_have_a_budget() {
     assert_eq!(a["status"], "not proved", "{a}");
     assert!(a["detail"].as_str().unwrap().starts_with("403 questions with an order of severity: 3 proved, 0 with a counterexample, 400 not proved"), "{a}");
 }
+
+/// Three levels and a small questionnaire, for the reachability cases.
+const TOTALS_HEAD: &str = "name: t\nversion: \"1\"\nmax_rating: 2\nlevels:\n  - {id: hi, name: Hi}\n  - {id: mid, name: Mid}\n  - {id: lo, name: Lo}\n";
+
+#[test]
+fn reachability_through_a_total_and_its_own_item_is_not_proved() {
+    // `ins.total >= 1` means `a`, so `e1` can never hold and `hi` is never
+    // given; the solver does not relate a total to its items, so it cannot
+    // tell, and no intake shows either.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("er.yaml"),
+        format!(
+            "{TOTALS_HEAD}sections:\n  - id: s\n    title: S\n    questions:\n      - {{id: a, text: A, type: yes_no}}\n      - {{id: k, text: K, type: integer, min: 0, max: 2}}\ninstruments:\n  - id: ins\n    name: I\n    items: [a]\n    values:\n      a: {{false: 0, true: 1}}\n    bands:\n      - {{id: l, min: 0, max: 0}}\n      - {{id: h, min: 1, max: 1}}\ndimensions:\n  - id: d1\n    name: D1\n    rules:\n      - {{rating: 1, when: k >= 1, why: w}}\n      - {{rating: 2, when: k >= 2, why: w}}\nplacement:\n  minimums:\n    d1: [lo, mid, mid]\n  escalations:\n    - {{id: e1, when: \"ins.total >= 1 and not a\", level: hi, why: w}}\n"
+        ),
+    )
+    .unwrap();
+    let (code, json) = check(dir.path(), "json");
+    assert_eq!(code, 0, "{json}");
+    let levels = analysis(&json, "level reachability");
+    assert_eq!(levels["status"], "not proved", "{levels}");
+    assert_eq!(levels["detail"], "3 rating vectors whose every rating can be given; levels possible as far as the solver can tell, but not shown by an exact condition or by 2000 synthetic intakes: `hi`");
+    let esc = analysis(&json, "escalation reachability");
+    assert_eq!(esc["status"], "not proved", "{esc}");
+    assert_eq!(esc["detail"], "1 escalation, whatever the answers; escalations that change the level possible as far as the solver can tell, but not shown by an exact condition or by 2000 synthetic intakes: `e1`");
+}
+
+#[test]
+fn a_band_that_skip_logic_rules_out_is_not_proved() {
+    // A total of 2 needs `a` and `c`, but `c` is asked only without `a`.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("br.yaml"),
+        format!(
+            "{TOTALS_HEAD}sections:\n  - id: s\n    title: S\n    questions:\n      - {{id: a, text: A, type: yes_no}}\n      - {{id: c, text: C, type: yes_no, ask_when: not a}}\ninstruments:\n  - id: ins2\n    name: I2\n    items: [a, c]\n    values:\n      default: {{false: 0, true: 1}}\n    bands:\n      - {{id: l, min: 0, max: 0}}\n      - {{id: m, min: 1, max: 1}}\n      - {{id: h, min: 2, max: 2}}\ndimensions:\n  - id: d1\n    name: D1\n    rules:\n      - {{rating: 2, when: ins2.band >= h, why: w}}\n      - {{rating: 1, when: ins2.band >= m, why: w}}\nplacement:\n  minimums:\n    d1: [lo, mid, hi]\n"
+        ),
+    )
+    .unwrap();
+    let (code, json) = check(dir.path(), "json");
+    assert_eq!(code, 0, "{json}");
+    let bands = analysis(&json, "band reachability");
+    assert_eq!(bands["status"], "not proved");
+    assert_eq!(bands["detail"], "achievable totals listed for 1 of 1 instruments; bands possible as far as the solver can tell, but not shown by an exact condition or by 2000 synthetic intakes: `h` of `ins2`");
+    let ratings = analysis(&json, "rating reachability");
+    assert_eq!(ratings["status"], "not proved");
+    assert_eq!(ratings["detail"], "2 rating rules checked; ratings possible as far as the solver can tell, but not shown by an exact condition or by 2000 synthetic intakes: `d1` 2");
+    assert_eq!(
+        analysis(&json, "level reachability")["status"],
+        "not proved"
+    );
+}

@@ -3,6 +3,7 @@
 //! and (in [`super::space`]) totality, monotonicity and reachability over
 //! the rating space.
 
+use super::observe::{exact, Observer};
 use super::sat::{Facts, Solver};
 use super::{Analysis, CheckReport, Counterexample, Finding, Status};
 use crate::cond::{Cond, Operand};
@@ -21,11 +22,12 @@ pub fn analyze(rs: &RuleSet) -> CheckReport {
         findings: Vec::new(),
         analyses: Vec::new(),
     };
-    let reach = a.ratings();
+    let observed = super::observe::Observer::new(rs);
+    let (reach, certain) = a.ratings(&observed);
     a.conditions(&reach);
-    a.bands();
+    a.bands(&observed);
     a.questions();
-    a.space(&reach);
+    a.space(&reach, &certain, &observed);
     let ratings_monotone = a
         .analyses
         .iter()
@@ -66,6 +68,26 @@ pub(super) fn vector_text(rs: &RuleSet, r: &[u8]) -> String {
     format!("[{}]", parts.join(", "))
 }
 
+/// An analysis's detail, with what the solver finds possible but neither
+/// it decides exactly nor an intake showed (`observe`), when there is any.
+pub(super) fn unconfirmed_detail(
+    rs: &RuleSet,
+    detail: String,
+    what: &str,
+    unconfirmed: &[String],
+) -> String {
+    if unconfirmed.is_empty() {
+        return detail;
+    }
+    let shown: Vec<&str> = unconfirmed.iter().take(8).map(|s| s.as_str()).collect();
+    format!(
+        "{detail}; {what} possible as far as the solver can tell, but not shown by an exact condition or by {} synthetic intakes: {}{}",
+        super::observe::intakes(rs),
+        shown.join(", "),
+        if unconfirmed.len() > 8 { ", ..." } else { "" }
+    )
+}
+
 pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -81,16 +103,28 @@ impl Analyzer<'_> {
     /// Which ratings each dimension can be given: 0, and the rating of every
     /// rule whose condition can hold. Reports unreachable ratings and rules
     /// whose condition never holds.
-    fn ratings(&mut self) -> Vec<u16> {
+    /// Returns, per dimension, the ratings it can be given, and those of
+    /// them that are certain (an exact condition, or seen in an intake).
+    fn ratings(&mut self, observed: &Observer) -> (Vec<u16>, Vec<u16>) {
         let rs = self.rs;
         let mut solver = Solver::new(rs, self.facts);
         let mut unreachable_rules = 0;
+        let mut unconfirmed: Vec<String> = Vec::new();
+        let mut certain_all = vec![1u16; rs.dimensions.len()];
         for &d in &rs.dimension_order {
             let dim = &rs.dimensions[d];
             let mut mask = 1u16;
+            // Ratings some rule gives for certain: its condition is one
+            // the solver decides exactly, or an intake showed it.
+            let mut certain = 1u16;
             for rule in &dim.rules {
                 if solver.satisfiable(&rule.when) {
                     mask |= 1 << rule.rating;
+                    if exact(rs, &rule.when, false)
+                        || observed.get().ratings[d].get(rule.rating as usize) == Some(&true)
+                    {
+                        certain |= 1 << rule.rating;
+                    }
                 } else {
                     unreachable_rules += 1;
                     self.push(
@@ -111,6 +145,12 @@ impl Analyzer<'_> {
                 }
             }
             solver.ratings[d] = mask;
+            certain_all[d] = certain;
+            for r in 1..=rs.max_rating {
+                if mask & !certain & (1 << r) != 0 {
+                    unconfirmed.push(format!("`{}` {r}", dim.id));
+                }
+            }
             for r in 1..=rs.max_rating {
                 if mask & (1 << r) != 0 {
                     continue;
@@ -159,15 +199,22 @@ impl Analyzer<'_> {
                 || unreachable_rules > 0
             {
                 Status::Failed
+            } else if !unconfirmed.is_empty() {
+                Status::NotProved
             } else {
                 Status::Proved
             },
-            detail: format!(
-                "{} rating rules checked",
-                rs.dimensions.iter().map(|d| d.rules.len()).sum::<usize>()
+            detail: unconfirmed_detail(
+                rs,
+                format!(
+                    "{} rating rules checked",
+                    rs.dimensions.iter().map(|d| d.rules.len()).sum::<usize>()
+                ),
+                "ratings",
+                &unconfirmed,
             ),
         });
-        solver.ratings
+        (solver.ratings, certain_all)
     }
 
     /// Skip conditions, supports, flags and exclusions that can never hold.
@@ -219,17 +266,28 @@ impl Analyzer<'_> {
     }
 
     /// Bands no achievable total falls in.
-    fn bands(&mut self) {
+    fn bands(&mut self, observed: &Observer) {
         let rs = self.rs;
         let mut checked = 0;
         let mut failed = false;
+        let mut unconfirmed: Vec<String> = Vec::new();
         for (i, inst) in rs.instruments.iter().enumerate() {
             let Some(totals) = &self.facts.totals[i] else {
                 continue;
             };
             checked += 1;
+            // The listing takes each item's points freely; skip logic can
+            // rule some combinations out, so with a skipped item a band
+            // counts as reachable once an intake showed it.
+            let gated = inst
+                .items
+                .iter()
+                .any(|it| rs.questions[it.question].ask_when.is_some());
             for (b, band) in inst.bands.iter().enumerate() {
                 if self.facts.band_reachable[i][b] {
+                    if gated && !observed.get().bands[i][b] {
+                        unconfirmed.push(format!("`{}` of `{}`", band.id, inst.id));
+                    }
                     continue;
                 }
                 failed = true;
@@ -263,12 +321,19 @@ impl Analyzer<'_> {
             name: "band reachability",
             status: if failed {
                 Status::Failed
+            } else if !unconfirmed.is_empty() {
+                Status::NotProved
             } else {
                 Status::Proved
             },
-            detail: format!(
-                "achievable totals listed for {checked} of {} instruments",
-                rs.instruments.len()
+            detail: unconfirmed_detail(
+                rs,
+                format!(
+                    "achievable totals listed for {checked} of {} instruments",
+                    rs.instruments.len()
+                ),
+                "bands",
+                &unconfirmed,
             ),
         });
     }
@@ -342,7 +407,7 @@ impl Analyzer<'_> {
 
     /// Totality, monotonicity, level reachability and escalations over the
     /// rating space.
-    fn space(&mut self, reach: &[u16]) {
+    fn space(&mut self, reach: &[u16], certain: &[u16], observed: &Observer) {
         let rs = self.rs;
         let mut solver = Solver::new(rs, self.facts);
         solver.ratings = reach.to_vec();
@@ -352,7 +417,7 @@ impl Analyzer<'_> {
             .iter()
             .map(|e| !solver.satisfiable(&e.when))
             .collect();
-        let mut run = super::space::Run::new(rs, solver);
+        let mut run = super::space::Run::new(rs, solver, observed, certain);
         run.all(reach, &never);
         self.findings.extend(run.findings);
         self.analyses.extend(run.analyses);

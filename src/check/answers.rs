@@ -498,7 +498,7 @@ fn answer_text(rs: &RuleSet, q: usize, s: &Slot) -> String {
 
 /// Every answer at its least severe: the first option, `no`, the lowest
 /// number (the reverse for `descending`), nothing ticked, no text.
-fn least_severe(rs: &RuleSet) -> Vec<Slot> {
+pub(super) fn least_severe(rs: &RuleSet) -> Vec<Slot> {
     (0..rs.questions.len())
         .map(|q| match &rs.questions[q].kind {
             QuestionKind::MultiChoice(_) => Slot::Multi(0),

@@ -10,6 +10,7 @@ pub mod answers;
 pub mod diff;
 pub mod fmt;
 pub mod locate;
+pub mod observe;
 pub mod report;
 pub mod sarif;
 pub mod sat;

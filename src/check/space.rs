@@ -26,8 +26,9 @@
 //! decide, or a search is larger than its budget, the analysis is reported
 //! as not proved with the reason, never as proved.
 
-use super::analyses::{plural, vector_json, vector_text};
+use super::analyses::{plural, unconfirmed_detail, vector_json, vector_text};
 use super::locate;
+use super::observe::{exact, Observer};
 use super::sat::Solver;
 use super::{Analysis, Counterexample, Finding, Status};
 use crate::cond::{CmpOp, Cond, Env, Multi, Operand, Tri, Val};
@@ -602,6 +603,9 @@ type BadSteps = rustc_hash::FxHashSet<(Vec<u8>, usize)>;
 pub(super) struct Run<'a> {
     rs: &'a RuleSet,
     space: Space<'a>,
+    observed: &'a Observer<'a>,
+    /// Per dimension, the ratings it is certainly given.
+    certain: &'a [u16],
     pub findings: Vec<Finding>,
     pub analyses: Vec<Analysis>,
 }
@@ -611,10 +615,17 @@ fn all_ratings(max: u8) -> Vec<u8> {
 }
 
 impl<'a> Run<'a> {
-    pub(super) fn new(rs: &'a RuleSet, solver: Solver<'a>) -> Self {
+    pub(super) fn new(
+        rs: &'a RuleSet,
+        solver: Solver<'a>,
+        observed: &'a Observer<'a>,
+        certain: &'a [u16],
+    ) -> Self {
         Run {
             rs,
             space: Space::new(rs, solver),
+            observed,
+            certain,
             findings: Vec::new(),
             analyses: Vec::new(),
         }
@@ -1069,16 +1080,19 @@ impl<'a> Run<'a> {
 
 impl Run<'_> {
     /// Whether some answers give exactly level `l` at `r`.
-    fn gives(&mut self, r: &[u8], l: usize) -> bool {
+    /// Whether some answers give exactly level `l` at `r`, and whether
+    /// that is certain: decided from ratings and conditions the solver
+    /// decides exactly (`observe::exact`).
+    fn gives(&mut self, r: &[u8], l: usize) -> (bool, bool) {
         let ne = self.rs.escalations.len();
         let m = self.space.minimums_level(r);
         if m < l {
-            return false;
+            return (false, true);
         }
         let res: Vec<Rc<Res>> = (0..ne).map(|e| self.space.res(e, r)).collect();
         let lv = |e: usize| self.rs.escalations[e].level;
         if (0..ne).any(|e| lv(e) < l && *res[e] == Res::True) {
-            return false;
+            return (false, true);
         }
         let mut goals: Vec<(&Cond, bool)> = (0..ne)
             .filter(|&e| lv(e) < l)
@@ -1097,12 +1111,16 @@ impl Run<'_> {
                 })
                 .collect();
             if cs.is_empty() {
-                return false;
+                return (false, true);
             }
             either = Cond::Or(cs);
             goals.push((&either, false));
         }
-        goals.is_empty() || self.space.sat(&goals)
+        if goals.is_empty() {
+            return (true, true);
+        }
+        let certain = goals.iter().all(|(c, _)| exact(self.rs, c, true));
+        (self.space.sat(&goals), certain)
     }
 
     /// The level at `r` counting only what holds whatever the answers.
@@ -1141,21 +1159,31 @@ impl Run<'_> {
             .map(|v| v.len() as u64)
             .fold(1u64, u64::saturating_mul);
         // Every level is usually found within the first vectors; the
-        // search stops there, or at MAX_VECTORS.
+        // search stops there, or at MAX_VECTORS. A level is settled when a
+        // witness is certain, or possible and seen in a synthetic intake.
         let nl = rs.levels.len();
         let mut found = vec![false; nl];
+        let mut certain = vec![false; nl];
+        let observer = self.observed;
+        let seen = |l: usize| observer.get().levels[l];
+        let settled =
+            |found: &[bool], certain: &[bool]| (0..nl).all(|l| certain[l] || (found[l] && seen(l)));
         let mut visited = 0u64;
         for c in &configs {
             each_vector(c, &free, &values, |r| {
                 visited += 1;
-                for (l, f) in found.iter_mut().enumerate() {
-                    if !*f && self.gives(r, l) {
-                        *f = true;
+                for l in 0..nl {
+                    if certain[l] || (found[l] && seen(l)) {
+                        continue;
                     }
+                    let (f, exact) = self.gives(r, l);
+                    let sure = r.iter().zip(self.certain).all(|(k, m)| m & (1 << k) != 0);
+                    found[l] |= f;
+                    certain[l] |= f && exact && sure;
                 }
-                !(found.iter().all(|f| *f) || self.space.over_budget() || visited >= MAX_VECTORS)
+                !(settled(&found, &certain) || self.space.over_budget() || visited >= MAX_VECTORS)
             });
-            if found.iter().all(|f| *f) || self.space.over_budget() || visited >= MAX_VECTORS {
+            if settled(&found, &certain) || self.space.over_budget() || visited >= MAX_VECTORS {
                 break;
             }
         }
@@ -1185,14 +1213,25 @@ impl Run<'_> {
                 self.unreachable_level(real, l);
             }
         }
+        let unconfirmed: Vec<String> = (0..nl)
+            .filter(|&l| found[l] && !certain[l] && !seen(l))
+            .map(|l| format!("`{}`", rs.levels[l].id))
+            .collect();
         self.analysis(
             "level reachability",
-            if found.iter().all(|f| *f) {
-                Status::Proved
-            } else {
+            if !found.iter().all(|f| *f) {
                 Status::Failed
+            } else if !unconfirmed.is_empty() {
+                Status::NotProved
+            } else {
+                Status::Proved
             },
-            format!("{realizable} rating vectors whose every rating can be given"),
+            unconfirmed_detail(
+                rs,
+                format!("{realizable} rating vectors whose every rating can be given"),
+                "levels",
+                &unconfirmed,
+            ),
         );
     }
 
@@ -1281,6 +1320,11 @@ impl Run<'_> {
         // changes the level, and what covers it wherever it can hold.
         let mut example: Vec<Option<Vec<u8>>> = vec![None; ne];
         let mut changes = vec![false; ne];
+        // It changes the level for certain (exact conditions), or an
+        // intake showed it.
+        let mut certain = vec![false; ne];
+        let observer = self.observed;
+        let seen = |e: usize| observer.get().changes[e];
         let mut cover: Vec<Vec<bool>> = vec![vec![true; ne]; ne];
         let mut min_cover = vec![true; ne];
         let mut stopped = false;
@@ -1312,7 +1356,7 @@ impl Run<'_> {
                 if m > lv(e) {
                     min_cover[e] = false;
                 }
-                if changes[e] || m <= lv(e) {
+                if certain[e] || (changes[e] && seen(e)) || m <= lv(e) {
                     continue;
                 }
                 // Does it hold while nothing else gives as much?
@@ -1331,16 +1375,18 @@ impl Run<'_> {
                 }
                 if goals.is_empty() || self.space.sat(&goals) {
                     changes[e] = true;
+                    let sure = r.iter().zip(self.certain).all(|(k, m)| m & (1 << k) != 0);
+                    certain[e] |= sure && goals.iter().all(|(c, _)| exact(rs, c, true));
                 }
             }
             if self.space.over_budget() {
                 stopped = true;
                 return false;
             }
-            let settled = (0..ne).all(|e| never[e] || changes[e]);
+            let settled = (0..ne).all(|e| never[e] || certain[e] || (changes[e] && seen(e)));
             !settled && visited < MAX_VECTORS
         });
-        let settled = (0..ne).all(|e| never[e] || changes[e]);
+        let settled = (0..ne).all(|e| never[e] || certain[e] || (changes[e] && seen(e)));
         if !settled && !stopped && visited < size {
             self.too_large("the escalation reachability search", size, "");
             self.analysis(
@@ -1382,12 +1428,27 @@ impl Run<'_> {
             };
             self.shadowed(e, &r, covered_by, min_cover[e]);
         }
+        let unconfirmed: Vec<String> = (0..ne)
+            .filter(|&e| !unreachable[e] && changes[e] && !certain[e] && !seen(e))
+            .map(|e| format!("`{}`", rs.escalations[e].id))
+            .collect();
         self.analysis(
             "escalation reachability",
-            if ok { Status::Proved } else { Status::Failed },
-            format!(
-                "{}, whatever the answers",
-                plural(ne, "escalation", "escalations")
+            if !ok {
+                Status::Failed
+            } else if !unconfirmed.is_empty() {
+                Status::NotProved
+            } else {
+                Status::Proved
+            },
+            unconfirmed_detail(
+                rs,
+                format!(
+                    "{}, whatever the answers",
+                    plural(ne, "escalation", "escalations")
+                ),
+                "escalations that change the level",
+                &unconfirmed,
             ),
         );
     }
