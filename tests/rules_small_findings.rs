@@ -961,3 +961,24 @@ fn diff_of_identical_or_renamed_rule_sets_does_not_warn() {
     assert_eq!(v["warnings"], json!([]));
     assert_eq!(v["new"]["version"], "2.1.0");
 }
+
+#[test]
+fn an_empty_tests_list_is_a_warning_at_the_list() {
+    let dir = mini();
+    let tests = dir.path().join("set/tests");
+    std::fs::create_dir(&tests).unwrap();
+    std::fs::write(tests.join("a.yaml"), "tests: []\n").unwrap();
+    std::fs::write(tests.join("b.yaml"), ONE_TEST).unwrap();
+    let (code, out, _) = run(dir.path(), &["rules", "test", "set"]);
+    assert_eq!(code, 0, "a warning fails nothing: {out}");
+    assert!(
+        out.starts_with(
+            "warning[empty-file]: `tests` is an empty list: this file holds no tests\n  --> set/tests/a.yaml:1:8\n  |\n1 | tests: []\n  |        ^\n\nok      light\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("\n1 passed, 0 failed; 1 warning(s) in the test files\n"),
+        "{out}"
+    );
+}

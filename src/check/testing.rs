@@ -297,6 +297,15 @@ impl Parser<'_> {
             );
             return;
         };
+        if items.is_empty() {
+            // As silent as an empty file otherwise: tests lost, or never
+            // written.
+            self.diags.push(Diagnostic::warning(
+                "empty-file",
+                list.span,
+                "`tests` is an empty list: this file holds no tests",
+            ));
+        }
         for item in items {
             if let Some(c) = self.case(item) {
                 cases.push(c);
