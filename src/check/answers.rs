@@ -21,7 +21,7 @@
 //! reported as *not proved*, never as proved.
 
 use super::sat::{Facts, Solver};
-use super::space::{atoms, fix_atoms, holds, Res};
+use super::space::{atoms, count_atoms, fix_atoms, holds, Res};
 use super::{Analysis, Counterexample, Finding, Status};
 use crate::cond::{CmpOp, Cond, Env, Multi, Operand, Tri, Val};
 use crate::diag::{Diagnostic, Span};
@@ -339,14 +339,7 @@ impl<'a> Dirs<'a> {
                         goals.push((c, true));
                     }
                 }
-                let cost: u64 = goals
-                    .iter()
-                    .map(|(c, _)| {
-                        let mut n = 0u64;
-                        c.visit_operands(&mut |_| n += 1);
-                        n.max(1)
-                    })
-                    .sum();
+                let cost: u64 = goals.iter().map(|(c, _)| count_atoms(c)).sum();
                 if cost > self.work.get() {
                     // Out of budget: not shown, so not proved.
                     return false;

@@ -77,36 +77,8 @@ fn fix(c: &Cond, r: &[u8]) -> Res {
 /// and simplifies.
 pub(super) fn fix_atoms(c: &Cond, known: &dyn Fn(&Cond) -> Option<bool>) -> Res {
     match c {
-        Cond::And(items) => {
-            let mut rest = Vec::new();
-            for i in items {
-                match fix_atoms(i, known) {
-                    Res::False => return Res::False,
-                    Res::True => {}
-                    Res::Cond(x) => rest.push(x),
-                }
-            }
-            match rest.len() {
-                0 => Res::True,
-                1 => Res::Cond(rest.pop().expect("one")),
-                _ => Res::Cond(Cond::And(rest)),
-            }
-        }
-        Cond::Or(items) => {
-            let mut rest = Vec::new();
-            for i in items {
-                match fix_atoms(i, known) {
-                    Res::True => return Res::True,
-                    Res::False => {}
-                    Res::Cond(x) => rest.push(x),
-                }
-            }
-            match rest.len() {
-                0 => Res::False,
-                1 => Res::Cond(rest.pop().expect("one")),
-                _ => Res::Cond(Cond::Or(rest)),
-            }
-        }
+        Cond::And(items) => junction(items, known, false, Cond::And),
+        Cond::Or(items) => junction(items, known, true, Cond::Or),
         Cond::Not(inner) => match fix_atoms(inner, known) {
             Res::True => Res::False,
             Res::False => Res::True,
@@ -136,6 +108,31 @@ pub(super) fn fix_atoms(c: &Cond, known: &dyn Fn(&Cond) -> Option<bool>) -> Res 
             Some(false) => Res::False,
             None => Res::Cond(atom.clone()),
         },
+    }
+}
+
+/// [`fix_atoms`] for `and` (`absorbing` false: one false part makes it
+/// false) and `or` (`absorbing` true): parts equal to the other value drop
+/// out; none left is that value, one left stands alone.
+fn junction(
+    items: &[Cond],
+    known: &dyn Fn(&Cond) -> Option<bool>,
+    absorbing: bool,
+    make: fn(Vec<Cond>) -> Cond,
+) -> Res {
+    let constant = |b: bool| if b { Res::True } else { Res::False };
+    let mut rest = Vec::new();
+    for i in items {
+        match fix_atoms(i, known) {
+            Res::Cond(x) => rest.push(x),
+            r if r == constant(absorbing) => return r,
+            _ => {}
+        }
+    }
+    match rest.len() {
+        0 => constant(!absorbing),
+        1 => Res::Cond(rest.pop().expect("one")),
+        _ => Res::Cond(make(rest)),
     }
 }
 
@@ -228,7 +225,8 @@ fn res_holds(r: &Res, atoms: &[Cond], bits: u32) -> bool {
     }
 }
 
-fn count_atoms(c: &Cond) -> u64 {
+/// The atoms of `c`, at least 1: the cost of asking the solver about it.
+pub(super) fn count_atoms(c: &Cond) -> u64 {
     let mut n = 0u64;
     c.visit_operands(&mut |_| n += 1);
     n.max(1)
@@ -629,6 +627,11 @@ impl<'a> Run<'a> {
             findings: Vec::new(),
             analyses: Vec::new(),
         }
+    }
+
+    /// Every rating of `r` is one its dimension is certainly given.
+    fn certain_ratings(&self, r: &[u8]) -> bool {
+        r.iter().zip(self.certain).all(|(k, m)| m & (1 << k) != 0)
     }
 
     fn push(&mut self, d: Diagnostic, cx: Option<Counterexample>) {
@@ -1177,7 +1180,7 @@ impl Run<'_> {
                         continue;
                     }
                     let (f, exact) = self.gives(r, l);
-                    let sure = r.iter().zip(self.certain).all(|(k, m)| m & (1 << k) != 0);
+                    let sure = self.certain_ratings(r);
                     found[l] |= f;
                     certain[l] |= f && exact && sure;
                 }
@@ -1375,7 +1378,7 @@ impl Run<'_> {
                 }
                 if goals.is_empty() || self.space.sat(&goals) {
                     changes[e] = true;
-                    let sure = r.iter().zip(self.certain).all(|(k, m)| m & (1 << k) != 0);
+                    let sure = self.certain_ratings(r);
                     certain[e] |= sure && goals.iter().all(|(c, _)| exact(rs, c, true));
                 }
             }
