@@ -13,6 +13,7 @@
 
 use assert_cmd::Command;
 use std::ffi::CString;
+use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -375,7 +376,7 @@ fn signals_remove_the_temporary_output_file() {
         let mut cmd = std::process::Command::new(BIN);
         cmd.current_dir(t.path())
             .args(["score", "-", "--output", "results.jsonl"])
-            .stdin(std::fs::File::open(&input).unwrap())
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         // SAFETY: signal() is async-signal-safe; the child starts with the
@@ -390,6 +391,10 @@ fn signals_remove_the_temporary_output_file() {
             });
         }
         let mut child = cmd.spawn().unwrap();
+        // The input stays open until after the signal, so the run is still
+        // going however fast it scores.
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(&std::fs::read(&input).unwrap()).unwrap();
         let start = Instant::now();
         while temporaries(t.path()).is_empty() {
             assert!(
@@ -404,6 +409,7 @@ fn signals_remove_the_temporary_output_file() {
         // SAFETY: sends a signal to our own child.
         assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
         let status = child.wait().unwrap();
+        drop(stdin);
         assert_eq!(status.signal(), Some(sig), "signal {sig}: {status:?}");
         assert!(
             temporaries(t.path()).is_empty(),

@@ -6,6 +6,8 @@
 //! what holds for certain, `max_level` what could hold, and `could_raise`
 //! names the missing answers that can lift the level.
 
+pub mod missing;
+
 use crate::cond::{Env, Multi, Operand, Tri, Val};
 use crate::intake::{Intake, Slot};
 use crate::rules::model::{QuestionKind, RuleSet};
@@ -150,7 +152,9 @@ impl State<'_> {
             // Answered, but the skip logic may yet rule the question out.
             Slot::Num(x) if app == Tri::Unknown => Val::MaybeRange(x, x),
             Slot::Num(x) => Val::Range(x, x),
+            // Missing, and perhaps not asked at all.
             _ => match self.rs.questions[q].kind.range() {
+                Some((lo, hi)) if app == Tri::Unknown => Val::MaybeRange(lo, hi),
                 Some((lo, hi)) => Val::Range(lo, hi),
                 None => Val::Na,
             },
@@ -174,7 +178,8 @@ fn instrument_total(
 ) -> (Val, Vec<usize>) {
     let inst = &rs.instruments[i];
     let (mut lo, mut hi) = (0i64, 0i64);
-    let mut any_applies = false;
+    // Whether some item is asked for certain, or may be.
+    let (mut applies, mut may_apply) = (false, false);
     let mut missing = Vec::new();
     for item in &inst.items {
         let q = item.question;
@@ -185,7 +190,8 @@ fn instrument_total(
             hi += pmin;
             continue;
         }
-        any_applies = true;
+        applies |= app == Tri::True;
+        may_apply = true;
         match slots[q] {
             Slot::Num(x) if app == Tri::Unknown => {
                 // Either not asked (least points) or this answer.
@@ -205,8 +211,11 @@ fn instrument_total(
             }
         }
     }
-    if any_applies {
+    if applies {
         (Val::Range(lo as f64, hi as f64), missing)
+    } else if may_apply {
+        // No item is asked for certain: the instrument may not apply.
+        (Val::MaybeRange(lo as f64, hi as f64), missing)
     } else {
         (Val::Na, missing)
     }
@@ -495,6 +504,7 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
         ));
     }
 
+    let could_raise = missing::could_raise(rs, &p, &missing);
     let exclusion_missing = possibly_excluded
         .iter()
         .map(|&i| undecided_by(rs, &rs.exclusions[i].when, &p.applicable, &missing))
@@ -525,12 +535,6 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
             }
         })
         .collect();
-
-    let could_raise = if p.max_level < p.level {
-        could_raise(rs, slots, &missing, p.level, p.max_level)
-    } else {
-        Vec::new()
-    };
 
     Assessment {
         level: p.level,
@@ -740,179 +744,4 @@ pub fn for_each_condition(rs: &RuleSet, mut f: impl FnMut(&crate::cond::Cond)) {
     for e in &rs.exclusions {
         f(&e.when);
     }
-}
-
-/// Missing questions that can lift the level.
-///
-/// First each on its own: some value of it, with every other missing
-/// answer still missing, gives a more intensive level. Then, where the
-/// level can still rise and the combinations of the remaining missing
-/// answers' values are few (at most [`EXACT_SEARCH`]), all of them are
-/// tried. Otherwise, where the most
-/// severe case is above the level, the answers that reach it only together
-/// with others: for each such question, the other missing answers are set
-/// one by one to their least severe values as long as the most severe case
-/// stays above the level; if setting the question itself to its least
-/// severe value then brings it down, the question takes part. With more
-/// than [`MAX_SEARCH`] missing answers the search is skipped and every
-/// missing answer a rating rule or escalation reads is listed (erring on
-/// the side of listing).
-fn could_raise(
-    rs: &RuleSet,
-    slots: &[Slot],
-    missing: &[usize],
-    level: usize,
-    max_level: usize,
-) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut trial = slots.to_vec();
-    for &q in missing {
-        let saved = trial[q].clone();
-        for v in candidates(rs, q) {
-            trial[q] = v;
-            if pass(rs, &trial, false).level < level {
-                out.push(q);
-                break;
-            }
-        }
-        trial[q] = saved;
-    }
-    if max_level >= level {
-        return out;
-    }
-    let rest: Vec<usize> = missing
-        .iter()
-        .copied()
-        .filter(|q| !out.contains(q))
-        .collect();
-    if rest.is_empty() {
-        return out;
-    }
-    if missing.len() > MAX_SEARCH {
-        let read = read_by_placement(rs);
-        out.extend(rest.into_iter().filter(|&q| read[q]));
-        out.sort_unstable();
-        return out;
-    }
-    // The least severe value of each missing answer: the one that gives the
-    // lowest most-severe case with the others still missing.
-    let least: Vec<(usize, Slot)> = missing
-        .iter()
-        .map(|&q| {
-            let saved = trial[q].clone();
-            // Candidates come least severe first; the first of equals wins.
-            let mut best: Option<(usize, Slot)> = None;
-            for v in candidates(rs, q) {
-                trial[q] = v.clone();
-                let m = pass(rs, &trial, false).max_level;
-                if best.as_ref().is_none_or(|(bm, _)| m > *bm) {
-                    best = Some((m, v));
-                }
-            }
-            let best = best.map(|(_, v)| v).unwrap_or(Slot::Absent);
-            trial[q] = saved;
-            (q, best)
-        })
-        .collect();
-    // Small spaces are searched exactly: every combination of the missing
-    // answers' values; a question takes part when, in some combination
-    // that raises the level, another value of it does not.
-    let cands: Vec<Vec<Slot>> = rest.iter().map(|&q| candidates(rs, q)).collect();
-    let combos = cands
-        .iter()
-        .try_fold(1usize, |acc, c| acc.checked_mul(c.len().max(1)));
-    if let Some(n) = combos.filter(|&n| n <= EXACT_SEARCH) {
-        let mut t = slots.to_vec();
-        let mut takes_part = vec![false; rest.len()];
-        for mut k in 0..n {
-            for (i, &q) in rest.iter().enumerate() {
-                let c = &cands[i];
-                t[q] = c[k % c.len()].clone();
-                k /= c.len();
-            }
-            if pass(rs, &t, false).level >= level {
-                continue;
-            }
-            for (i, &q) in rest.iter().enumerate() {
-                if takes_part[i] {
-                    continue;
-                }
-                let here = t[q].clone();
-                takes_part[i] = cands[i].iter().any(|v| {
-                    t[q] = v.clone();
-                    pass(rs, &t, false).level >= level
-                });
-                t[q] = here;
-            }
-        }
-        out.extend(
-            rest.iter()
-                .zip(takes_part)
-                .filter(|(_, p)| *p)
-                .map(|(q, _)| *q),
-        );
-        out.sort_unstable();
-        return out;
-    }
-    let raises = |t: &[Slot]| pass(rs, t, false).max_level < level;
-    for &q in &rest {
-        let mut t = slots.to_vec();
-        for (r, v) in &least {
-            if *r == q {
-                continue;
-            }
-            let saved = std::mem::replace(&mut t[*r], v.clone());
-            if !raises(&t) {
-                t[*r] = saved;
-            }
-        }
-        if let Some((_, v)) = least.iter().find(|(r, _)| *r == q) {
-            t[q] = v.clone();
-            if !raises(&t) {
-                out.push(q);
-            }
-        }
-    }
-    if out.is_empty() {
-        // The search found none, yet the level can rise: err on the side
-        // of listing every missing answer a rule reads.
-        let read = read_by_placement(rs);
-        out.extend(rest.iter().copied().filter(|&q| read[q]));
-        if out.is_empty() {
-            out.extend(rest.iter().copied());
-        }
-    }
-    out.sort_unstable();
-    out
-}
-
-/// Up to this many combinations of missing answers, `could_raise` searches
-/// them all.
-pub const EXACT_SEARCH: usize = 4096;
-
-/// Above this many missing answers, `could_raise` lists instead of searching.
-pub const MAX_SEARCH: usize = 32;
-
-/// Questions read by a rating rule or escalation, directly or through an
-/// instrument.
-fn read_by_placement(rs: &RuleSet) -> Vec<bool> {
-    let mut read = vec![false; rs.questions.len()];
-    let mut mark = |o: Operand| match o {
-        Operand::Answer(q) => read[q as usize] = true,
-        Operand::Total(i) | Operand::Band(i) => {
-            for item in &rs.instruments[i as usize].items {
-                read[item.question] = true;
-            }
-        }
-        _ => {}
-    };
-    for d in &rs.dimensions {
-        for r in &d.rules {
-            r.when.visit_operands(&mut mark);
-        }
-    }
-    for e in &rs.escalations {
-        e.when.visit_operands(&mut mark);
-    }
-    read
 }
