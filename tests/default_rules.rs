@@ -620,7 +620,9 @@ fn audit_skip_leaves_out_items_2_to_8_or_4_to_8_and_scores_them_0() {
                     assert_eq!(a.warnings.len(), skipped.len(), "{what}: {:?}", a.warnings);
                     for id in &skipped {
                         assert!(
-                            a.warnings.iter().any(|w| w.starts_with(&format!("`{id}`"))),
+                            a.warnings
+                                .iter()
+                                .any(|w| w.text(rs()).starts_with(&format!("`{id}`"))),
                             "{what}: {id} {:?}",
                             a.warnings
                         );
@@ -4102,7 +4104,9 @@ fn sampled_intakes_respect_exclusive_options_options_from_and_override_reasons()
         }
         let a = engine::score(rs(), &it);
         assert!(
-            !a.warnings.iter().any(|w| w.contains("options_from")),
+            !a.warnings
+                .iter()
+                .any(|w| w.text(rs()).contains("options_from")),
             "sample {n}: {:?}",
             a.warnings
         );

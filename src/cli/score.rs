@@ -184,9 +184,14 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
 
     let cache = render::json::Cache::new(rs);
     let limits = g.intake_limits;
+    // Output buffers the writer is done with, for the next batches: a
+    // fresh one each time would be paged in again (batches of records
+    // with many possible flags are megabytes).
+    let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let process = |batch: Batch| -> Scored {
+        let bytes = spare.lock().ok().and_then(|mut s| s.pop());
         let mut out = Scored {
-            bytes: Vec::with_capacity(batch.items.len() * 4096),
+            bytes: bytes.unwrap_or_else(|| Vec::with_capacity(batch.items.len() * 4096)),
             records: Vec::with_capacity(batch.items.len()),
         };
         for item in &batch.items {
@@ -199,6 +204,11 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
                 _ => None,
             };
             out.records.push((out.bytes.len(), tally(rs, &rec), err));
+            if out.records.len() == 1 {
+                // Room for the batch at the first record's size, so the
+                // buffer is not copied as it grows.
+                out.bytes.reserve(out.bytes.len() * batch.items.len());
+            }
         }
         out
     };
@@ -286,6 +296,11 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
                                 }
                             }
                             progress.set(total);
+                            let mut bytes = scored.bytes;
+                            bytes.clear();
+                            if let Ok(mut s) = spare.lock() {
+                                s.push(bytes);
+                            }
                         }
                     }
                 }

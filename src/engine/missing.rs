@@ -32,9 +32,9 @@
 //! [`exact_could_raise`], which searches every completion within a budget.
 
 use super::{candidates, pass, Pass};
-use crate::cond::{Cond, Operand, Tri};
+use crate::cond::Tri;
 use crate::intake::Slot;
-use crate::rules::model::{QuestionKind, RuleSet};
+use crate::rules::model::{QuestionKind, Reads, RuleSet};
 
 /// Missing questions (among `missing`) that may take part in raising the
 /// level above `p.level`, in question order; empty when nothing can raise
@@ -50,7 +50,13 @@ pub(super) fn could_raise(rs: &RuleSet, p: &Pass, missing: &[usize]) -> Vec<usiz
 /// Per question: read by a term that is undecided and can still go above
 /// the level (see the module comment).
 fn relevant(rs: &RuleSet, p: &Pass) -> Vec<bool> {
-    let mut r = Reads::new(rs, p);
+    let mut r = Walk {
+        rs,
+        p,
+        read: vec![false; rs.questions.len()],
+        dims: vec![false; rs.dimensions.len()],
+        todo: Vec::new(),
+    };
     for (d, dim) in rs.dimensions.iter().enumerate() {
         let (def, max) = p.ratings[d];
         let Some(s) = (def..=max).find(|&x| dim.minimums[x as usize] < p.level) else {
@@ -58,74 +64,51 @@ fn relevant(rs: &RuleSet, p: &Pass) -> Vec<bool> {
         };
         for (i, rule) in dim.rules.iter().enumerate() {
             if rule.rating > def && rule.rating >= s && p.rule_results[d][i] == Tri::Unknown {
-                r.cond(&rule.when);
+                r.walk(&rs.reads.rules[d][i]);
             }
         }
     }
     for (e, esc) in rs.escalations.iter().enumerate() {
         if esc.level < p.level && p.escalations[e] == Tri::Unknown {
-            r.cond(&esc.when);
+            r.walk(&rs.reads.escalations[e]);
         }
     }
     r.read
 }
 
-/// What undecided conditions read, followed through instruments, ratings
-/// and skip logic.
-struct Reads<'a> {
+/// What undecided conditions read, followed through ratings and skip logic
+/// (instruments are already followed to their items in [`Reads`]).
+struct Walk<'a> {
     rs: &'a RuleSet,
     p: &'a Pass,
     read: Vec<bool>,
     dims: Vec<bool>,
-    todo: Vec<&'a Cond>,
+    todo: Vec<&'a Reads>,
 }
 
-impl<'a> Reads<'a> {
-    fn new(rs: &'a RuleSet, p: &'a Pass) -> Self {
-        Reads {
-            rs,
-            p,
-            read: vec![false; rs.questions.len()],
-            dims: vec![false; rs.dimensions.len()],
-            todo: Vec::new(),
-        }
-    }
-
-    fn cond(&mut self, c: &'a Cond) {
-        self.todo.push(c);
-        while let Some(c) = self.todo.pop() {
-            let mut ops = Vec::new();
-            c.visit_operands(&mut |o| ops.push(o));
-            for o in ops {
-                self.operand(o);
+impl<'a> Walk<'a> {
+    fn walk(&mut self, r: &'a Reads) {
+        self.todo.push(r);
+        while let Some(r) = self.todo.pop() {
+            for &q in r.questions.iter() {
+                self.question(q as usize);
+            }
+            for &d in r.ratings.iter() {
+                self.rating(d as usize);
             }
         }
     }
 
-    fn operand(&mut self, o: Operand) {
-        let rs = self.rs;
-        match o {
-            Operand::Answer(q) => self.question(q as usize),
-            Operand::Total(i) | Operand::Band(i) => {
-                for item in &rs.instruments[i as usize].items {
-                    self.question(item.question);
-                }
+    fn rating(&mut self, d: usize) {
+        if std::mem::replace(&mut self.dims[d], true) {
+            return;
+        }
+        // Only a rule above the certain rating can change it.
+        let def = self.p.ratings[d].0;
+        for (i, rule) in self.rs.dimensions[d].rules.iter().enumerate() {
+            if rule.rating > def && self.p.rule_results[d][i] == Tri::Unknown {
+                self.todo.push(&self.rs.reads.rules[d][i]);
             }
-            Operand::Rating(d) => {
-                let d = d as usize;
-                if std::mem::replace(&mut self.dims[d], true) {
-                    return;
-                }
-                // Only a rule above the certain rating can change it.
-                let def = self.p.ratings[d].0;
-                for (i, rule) in rs.dimensions[d].rules.iter().enumerate() {
-                    if rule.rating > def && self.p.rule_results[d][i] == Tri::Unknown {
-                        self.todo.push(&rule.when);
-                    }
-                }
-            }
-            // Read by supports and flags only, never by what sets the level.
-            Operand::Level => {}
         }
     }
 
@@ -133,10 +116,8 @@ impl<'a> Reads<'a> {
         if std::mem::replace(&mut self.read[q], true) {
             return;
         }
-        if self.p.applicable[q] != Tri::True {
-            if let Some(ask) = &self.rs.questions[q].ask_when {
-                self.todo.push(ask);
-            }
+        if self.p.applicable[q] != Tri::True && self.rs.questions[q].ask_when.is_some() {
+            self.todo.push(&self.rs.reads.ask_when[q]);
         }
     }
 }
@@ -174,6 +155,10 @@ pub fn exact_could_raise(rs: &RuleSet, slots: &[Slot], budget: usize) -> Exact {
     };
     let domains: Vec<Option<Vec<Slot>>> = listed.iter().map(|&q| domain(rs, q)).collect();
     let mut left = budget;
+    let monotone = rs
+        .dimensions
+        .iter()
+        .all(|d| d.minimums.windows(2).all(|w| w[1] <= w[0]));
     for (k, &q) in listed.iter().enumerate() {
         let others: Vec<(usize, Vec<Slot>)> = listed
             .iter()
@@ -187,6 +172,7 @@ pub fn exact_could_raise(rs: &RuleSet, slots: &[Slot], budget: usize) -> Exact {
         };
         let mut search = Search {
             rs,
+            monotone,
             level: p.level,
             q,
             values,
@@ -241,6 +227,9 @@ fn domain(rs: &RuleSet, q: usize) -> Option<Vec<Slot>> {
 /// A depth-first search for a completion in which question `q` takes part.
 struct Search<'a, 'b> {
     rs: &'a RuleSet,
+    /// Every minimums row gives more care to a higher rating, so the
+    /// certain level of a pass holds in every completion below it.
+    monotone: bool,
     level: usize,
     q: usize,
     values: Vec<Slot>,
@@ -268,15 +257,17 @@ impl Search<'_, '_> {
         if sides.iter().all(|&(_, max)| max >= self.level) {
             return Some(false);
         }
-        let decided = |s: &(usize, usize)| s.0 == s.1;
-        if sides.iter().all(decided) && sides.iter().all(|s| s.0 == sides[0].0) {
-            return Some(false);
-        }
-        // A value that raises the level for certain, and another whose
-        // every completion gives a less intensive level.
-        for a in sides.iter().filter(|s| decided(s) && s.0 < self.level) {
-            if sides.iter().any(|b| b.1 > a.0) {
-                return Some(true);
+        if self.monotone {
+            let decided = |s: &(usize, usize)| s.0 == s.1;
+            if sides.iter().all(decided) && sides.iter().all(|s| s.0 == sides[0].0) {
+                return Some(false);
+            }
+            // A value that raises the level for certain, and another whose
+            // every completion gives a less intensive level.
+            for a in sides.iter().filter(|s| decided(s) && s.0 < self.level) {
+                if sides.iter().any(|b| b.1 > a.0) {
+                    return Some(true);
+                }
             }
         }
         if depth == self.others.len() {
@@ -284,8 +275,8 @@ impl Search<'_, '_> {
                 return Some(false);
             }
             // Everything `could_raise` lists is set, so every term that can
-            // go above the level is decided: the certain levels are exact
-            // wherever they are above it.
+            // go above the level is decided: a certain level above it is
+            // exact, and one that is not means no completion goes above.
             let raised = sides.iter().filter(|s| s.0 < self.level);
             return Some(raised.clone().any(|a| sides.iter().any(|b| b.0 != a.0)));
         }

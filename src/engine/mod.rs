@@ -48,7 +48,7 @@ pub struct Assessment {
     /// it undecided (those its condition reads, directly, through an
     /// instrument, or through the skip logic of a question it reads).
     pub exclusion_missing: Vec<Vec<usize>>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The level the intake's stored `recommendation` names, when it is a
     /// level of this rule set: what the assessor was shown when placing.
     /// `None` when scored from answers alone ([`score_slots`]).
@@ -66,6 +66,54 @@ impl Assessment {
     /// no exclusion is left undecided by missing answers.
     pub fn eligibility_established(&self) -> bool {
         self.possibly_excluded.is_empty()
+    }
+}
+
+/// A note on an intake's answers or result, in `warnings` (the words are
+/// [`Warning::text`]'s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Warning {
+    /// Question answered but not asked given the other answers (skip
+    /// logic): kept, not used.
+    NotAsked(usize),
+    /// Question answered that the rule set no longer asks (retired).
+    Retired(usize),
+    /// An answer not among the options ticked in the question its options
+    /// come from (`options_from`).
+    NotFromSource { question: usize, source: usize },
+    /// A flag (not `info`) that missing answers leave undecided.
+    FlagUndecided(usize),
+    /// An exclusion that missing answers leave undecided.
+    ExclusionUndecided(usize),
+}
+
+impl Warning {
+    pub fn text(&self, rs: &RuleSet) -> String {
+        let q = |i: usize| &rs.questions[i].id;
+        match *self {
+            Warning::NotAsked(i) => format!(
+                "`{}` is answered but not asked given the other answers (skip logic); its answer is kept and not used",
+                q(i)
+            ),
+            Warning::Retired(i) => format!(
+                "`{}` is answered, but the rule set no longer asks it (retired); its answer is kept and not used",
+                q(i)
+            ),
+            Warning::NotFromSource { question, source } => format!(
+                "`{}`: the answer is not among the options ticked in `{}` (`options_from`); the two answers contradict each other",
+                q(question),
+                q(source)
+            ),
+            Warning::FlagUndecided(i) => format!(
+                "flag `{}` ({}) cannot be ruled out until the missing answers are known",
+                rs.flags[i].id,
+                rs.flags[i].severity.as_str()
+            ),
+            Warning::ExclusionUndecided(i) => format!(
+                "exclusion `{}` cannot be ruled out until the missing answers are known",
+                rs.exclusions[i].id
+            ),
+        }
     }
 }
 
@@ -123,6 +171,9 @@ pub struct QuestionState {
 struct Pass {
     level: usize,
     max_level: usize,
+    /// The least intensive level any completion can give: `level` unless
+    /// a minimums row gives less care to a higher rating.
+    least_level: usize,
     ratings: Vec<(u8, u8)>,
     min_levels: Vec<usize>,
     rule_results: Vec<Vec<Tri>>,
@@ -153,7 +204,7 @@ impl State<'_> {
             Slot::Num(x) if app == Tri::Unknown => Val::MaybeRange(x, x),
             Slot::Num(x) => Val::Range(x, x),
             // Missing, and perhaps not asked at all.
-            _ => match self.rs.questions[q].kind.range() {
+            _ => match self.rs.reads.ranges[q] {
                 Some((lo, hi)) if app == Tri::Unknown => Val::MaybeRange(lo, hi),
                 Some((lo, hi)) => Val::Range(lo, hi),
                 None => Val::Na,
@@ -335,6 +386,9 @@ fn pass(rs: &RuleSet, slots: &[Slot], trace: bool) -> Pass {
     let mut ratings = vec![(0u8, 0u8); n];
     let mut min_levels = vec![rs.levels.len() - 1; n];
     let mut max_min_levels = vec![rs.levels.len() - 1; n];
+    // The least intensive minimum each dimension could still give: its
+    // certain rating's unless a minimums row is out of order.
+    let mut least_min_levels = vec![rs.levels.len() - 1; n];
     let mut rule_results = vec![Vec::new(); n];
     for &d in &rs.dimension_order {
         let dim = &rs.dimensions[d];
@@ -359,19 +413,26 @@ fn pass(rs: &RuleSet, slots: &[Slot], trace: bool) -> Pass {
             .map(|r| dim.minimums[r as usize])
             .min()
             .unwrap_or(min_levels[d]);
+        least_min_levels[d] = (def..=max)
+            .map(|r| dim.minimums[r as usize])
+            .max()
+            .unwrap_or(min_levels[d]);
         rule_results[d] = results;
     }
     let mut level = rs.levels.len() - 1;
     let mut max_level = level;
+    let mut least_level = level;
     for d in 0..n {
         level = most_intensive(level, min_levels[d]);
         max_level = most_intensive(max_level, max_min_levels[d]);
+        least_level = most_intensive(least_level, least_min_levels[d]);
     }
     let mut escalations = Vec::with_capacity(rs.escalations.len());
     for e in &rs.escalations {
         let t = e.when.eval(&st);
         if t == Tri::True {
             level = most_intensive(level, e.level);
+            least_level = most_intensive(least_level, e.level);
         }
         if t.possible() {
             max_level = most_intensive(max_level, e.level);
@@ -381,6 +442,7 @@ fn pass(rs: &RuleSet, slots: &[Slot], trace: bool) -> Pass {
     Pass {
         level,
         max_level,
+        least_level,
         ratings,
         min_levels,
         rule_results,
@@ -417,7 +479,7 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
         level: Val::Na,
     };
     st.level = Val::Range(
-        rs.intensity(p.level) as f64,
+        rs.intensity(p.least_level) as f64,
         rs.intensity(p.max_level) as f64,
     );
 
@@ -458,15 +520,9 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
         let answered = slots[q].is_answer();
         if *app == Tri::False && answered {
             warnings.push(if rs.questions[q].retired {
-                format!(
-                    "`{}` is answered, but the rule set no longer asks it (retired); its answer is kept and not used",
-                    rs.questions[q].id
-                )
+                Warning::Retired(q)
             } else {
-                format!(
-                    "`{}` is answered but not asked given the other answers (skip logic); its answer is kept and not used",
-                    rs.questions[q].id
-                )
+                Warning::NotAsked(q)
             });
         }
         if *app != Tri::False && !answered {
@@ -480,29 +536,24 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
     for (q, question) in rs.questions.iter().enumerate() {
         if let Some(source) = question.options_from {
             if !drawn_from_source(rs, slots, q, source) {
-                warnings.push(format!(
-                    "`{}`: the answer is not among the options ticked in `{}` (`options_from`); the two answers contradict each other",
-                    question.id, rs.questions[source].id
-                ));
+                warnings.push(Warning::NotFromSource {
+                    question: q,
+                    source,
+                });
             }
         }
     }
-    for &i in possible_flags
-        .iter()
-        .filter(|&&i| rs.flags[i].severity != crate::rules::model::FlagSeverity::Info)
-    {
-        warnings.push(format!(
-            "flag `{}` ({}) cannot be ruled out until the missing answers are known",
-            rs.flags[i].id,
-            rs.flags[i].severity.as_str()
-        ));
-    }
-    for &i in &possibly_excluded {
-        warnings.push(format!(
-            "exclusion `{}` cannot be ruled out until the missing answers are known",
-            rs.exclusions[i].id
-        ));
-    }
+    warnings.extend(
+        possible_flags
+            .iter()
+            .filter(|&&i| rs.flags[i].severity != crate::rules::model::FlagSeverity::Info)
+            .map(|&i| Warning::FlagUndecided(i)),
+    );
+    warnings.extend(
+        possibly_excluded
+            .iter()
+            .map(|&i| Warning::ExclusionUndecided(i)),
+    );
 
     let could_raise = missing::could_raise(rs, &p, &missing);
     let exclusion_missing = possibly_excluded

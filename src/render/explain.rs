@@ -262,7 +262,7 @@ fn trace(rs: &RuleSet, s: &Scored) -> String {
         }
     }
     for w in &a.warnings {
-        let _ = writeln!(out, "warning: {}", visible(w));
+        let _ = writeln!(out, "warning: {}", visible(&w.text(rs)));
     }
 
     let _ = writeln!(out, "\n== For a less intensive level ==");

@@ -26,6 +26,8 @@ pub struct Cache {
     bands: Vec<Vec<Vec<u8>>>,
     /// Whole objects.
     flags: Vec<Vec<u8>>,
+    /// The quoted warning that a flag cannot be ruled out, per flag.
+    flag_warnings: Vec<Vec<u8>>,
     escalations: Vec<Vec<u8>>,
     /// `"rules":{...},"tool":{...}`.
     rules_and_tool: Vec<u8>,
@@ -53,6 +55,9 @@ impl Cache {
             rule_whys: rs.dimensions.iter().map(|d| d.rules.iter().map(|r| quoted(&r.why)).collect()).collect(),
             instrument_keys: rs.instruments.iter().map(|i| key(&i.id)).collect(),
             bands: rs.instruments.iter().map(|i| i.bands.iter().map(|b| quoted(&b.id)).collect()).collect(),
+            flag_warnings: (0..rs.flags.len())
+                .map(|i| quoted(&crate::engine::Warning::FlagUndecided(i).text(rs)))
+                .collect(),
             flags: rs
                 .flags
                 .iter()
@@ -284,7 +289,10 @@ fn scored(rs: &RuleSet, c: &Cache, s: &Scored, out: &mut Vec<u8>) {
         if i > 0 {
             out.push(b',');
         }
-        string(out, w);
+        match w {
+            crate::engine::Warning::FlagUndecided(f) => out.extend_from_slice(&c.flag_warnings[*f]),
+            w => string(out, &w.text(rs)),
+        }
     }
     out.extend_from_slice(b"],");
     out.extend_from_slice(&c.rules_and_tool);

@@ -302,7 +302,7 @@ fn scored_lines(rs: &RuleSet, s: &Scored, style: Style) -> String {
         );
     }
     for w in &a.warnings {
-        let _ = writeln!(out, "warning: {}", visible(w));
+        let _ = writeln!(out, "warning: {}", visible(&w.text(rs)));
     }
     out
 }

@@ -508,6 +508,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             flag_actions: Vec::new(),
             sources: Sources::default(),
             question_index,
+            reads: Default::default(),
         };
         // Dimensions without their rules yet, so conditions can name them.
         rs.dimensions = dimensions.clone();
@@ -554,6 +555,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
         self.placement(&tops, &mut rs, &mut dimensions);
         rs.dimensions = dimensions;
         rs.dimension_order = self.dimension_order(&rs);
+        rs.reads = crate::rules::model::ReadIndex::new(&rs);
         rs.flag_actions = self.flag_actions(&tops);
         rs.flags = self.flags(&tops, &rs);
         rs.exclusions = self.exclusions(&tops, &rs);

@@ -33,6 +33,80 @@ pub struct RuleSet {
     pub flag_actions: Vec<FlagAction>,
     pub sources: Sources,
     pub question_index: rustc_hash::FxHashMap<String, usize>,
+    /// What the conditions that ask questions and set the level read,
+    /// flattened once at load.
+    pub reads: ReadIndex,
+}
+
+/// What one condition reads: the questions whose answers it compares
+/// (directly, or as an instrument's items) and the dimensions whose ratings
+/// it compares, each once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reads {
+    pub questions: Box<[u32]>,
+    pub ratings: Box<[u32]>,
+}
+
+/// [`Reads`] of every skip condition, rating rule and escalation, so that
+/// the engine's missing-answer reasoning follows what a condition reads
+/// without walking it for every intake.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadIndex {
+    /// Per question: what its `ask_when` reads (nothing without one).
+    pub ask_when: Vec<Reads>,
+    /// Per dimension, per rating rule.
+    pub rules: Vec<Vec<Reads>>,
+    pub escalations: Vec<Reads>,
+    /// Per question: [`QuestionKind::range`].
+    pub ranges: Vec<Option<(f64, f64)>>,
+}
+
+impl ReadIndex {
+    pub fn new(rs: &RuleSet) -> Self {
+        let reads = |c: Option<&Cond>| {
+            let (mut questions, mut ratings) = (Vec::new(), Vec::new());
+            if let Some(c) = c {
+                c.visit_operands(&mut |o| match o {
+                    crate::cond::Operand::Answer(q) => questions.push(q),
+                    crate::cond::Operand::Total(i) | crate::cond::Operand::Band(i) => questions
+                        .extend(
+                            rs.instruments[i as usize]
+                                .items
+                                .iter()
+                                .map(|it| it.question as u32),
+                        ),
+                    crate::cond::Operand::Rating(d) => ratings.push(d),
+                    crate::cond::Operand::Level => {}
+                });
+            }
+            questions.sort_unstable();
+            questions.dedup();
+            ratings.sort_unstable();
+            ratings.dedup();
+            Reads {
+                questions: questions.into(),
+                ratings: ratings.into(),
+            }
+        };
+        ReadIndex {
+            ask_when: rs
+                .questions
+                .iter()
+                .map(|q| reads(q.ask_when.as_ref()))
+                .collect(),
+            rules: rs
+                .dimensions
+                .iter()
+                .map(|d| d.rules.iter().map(|r| reads(Some(&r.when))).collect())
+                .collect(),
+            escalations: rs
+                .escalations
+                .iter()
+                .map(|e| reads(Some(&e.when)))
+                .collect(),
+            ranges: rs.questions.iter().map(|q| q.kind.range()).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -14,6 +14,8 @@
 
 #![allow(dead_code)]
 
+pub mod removal;
+
 pub mod oracle {
     //! The test oracle, from `domain.md` version 2.
 
