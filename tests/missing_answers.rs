@@ -427,3 +427,67 @@ fn missing_answer_reasoning_has_no_false_negatives_against_brute_force() {
     );
     assert!(tally.truly >= 2000, "{} questions take part", tally.truly);
 }
+
+/// A missing answer that decides between two levels, both above `level`
+/// and below `max_level`, takes part: here `has_support_person` decides
+/// between `day` and `evening` once `daily_use` is yes, while `danger_now`
+/// alone gives `residential`. Before issue 15 only the answers that reach
+/// `max_level` or bring the level back down were listed.
+#[test]
+fn an_answer_that_decides_between_two_raised_levels_is_listed() {
+    let text = r#"
+name: support-example
+version: "1"
+max_rating: 3
+levels:
+  - {id: residential, name: Residential}
+  - {id: day, name: Day programme}
+  - {id: evening, name: Evening group}
+  - {id: weekly, name: Weekly}
+sections:
+  - id: s
+    title: S
+    questions:
+      - {id: danger_now, text: Danger now?, type: yes_no}
+      - {id: daily_use, text: Daily use?, type: yes_no}
+      - {id: has_support_person, text: Someone to call on?, type: yes_no, order: descending}
+dimensions:
+  - id: risk
+    name: Risk
+    rules:
+      - {rating: 3, when: danger_now, why: Danger now.}
+  - id: use
+    name: Use
+    rules:
+      - {rating: 2, when: "daily_use and not has_support_person", why: Daily use with no one to call on.}
+      - {rating: 1, when: "daily_use and has_support_person", why: Daily use with someone to call on.}
+placement:
+  minimums:
+    risk: [weekly, weekly, weekly, residential]
+    use: [weekly, evening, day, day]
+"#;
+    let rs = load(text).expect("the example loads");
+    let slots = vec![Slot::Absent; 3];
+    let a = score_slots(&rs, &slots);
+    let level = |l: usize| rs.levels[l].id.as_str();
+    assert_eq!(
+        (level(a.level), level(a.max_level)),
+        ("weekly", "residential")
+    );
+    let ids: Vec<&str> = a
+        .could_raise
+        .iter()
+        .map(|&q| rs.questions[q].id.as_str())
+        .collect();
+    assert_eq!(ids, ["danger_now", "daily_use", "has_support_person"]);
+    let e = exact_could_raise(&rs, &slots, 1_000);
+    assert_eq!(e.proved, [0, 1, 2]);
+
+    // With danger ruled out, the two others still take part.
+    let a = score_slots(&rs, &[Slot::Num(0.0), Slot::Absent, Slot::Absent]);
+    assert_eq!(level(a.max_level), "day");
+    assert_eq!(a.could_raise, [1, 2]);
+    // Once daily use is no, nothing can raise the level.
+    let a = score_slots(&rs, &[Slot::Num(0.0), Slot::Num(0.0), Slot::Absent]);
+    assert_eq!(a.could_raise, Vec::<usize>::new());
+}

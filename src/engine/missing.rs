@@ -43,13 +43,13 @@ pub(super) fn could_raise(rs: &RuleSet, p: &Pass, missing: &[usize]) -> Vec<usiz
     if p.max_level >= p.level || missing.is_empty() {
         return Vec::new();
     }
-    let read = relevant(rs, p);
+    let read = relevant(rs, p, p.level.min(p.least_level));
     missing.iter().copied().filter(|&q| read[q]).collect()
 }
 
 /// Per question: read by a term that is undecided and can still go above
-/// the level (see the module comment).
-fn relevant(rs: &RuleSet, p: &Pass) -> Vec<bool> {
+/// `level` (see the module comment).
+fn relevant(rs: &RuleSet, p: &Pass, level: usize) -> Vec<bool> {
     let mut r = Walk {
         rs,
         p,
@@ -59,7 +59,7 @@ fn relevant(rs: &RuleSet, p: &Pass) -> Vec<bool> {
     };
     for (d, dim) in rs.dimensions.iter().enumerate() {
         let (def, max) = p.ratings[d];
-        let Some(s) = (def..=max).find(|&x| dim.minimums[x as usize] < p.level) else {
+        let Some(s) = (def..=max).find(|&x| dim.minimums[x as usize] < level) else {
             continue;
         };
         for (i, rule) in dim.rules.iter().enumerate() {
@@ -69,7 +69,7 @@ fn relevant(rs: &RuleSet, p: &Pass) -> Vec<bool> {
         }
     }
     for (e, esc) in rs.escalations.iter().enumerate() {
-        if esc.level < p.level && p.escalations[e] == Tri::Unknown {
+        if esc.level < level && p.escalations[e] == Tri::Unknown {
             r.walk(&rs.reads.escalations[e]);
         }
     }
@@ -137,12 +137,17 @@ pub struct Exact {
     pub undecided: Vec<usize>,
 }
 
-/// The exact `could_raise` of an intake, by search over completions with
-/// pruning in three-valued logic, for measuring [`could_raise`]: every
-/// question it lists is checked, at most `budget` evaluations in all.
-/// Exponential in the number of missing answers in the worst case; not used
-/// when scoring.
-pub fn exact_could_raise(rs: &RuleSet, slots: &[Slot], budget: usize) -> Exact {
+/// The exact `could_raise` of an intake, by search over completions, for
+/// measuring [`could_raise`]: every question it lists is checked, with at
+/// most `budget` evaluations in all. Not used when scoring.
+///
+/// The search assigns missing answers one at a time, only those that a term
+/// able to go above `level` still reads once the answers so far are known
+/// (the reasoning of [`could_raise`], applied at every step): a question no
+/// such term reads any more cannot take part below that point, and once
+/// every other question such terms read is assigned, trying each value of
+/// the question decides. Exponential in the worst case.
+pub fn exact_could_raise(rs: &RuleSet, slots: &[Slot], budget_per_question: usize) -> Exact {
     let p = pass(rs, slots, true);
     let missing: Vec<usize> = (0..rs.questions.len())
         .filter(|&q| p.applicable[q] != Tri::False && !slots[q].is_answer())
@@ -153,37 +158,20 @@ pub fn exact_could_raise(rs: &RuleSet, slots: &[Slot], budget: usize) -> Exact {
         refuted: Vec::new(),
         undecided: Vec::new(),
     };
-    let domains: Vec<Option<Vec<Slot>>> = listed.iter().map(|&q| domain(rs, q)).collect();
-    let mut left = budget;
-    let monotone = rs
-        .dimensions
-        .iter()
-        .all(|d| d.minimums.windows(2).all(|w| w[1] <= w[0]));
-    for (k, &q) in listed.iter().enumerate() {
-        let others: Vec<(usize, Vec<Slot>)> = listed
-            .iter()
-            .zip(&domains)
-            .filter(|(&o, _)| o != q)
-            .filter_map(|(&o, d)| d.clone().map(|d| (o, d)))
-            .collect();
-        let exact = domains[k].is_some() && others.len() + 1 == listed.len();
-        let Some(values) = domains[k].clone().or_else(|| Some(candidates(rs, q))) else {
-            continue;
-        };
+    for &q in &listed {
+        let mut left = budget_per_question;
         let mut search = Search {
             rs,
-            monotone,
             level: p.level,
             q,
-            values,
-            others,
-            exact,
+            exact: true,
             left: &mut left,
         };
         let mut t = slots.to_vec();
-        match search.node(&mut t, 0) {
+        let found = search.trials(&mut t, &listed, q as u64 + 1);
+        match found.or_else(|| search.node(&mut t)) {
             Some(true) => out.proved.push(q),
-            Some(false) if exact => out.refuted.push(q),
+            Some(false) if search.exact => out.refuted.push(q),
             _ => out.undecided.push(q),
         }
     }
@@ -227,14 +215,10 @@ fn domain(rs: &RuleSet, q: usize) -> Option<Vec<Slot>> {
 /// A depth-first search for a completion in which question `q` takes part.
 struct Search<'a, 'b> {
     rs: &'a RuleSet,
-    /// Every minimums row gives more care to a higher rating, so the
-    /// certain level of a pass holds in every completion below it.
-    monotone: bool,
+    /// The intake's level: "above" means above this one.
     level: usize,
     q: usize,
-    values: Vec<Slot>,
-    others: Vec<(usize, Vec<Slot>)>,
-    /// Every domain is enumerated exactly: a leaf decides.
+    /// No domain was cut short: a search that finds nothing refutes.
     exact: bool,
     left: &'b mut usize,
 }
@@ -242,62 +226,120 @@ struct Search<'a, 'b> {
 impl Search<'_, '_> {
     /// `Some(true)`: found; `Some(false)`: none below this node; `None`:
     /// out of budget.
-    fn node(&mut self, t: &mut Vec<Slot>, depth: usize) -> Option<bool> {
-        // Per value of `q`: the (certain, most intensive possible) level.
-        let mut sides = Vec::with_capacity(self.values.len());
-        for v in &self.values {
-            if *self.left == 0 {
-                return None;
-            }
-            *self.left -= 1;
-            t[self.q] = v.clone();
-            let p = pass(self.rs, t, false);
-            sides.push((p.level, p.max_level));
-        }
-        if sides.iter().all(|&(_, max)| max >= self.level) {
+    fn node(&mut self, t: &mut Vec<Slot>) -> Option<bool> {
+        let (rs, q) = (self.rs, self.q);
+        *self.left = self.left.checked_sub(1)?;
+        let p = pass(rs, t, true);
+        if p.max_level >= self.level {
             return Some(false);
         }
-        if self.monotone {
-            let decided = |s: &(usize, usize)| s.0 == s.1;
-            if sides.iter().all(decided) && sides.iter().all(|s| s.0 == sides[0].0) {
-                return Some(false);
-            }
-            // A value that raises the level for certain, and another whose
-            // every completion gives a less intensive level.
-            for a in sides.iter().filter(|s| decided(s) && s.0 < self.level) {
-                if sides.iter().any(|b| b.1 > a.0) {
-                    return Some(true);
-                }
-            }
+        // Every completion below is at least as intensive as `bound`: a
+        // term that cannot go above it cannot change the level.
+        let bound = self.level.min(p.least_level);
+        let read = relevant(rs, &p, bound);
+        if !read[q] {
+            return Some(false);
         }
-        if depth == self.others.len() {
-            if !self.exact {
-                return Some(false);
-            }
-            // Everything `could_raise` lists is set, so every term that can
-            // go above the level is decided: a certain level above it is
-            // exact, and one that is not means no completion goes above.
-            let raised = sides.iter().filter(|s| s.0 < self.level);
-            return Some(raised.clone().any(|a| sides.iter().any(|b| b.0 != a.0)));
-        }
-        let (o, values) = (self.others[depth].0, self.others[depth].1.clone());
+        let next = (0..rs.questions.len())
+            .find(|&o| o != q && read[o] && !t[o].is_answer() && p.applicable[o] != Tri::False);
+        let Some(o) = next else {
+            return self.leaf(t, bound);
+        };
+        let values = self.values(o);
         let saved = t[o].clone();
         let mut result = Some(false);
-        for v in values {
+        for v in values.into_iter().rev() {
             t[o] = v;
-            match self.node(t, depth + 1) {
-                Some(true) => {
-                    result = Some(true);
-                    break;
-                }
+            match self.node(t) {
                 Some(false) => {}
-                None => {
-                    result = None;
+                r => {
+                    result = r;
                     break;
                 }
             }
         }
         t[o] = saved;
         result
+    }
+
+    /// Every question read by a term that can go above `bound` is set but
+    /// `q`: such terms are decided for each value of `q`, the others give
+    /// `bound` or less care, and every completion gives `bound` or more. So
+    /// the level of each value is the most intensive of the decided terms
+    /// and `bound`, which is the least intensive level the pass allows,
+    /// capped at `bound`.
+    fn leaf(&mut self, t: &mut [Slot], bound: usize) -> Option<bool> {
+        let q = self.q;
+        let saved = t[q].clone();
+        let mut levels = Vec::new();
+        for v in self.values(q) {
+            *self.left = self.left.checked_sub(1)?;
+            t[q] = v;
+            levels.push(pass(self.rs, t, false).least_level.min(bound));
+        }
+        t[q] = saved;
+        let found = levels
+            .iter()
+            .any(|&a| a < self.level && levels.iter().any(|&b| b != a));
+        Some(found)
+    }
+
+    /// Random completions of every listed question but `q`, each answer
+    /// the least severe value with a chance that varies from trial to trial:
+    /// a quick way to a completion where `q` takes part, when there is one.
+    /// `Some(true)` when found; `None` otherwise (nothing is refuted).
+    fn trials(&mut self, t: &mut [Slot], listed: &[usize], seed: u64) -> Option<bool> {
+        const TRIALS: u64 = 48;
+        let q = self.q;
+        let domains: Vec<(usize, Vec<Slot>)> = listed
+            .iter()
+            .filter(|&&o| o != q)
+            .map(|&o| (o, self.values(o)))
+            .collect();
+        let saved: Vec<Slot> = t.to_vec();
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n.max(1) as u64) as usize
+        };
+        let mut found = None;
+        for k in 0..TRIALS {
+            let least = (k * 100 / TRIALS) as usize;
+            for (o, d) in &domains {
+                t[*o] = if next(100) < least {
+                    d[0].clone()
+                } else {
+                    d[next(d.len())].clone()
+                };
+            }
+            if *self.left < 2 {
+                break;
+            }
+            *self.left -= 1;
+            let p = pass(self.rs, t, true);
+            if p.max_level >= self.level {
+                continue;
+            }
+            let bound = self.level.min(p.least_level);
+            let read = relevant(self.rs, &p, bound);
+            let settled = (0..t.len()).all(|o| {
+                o == self.q || !read[o] || t[o].is_answer() || p.applicable[o] == Tri::False
+            });
+            if read[self.q] && settled && self.leaf(t, bound) == Some(true) {
+                found = Some(true);
+                break;
+            }
+        }
+        t.clone_from_slice(&saved);
+        found
+    }
+
+    fn values(&mut self, q: usize) -> Vec<Slot> {
+        domain(self.rs, q).unwrap_or_else(|| {
+            self.exact = false;
+            candidates(self.rs, q)
+        })
     }
 }
