@@ -54,7 +54,7 @@ fn relevant(rs: &RuleSet, p: &Pass, level: usize) -> Vec<bool> {
         rs,
         p,
         read: vec![false; rs.questions.len()],
-        dims: vec![false; rs.dimensions.len()],
+        dims: vec![u8::MAX; rs.dimensions.len()],
         todo: Vec::new(),
     };
     for (d, dim) in rs.dimensions.iter().enumerate() {
@@ -82,7 +82,9 @@ struct Walk<'a> {
     rs: &'a RuleSet,
     p: &'a Pass,
     read: Vec<bool>,
-    dims: Vec<bool>,
+    /// Per dimension: the least rating from which its rules are followed
+    /// already (`u8::MAX`: none).
+    dims: Vec<u8>,
     todo: Vec<&'a Reads>,
 }
 
@@ -93,20 +95,30 @@ impl<'a> Walk<'a> {
             for &q in r.questions.iter() {
                 self.question(q as usize);
             }
-            for &d in r.ratings.iter() {
-                self.rating(d as usize);
+            for &(d, from) in r.ratings.iter() {
+                self.rating(d as usize, from);
             }
         }
     }
 
-    fn rating(&mut self, d: usize) {
-        if std::mem::replace(&mut self.dims[d], true) {
+    /// A rating compared by conditions that can only change from rating
+    /// `from` up.
+    fn rating(&mut self, d: usize, from: u8) {
+        let done = self.dims[d];
+        self.dims[d] = done.min(from);
+        if from >= done {
             return;
         }
-        // Only a rule above the certain rating can change it.
+        // Only a rule above the certain rating can change the rating, and
+        // the comparison changes only where the higher of the two ratings
+        // is `from` or more: the rating of a rule that turns on or off.
         let def = self.p.ratings[d].0;
         for (i, rule) in self.rs.dimensions[d].rules.iter().enumerate() {
-            if rule.rating > def && self.p.rule_results[d][i] == Tri::Unknown {
+            if rule.rating > def
+                && rule.rating >= from
+                && rule.rating < done
+                && self.p.rule_results[d][i] == Tri::Unknown
+            {
                 self.todo.push(&self.rs.reads.rules[d][i]);
             }
         }

@@ -44,7 +44,43 @@ pub struct RuleSet {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reads {
     pub questions: Box<[u32]>,
-    pub ratings: Box<[u32]>,
+    /// Per dimension read: the least rating at which one of its
+    /// comparisons can change (`d.rating >= 2` cannot tell 0 from 1, so
+    /// only ratings of 2 and more matter to it).
+    pub ratings: Box<[(u32, u8)]>,
+}
+
+/// The least rating at which a comparison of a rating can hold for it and
+/// not for some lower rating, or the other way round.
+fn rating_threshold(c: &Cond, d: u32) -> Option<u8> {
+    use crate::cond::{CmpOp, Operand};
+    let at = |x: f64| Some(x.max(0.0).ceil().min(255.0) as u8);
+    match c {
+        Cond::And(v) | Cond::Or(v) | Cond::AtLeast(_, v) => {
+            v.iter().filter_map(|c| rating_threshold(c, d)).min()
+        }
+        Cond::Not(c) => rating_threshold(c, d),
+        Cond::Cmp {
+            operand: Operand::Rating(x),
+            op,
+            value,
+        } if *x == d => match op {
+            // Holds from `value` up (or stops holding there).
+            CmpOp::Ge | CmpOp::Lt | CmpOp::Eq | CmpOp::Ne => at(*value),
+            // Changes just above `value`.
+            CmpOp::Gt | CmpOp::Le => at(value.floor() + 1.0),
+        },
+        Cond::In {
+            operand: Operand::Rating(x),
+            values,
+            ..
+        } if *x == d => values
+            .iter()
+            .copied()
+            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))))
+            .and_then(at),
+        _ => None,
+    }
 }
 
 /// [`Reads`] of every skip condition, rating rule and escalation, so that
@@ -83,6 +119,10 @@ impl ReadIndex {
             questions.dedup();
             ratings.sort_unstable();
             ratings.dedup();
+            let ratings: Vec<(u32, u8)> = ratings
+                .into_iter()
+                .map(|d| (d, c.and_then(|c| rating_threshold(c, d)).unwrap_or(0)))
+                .collect();
             Reads {
                 questions: questions.into(),
                 ratings: ratings.into(),
