@@ -4,8 +4,11 @@
 # (only the instruments' items), each timed as one `placement score` run
 # on JSON Lines with 2 threads, beside the complete intakes.
 #
-#   bash benches/missing.sh            # 20,000 intakes
-#   N=2000 bash benches/missing.sh     # a smaller run to try it out
+#   bash benches/missing.sh            # 200,000 intakes
+#   N=20000 bash benches/missing.sh    # a smaller run to try it out
+#   BIN_UNDER_TEST=path/to/placement bash benches/missing.sh
+#                                      # times another build (an earlier
+#                                      # commit's) on the same data
 #
 # Targets (issue 15): 10 % and 30 % removed at most 2x the complete run's
 # wall time; screening-only at least 100,000 intakes/s; the single intake
@@ -14,16 +17,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-N=${N:-20000}
+N=${N:-200000}
 DATA=${DATA:-target/bench-data}
 mkdir -p "$DATA"
 echo "building (release) ..." >&2
 cargo build --release --quiet
 BIN=target/release/placement
 
+# Complete intakes: the first N samples of seed 1 with no declined answer
+# (about 4 % of samples decline one).
 COMPLETE="$DATA/missing-complete-$N.jsonl"
 if [ ! -s "$COMPLETE" ]; then
-  "$BIN" sample --count "$N" --seed 1 --format jsonl > "$COMPLETE"
+  "$BIN" sample --count $((N + N / 5)) --seed 1 --format jsonl | python3 -c '
+import json, sys
+n = int(sys.argv[1])
+for line in sys.stdin:
+    if n and not json.loads(line).get("declined"):
+        sys.stdout.write(line)
+        n -= 1' "$N" > "$COMPLETE"
 fi
 # Items of the default rule set's instruments, for screening-only intakes.
 ITEMS=$("$BIN" rules show --format json | python3 -c 'import json,sys
@@ -51,19 +62,6 @@ PY
   echo "$out"
 }
 
-# Every answer that was given kept, declined answers dropped from the
-# list (a sample declines an answer now and then): complete intakes.
-FULL=$(variant full '[k for k in answers]')
-python3 - "$FULL" <<'PY'
-import json, sys
-path = sys.argv[1]
-rows = [json.loads(l) for l in open(path)]
-for r in rows:
-    r.pop("declined", None)
-with open(path, "w") as g:
-    for r in rows:
-        g.write(json.dumps(r) + "\n")
-PY
 ONE=$(variant one '[k for k in answers if k != rng.choice(sorted(answers))]')
 P10=$(variant p10 '[k for k in answers if rng.random() >= 0.10]')
 P30=$(variant p30 '[k for k in answers if rng.random() >= 0.30]')
@@ -74,7 +72,7 @@ wall() { # file -> seconds (best of 3)
   for _ in 1 2 3; do
     local s e
     s=$(date +%s.%N)
-    "$BIN" score --threads 2 --format jsonl - < "$1" > /dev/null || true
+    "${BIN_UNDER_TEST:-$BIN}" score --threads 2 --format jsonl - < "$1" > /dev/null || true
     e=$(date +%s.%N)
     best=$(python3 -c "import sys; a=$e-$s; b='$best'; print(min(a, float(b)) if b else a)")
   done
@@ -82,8 +80,8 @@ wall() { # file -> seconds (best of 3)
 }
 
 BASE=$(wall "$COMPLETE")
-printf '| input (%d intakes, JSON Lines, 2 threads) | wall (best of 3) | vs as sampled | intakes/s |\n|---|---|---|---|\n' "$N"
-for pair in "as sampled (some answers declined):$COMPLETE" "complete (declined answers dropped):$FULL" "1 answer removed:$ONE" "10 % removed:$P10" "30 % removed:$P30" "screening only:$SCREEN"; do
+printf '| input (%d intakes, JSON Lines, 2 threads) | wall (best of 3) | vs complete | intakes/s |\n|---|---|---|---|\n' "$N"
+for pair in "complete:$COMPLETE" "1 answer removed:$ONE" "10 % removed:$P10" "30 % removed:$P30" "screening only:$SCREEN"; do
   name=${pair%%:*}; file=${pair#*:}
   t=$(wall "$file")
   python3 -c "n=$N; t=$t; b=$BASE; print(f'| {\"$name\"} | {t:.2f} s | {t/b:.1f}x | {n/t:,.0f} |')"
