@@ -17,23 +17,10 @@ use placement::diag::{SourceFile, Sources};
 use placement::rules::load::load_sources;
 use placement::rules::RuleSet;
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
+#[path = "common/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
+use rng::Rng;
 
 const QUESTIONS: &str = "sections:
   - id: s
