@@ -197,6 +197,10 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
         for item in &batch.items {
             let rec = batch.score(rs, item, &limits);
             render_one(rs, &cache, &rec, format, style, &mut out.bytes);
+            if format == Format::Jsonl {
+                // One line per record: the writer writes a batch at once.
+                out.bytes.push(b'\n');
+            }
             let err = match &rec {
                 Record::Failed(f) if format != Format::Table => {
                     Some(render::table::failure(f).trim_end().to_string())
@@ -274,16 +278,20 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
                         while let Some(scored) = done.remove(&written) {
                             written += 1;
                             let _ = room.send(());
+                            // JSON Lines records end in their newline, so a
+                            // batch goes out in one write, up to the first
+                            // error with --fail-fast.
                             let mut from = 0;
+                            let mut cut = 0;
                             for (end, t, err) in scored.records {
                                 if format == Format::Json {
                                     sink.write_all(if total == 0 { b"\n" } else { b",\n" })?;
                                 }
-                                sink.write_all(&scored.bytes[from..end])?;
-                                from = end;
-                                if format == Format::Jsonl {
-                                    sink.write_all(b"\n")?;
+                                if format != Format::Jsonl {
+                                    sink.write_all(&scored.bytes[from..end])?;
                                 }
+                                from = end;
+                                cut = end;
                                 total += 1;
                                 if let Some(e) = err {
                                     // Errors also go to stderr so they are seen when stdout is piped.
@@ -292,8 +300,14 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
                                 counts.add(&t);
                                 if t.error && args.fail_fast {
                                     stopped = true;
-                                    return Ok(());
+                                    break;
                                 }
+                            }
+                            if format == Format::Jsonl {
+                                sink.write_all(&scored.bytes[..cut])?;
+                            }
+                            if stopped {
+                                return Ok(());
                             }
                             progress.set(total);
                             let mut bytes = scored.bytes;
