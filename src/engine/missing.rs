@@ -8,7 +8,7 @@
 //! through the skip logic of a question a rule reads). `docs/intake.md`
 //! gives the definition to users.
 //!
-//! [`could_raise`] finds a superset of those questions in time linear in
+//! `could_raise` finds a superset of those questions in time linear in
 //! the rule set, with no search. The level is the most intensive of its
 //! *terms*: each dimension's minimum for its rating, and each escalation
 //! that holds. When changing one answer changes a level that is above
@@ -140,7 +140,7 @@ pub struct Exact {
     /// Questions for which a completion was found that proves they take
     /// part, in question order.
     pub proved: Vec<usize>,
-    /// Questions [`could_raise`] lists for which the search showed no
+    /// Questions `could_raise` lists for which the search showed no
     /// completion makes them take part: its false positives.
     pub refuted: Vec<usize>,
     /// Questions the search could not decide within its budget, or whose
@@ -150,12 +150,12 @@ pub struct Exact {
 }
 
 /// The exact `could_raise` of an intake, by search over completions, for
-/// measuring [`could_raise`]: every question it lists is checked, with at
+/// measuring `could_raise`: every question it lists is checked, with at
 /// most `budget` evaluations in all. Not used when scoring.
 ///
 /// The search assigns missing answers one at a time, only those that a term
 /// able to go above `level` still reads once the answers so far are known
-/// (the reasoning of [`could_raise`], applied at every step): a question no
+/// (the reasoning of `could_raise`, applied at every step): a question no
 /// such term reads any more cannot take part below that point, and once
 /// every other question such terms read is assigned, trying each value of
 /// the question decides. Exponential in the worst case.
