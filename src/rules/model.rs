@@ -74,11 +74,7 @@ fn rating_threshold(c: &Cond, d: u32) -> Option<u8> {
             operand: Operand::Rating(x),
             values,
             ..
-        } if *x == d => values
-            .iter()
-            .copied()
-            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))))
-            .and_then(at),
+        } if *x == d => values.iter().copied().reduce(f64::min).and_then(at),
         _ => None,
     }
 }
