@@ -1,17 +1,22 @@
 //! Embeds the default rule set (`rules/*.yaml`) into the binary, with each
 //! file also pre-parsed into the spanned tree the loader works on (see
-//! `src/yaml_tree.rs`), so that start-up does not parse YAML. A file that
+//! `src/yaml/tree.rs`), so that start-up does not parse YAML. A file that
 //! does not parse gets no tree; the loader then parses it at run time and
 //! reports the problem with its place.
 
 #[allow(dead_code)]
-#[path = "src/yaml_tree.rs"]
+#[path = "src/diag/span.rs"]
+mod span;
+use span::Span;
+
+#[allow(dead_code)]
+#[path = "src/yaml/tree.rs"]
 mod yaml_tree;
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Must match `Limits::RULES` in `src/yaml.rs`.
+/// Must match `Limits::RULES` in `src/yaml/mod.rs`.
 const RULES_DEPTH: usize = 64;
 const RULES_NODES: usize = 100_000;
 const RULES_ALIASES: usize = 1_000;
@@ -19,7 +24,8 @@ const RULES_ALIASES: usize = 1_000;
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     println!("cargo:rerun-if-changed={}", dir.display());
-    println!("cargo:rerun-if-changed=src/yaml_tree.rs");
+    println!("cargo:rerun-if-changed=src/yaml/tree.rs");
+    println!("cargo:rerun-if-changed=src/diag/span.rs");
     let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .map(|rd| {

@@ -9,12 +9,12 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use placement::cli::inputs::score_bytes;
+use placement::intake::fast as intake_fast;
 use placement::intake::{self, Intake};
-use placement::intake_fast;
 use placement::render::{json::Cache, Record};
 use placement::rules::load_default;
+use placement::yaml::tree::{options, parse_tree};
 use placement::yaml::Limits;
-use placement::yaml_tree::{options, parse_tree};
 use std::hint::black_box;
 
 const N: usize = 64;

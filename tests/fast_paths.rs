@@ -3,12 +3,12 @@
 //! intake, the full reader gives the same one, and whenever the fast YAML
 //! reader gives a tree, the full YAML parser gives the same tree.
 
+use placement::intake::fast as intake_fast;
 use placement::intake::{self, Intake};
-use placement::intake_fast;
 use placement::rules::{load_default, RuleSet};
+use placement::yaml::fast as yaml_fast;
+use placement::yaml::tree::{options, parse_tree};
 use placement::yaml::Limits;
-use placement::yaml_fast;
-use placement::yaml_tree::{options, parse_tree};
 use std::path::{Path, PathBuf};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -95,16 +95,16 @@ proptest! {
     #[test]
     fn reading_intake_like_text_never_panics_and_the_readers_agree(text in intakeish()) {
         let full = placement::intake::parse(&text, rs(), &Limits::INTAKE);
-        if let Some(fast) = placement::intake_fast::parse(&text, rs(), &Limits::INTAKE) {
+        if let Some(fast) = placement::intake::fast::parse(&text, rs(), &Limits::INTAKE) {
             let full = full.as_ref().map_err(|e| e.message());
             prop_assert!(full.is_ok(), "fast path accepted, full reader refused: {:?}", full);
             let full = full.unwrap();
             prop_assert_eq!(&fast.slots, &full.slots);
         }
         let l = Limits::INTAKE;
-        if let Some(tree) = placement::yaml_fast::tree(&text, 0, l.max_depth, l.max_nodes) {
-            let options = placement::yaml_tree::options(l.max_depth, l.max_nodes, l.max_aliases);
-            let full = placement::yaml_tree::parse_tree(&text, 0, options);
+        if let Some(tree) = placement::yaml::fast::tree(&text, 0, l.max_depth, l.max_nodes) {
+            let options = placement::yaml::tree::options(l.max_depth, l.max_nodes, l.max_aliases);
+            let full = placement::yaml::tree::parse_tree(&text, 0, options);
             prop_assert_eq!(full.ok(), Some(tree), "the fast YAML reader disagrees with the full parser");
         }
         let _ = score_bytes(rs(), &Limits::INTAKE, "x".into(), text.as_bytes(), 0);

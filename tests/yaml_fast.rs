@@ -3,9 +3,9 @@
 //! It must also accept the files that tools and people usually write.
 
 use placement::rules::load::EMBEDDED;
+use placement::yaml::fast as yaml_fast;
+use placement::yaml::tree::{options, parse_tree};
 use placement::yaml::{Limits, Node};
-use placement::yaml_fast;
-use placement::yaml_tree::{options, parse_tree};
 use proptest::prelude::*;
 use std::path::Path;
 

@@ -18,13 +18,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let l = Limits::INTAKE;
-    if let Some(tree) = placement::yaml_fast::tree(text, 0, l.max_depth, l.max_nodes) {
-        let options = placement::yaml_tree::options(l.max_depth, l.max_nodes, l.max_aliases);
-        let full = placement::yaml_tree::parse_tree(text, 0, options)
+    if let Some(tree) = placement::yaml::fast::tree(text, 0, l.max_depth, l.max_nodes) {
+        let options = placement::yaml::tree::options(l.max_depth, l.max_nodes, l.max_aliases);
+        let full = placement::yaml::tree::parse_tree(text, 0, options)
             .unwrap_or_else(|e| panic!("the fast YAML reader took what the full parser refuses: {e}"));
         assert_eq!(tree, full, "YAML trees differ");
     }
-    let Some(fast) = placement::intake_fast::parse(text, rs(), &Limits::INTAKE) else {
+    let Some(fast) = placement::intake::fast::parse(text, rs(), &Limits::INTAKE) else {
         return;
     };
     let full = placement::intake::parse(text, rs(), &Limits::INTAKE).unwrap_or_else(|e| {

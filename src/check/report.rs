@@ -130,7 +130,7 @@ pub fn json(sources: &Sources, report: &CheckReport) -> Value {
 /// A workflow command's data: `%`, carriage returns and line breaks
 /// escaped as GitHub wants (so no line of the text can start a command of
 /// its own), any other control character shown visibly
-/// ([`crate::render::visible`]: no escape sequence reaches the log).
+/// ([`crate::diag::text::visible`]: no escape sequence reaches the log).
 fn escape_data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -138,9 +138,9 @@ fn escape_data(s: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            c if crate::render::needs_escape(c) => {
+            c if crate::diag::text::needs_escape(c) => {
                 let mut buf = [0u8; 4];
-                out.push_str(&crate::render::visible(c.encode_utf8(&mut buf)));
+                out.push_str(&crate::diag::text::visible(c.encode_utf8(&mut buf)));
             }
             c => out.push(c),
         }

@@ -15,10 +15,10 @@
 //!       flags: [severe_withdrawal_risk]
 //! ```
 
+use crate::diag::text::visible;
 use crate::diag::{did_you_mean, did_you_mean_unlisted, Diagnostic, SourceFile, Sources, Span};
 use crate::engine::{self, Assessment};
 use crate::intake::Slot;
-use crate::render::visible;
 use crate::rules::RuleSet;
 use crate::yaml::{self, Kind, Limits, Node};
 use serde_json::{json, Value};
@@ -955,7 +955,7 @@ fn xml(s: &str) -> String {
             '\'' => o.push_str("&apos;"),
             // XML 1.0 cannot hold most control characters even as
             // character references; they are written as visible escapes.
-            c if c != '\n' && crate::render::needs_escape(c) => {
+            c if c != '\n' && crate::diag::text::needs_escape(c) => {
                 o.push_str(&visible(&c.to_string()))
             }
             c => o.push(c),

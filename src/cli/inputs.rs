@@ -613,7 +613,7 @@ fn score_text(
         .trim_start()
         .starts_with('{');
     if looks_json {
-        if let Some(intake) = crate::intake_fast::parse(text, rs, limits) {
+        if let Some(intake) = crate::intake::fast::parse(text, rs, limits) {
             return record(intake);
         }
     }

@@ -269,7 +269,10 @@ pub fn run(cli: Cli) -> u8 {
         Err(f) => {
             // One line, whatever a file name or an input put into the
             // message: control characters and line breaks are escaped.
-            eprintln_safe(&format!("error: {}", crate::render::visible(&f.message)));
+            eprintln_safe(&format!(
+                "error: {}",
+                crate::diag::text::visible(&f.message)
+            ));
             f.code
         }
     }

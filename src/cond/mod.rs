@@ -9,7 +9,6 @@
 //! could hold once missing answers are known.
 
 pub mod parse;
-pub mod resolve;
 
 pub use parse::{CmpOp, HasMode};
 

@@ -2,8 +2,9 @@
 //! answer and rule by rule, and what would have to differ for a less
 //! intensive level.
 
-use super::{visible, Scored};
+use super::Scored;
 use crate::cond::Tri;
+use crate::diag::text::visible;
 use crate::intake::Slot;
 use crate::rules::model::QuestionKind;
 use crate::rules::RuleSet;
@@ -51,7 +52,7 @@ pub fn explain(rs: &RuleSet, s: &Scored) -> String {
     let out = trace(rs, s);
     // Every input's text is escaped where it is put in; this is a last
     // guard that no control character reaches a terminal or a log.
-    match super::visible_lines(&out) {
+    match crate::diag::text::visible_lines(&out) {
         std::borrow::Cow::Borrowed(_) => out,
         std::borrow::Cow::Owned(o) => o,
     }

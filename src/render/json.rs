@@ -116,7 +116,7 @@ pub fn pretty(v: &impl serde::Serialize) -> String {
 /// JSON escapes the C0 controls (ESC too) itself, but writes DEL, C1
 /// controls and bidirectional formatting characters as they are; in a
 /// terminal or a log they can act as escape sequences or reorder a line.
-/// Those (everything [`super::needs_escape`] names) become `\uXXXX`
+/// Those (everything [`crate::diag::text::needs_escape`] names) become `\uXXXX`
 /// escapes in `out[start..]`: the same JSON value, nothing invisible. They
 /// can only be inside strings, as the rest of JSON is printable ASCII.
 fn escape_invisible(out: &mut Vec<u8>, start: usize) {
@@ -131,12 +131,12 @@ fn escape_invisible(out: &mut Vec<u8>, start: usize) {
     let Ok(text) = std::str::from_utf8(tail) else {
         return;
     };
-    if !text.chars().any(super::needs_escape) {
+    if !text.chars().any(crate::diag::text::needs_escape) {
         return;
     }
     let mut fixed = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if super::needs_escape(c) {
+        if crate::diag::text::needs_escape(c) {
             use std::fmt::Write as _;
             let _ = write!(fixed, "\\u{:04x}", c as u32);
         } else {

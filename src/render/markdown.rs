@@ -9,7 +9,7 @@ pub fn record(rs: &RuleSet, r: &Record) -> String {
     let out = body(rs, r);
     // Every input's text is escaped where it is put in (`md`); this is a
     // last guard that no control character reaches a terminal or a log.
-    match super::visible_lines(&out) {
+    match crate::diag::text::visible_lines(&out) {
         std::borrow::Cow::Borrowed(_) => out,
         std::borrow::Cow::Owned(o) => o,
     }
@@ -166,9 +166,9 @@ fn md(s: &str) -> String {
             out.push(' ');
             continue;
         }
-        if super::needs_escape(c) {
+        if crate::diag::text::needs_escape(c) {
             let mut buf = [0u8; 4];
-            for e in super::visible(c.encode_utf8(&mut buf)).chars() {
+            for e in crate::diag::text::visible(c.encode_utf8(&mut buf)).chars() {
                 if e == '\\' {
                     out.push('\\');
                 }

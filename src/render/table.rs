@@ -1,6 +1,7 @@
 //! The recommendation table for a terminal.
 
-use super::{rating_bar, support_names, visible, Failure, Scored};
+use super::{rating_bar, support_names, Failure, Scored};
+use crate::diag::text::visible;
 use crate::render::Record;
 use crate::rules::model::FlagSeverity;
 use crate::rules::RuleSet;

@@ -5,13 +5,13 @@
 use super::files::{self, Boundary};
 use super::model::*;
 use crate::cond::parse as cparse;
-use crate::cond::resolve::{resolve, Context, TextSpan};
 use crate::cond::{Cond, Operand};
-use crate::decode::{Decoder, Fields};
 use crate::diag::{
     did_you_mean, did_you_mean_unlisted, Diagnostic, Severity, SourceFile, Sources, Span,
 };
 use crate::pathname;
+use crate::rules::resolve::{resolve, Context, TextSpan};
+use crate::yaml::decode::{Decoder, Fields};
 use crate::yaml::{self, Kind, Limits, Node};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -73,7 +73,7 @@ pub fn load_default() -> Result<Loaded, LoadError> {
     // without one is parsed now.
     let trees = EMBEDDED
         .iter()
-        .map(|(_, _, tree)| tree.and_then(crate::yaml_tree::decode))
+        .map(|(_, _, tree)| tree.and_then(crate::yaml::tree::decode))
         .collect();
     load_parsed(Sources { files }, trees, &Limits::RULES)
 }
@@ -2421,7 +2421,7 @@ mod tests {
         assert!(!EMBEDDED.is_empty());
         for (i, (name, text, tree)) in EMBEDDED.iter().enumerate() {
             let tree = tree.unwrap_or_else(|| panic!("{name} has no pre-parsed tree"));
-            let decoded = crate::yaml_tree::decode(tree).expect("decodes");
+            let decoded = crate::yaml::tree::decode(tree).expect("decodes");
             let parsed = yaml::parse(text, i as u32, &Limits::RULES).expect("parses");
             assert_eq!(decoded, parsed, "{name}");
         }
@@ -2432,7 +2432,7 @@ mod tests {
         let (_, _, tree) = EMBEDDED[0];
         let tree = tree.expect("tree");
         for cut in [0, 1, tree.len() / 2, tree.len() - 1] {
-            assert_eq!(crate::yaml_tree::decode(&tree[..cut]), None);
+            assert_eq!(crate::yaml::tree::decode(&tree[..cut]), None);
         }
     }
 }

@@ -83,7 +83,7 @@ pub fn run(g: &Globals, a: DiffArgs) -> CmdResult {
     let old = load("OLD", &a.old, g.max_rules_bytes)?;
     let new = load("NEW", &a.new, g.max_rules_bytes)?;
     if let Some(w) = diff::same_version(&old.rules, &new.rules) {
-        eprintln_safe(&format!("warning: {}", crate::render::visible(&w)));
+        eprintln_safe(&format!("warning: {}", crate::diag::text::visible(&w)));
     }
     let inputs = expand(&a.intakes, &g.intake_limits);
     if inputs.is_empty() {

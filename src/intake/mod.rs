@@ -4,9 +4,11 @@
 //! Error messages name the field, line and column but never repeat an
 //! answer's value: intake files hold health information.
 
-use crate::decode::is_id;
+pub mod fast;
+
 use crate::diag::{did_you_mean, did_you_mean_unlisted, Diagnostic, Span};
 use crate::rules::model::{QuestionKind, RuleSet};
+use crate::yaml::decode::is_id;
 use crate::yaml::{self, Kind, Limits, Node};
 
 /// The only intake format version this build reads and writes.

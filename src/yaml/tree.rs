@@ -3,36 +3,14 @@
 //! [`Node`] for every value with its [`Span`], the serde-saphyr visitor
 //! that builds it, and a compact binary encoding of trees.
 //!
-//! This file must not use anything from the crate.
+//! This file uses nothing from the crate but [`Span`], which it finds in
+//! its parent module (`crate::yaml` here, the build script's root there).
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
 
-/// A place in a source file. `line` and `col` count from 1; `col` counts
-/// characters. `offset` and `len` are bytes into the file's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
-pub struct Span {
-    pub file: u32,
-    pub offset: u32,
-    pub len: u32,
-    pub line: u32,
-    pub col: u32,
-}
-
-impl Span {
-    pub const UNKNOWN: Span = Span {
-        file: 0,
-        offset: 0,
-        len: 0,
-        line: 0,
-        col: 0,
-    };
-
-    pub fn is_known(&self) -> bool {
-        self.line > 0
-    }
-}
+use super::Span;
 
 /// A YAML value with its place in the file.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,6 @@
 //! A fast path for JSON intakes (batch scoring, JSON Lines): answers go
 //! straight from the JSON text into slots, with no tree in between. (YAML
-//! intakes have their own: [`crate::yaml_fast`] gives the full parser's
+//! intakes have their own: [`crate::yaml::fast`] gives the full parser's
 //! tree for plain YAML, at a fraction of the cost.)
 //!
 //! It accepts exactly what [`crate::intake::parse`] accepts. On anything

@@ -1,7 +1,7 @@
 //! A fast reader for the plain YAML that intake files are mostly written in.
 //!
 //! [`tree`] gives exactly the tree that the full parser
-//! ([`crate::yaml_tree::parse_tree`]) gives, values and spans alike, for a
+//! ([`crate::yaml::tree::parse_tree`]) gives, values and spans alike, for a
 //! conservative subset of YAML: block mappings with simple keys, block
 //! lists of one-line values, one-line flow lists and mappings, one-line
 //! plain, single- and double-quoted scalars, and comments. On anything else
@@ -14,7 +14,8 @@
 //! `tests/yaml_fast.rs` compares the two readers on many files, and the
 //! fuzz target `intake_fast` on arbitrary input.
 
-use crate::yaml_tree::{Kind, Node, Span};
+use crate::diag::Span;
+use crate::yaml::tree::{Kind, Node};
 
 /// The tree of `text` (one YAML document, without a byte-order mark), or
 /// `None` if it is outside the subset or near `max_depth` / `max_nodes`.

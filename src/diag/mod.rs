@@ -24,7 +24,10 @@ impl Severity {
     }
 }
 
-pub use crate::yaml_tree::Span;
+pub mod span;
+pub mod text;
+
+pub use span::Span;
 
 /// One finding.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,9 +136,9 @@ impl Sources {
     }
 
     /// `file:line:col` for a span, the file's name escaped for a
-    /// terminal ([`crate::render::visible`]).
+    /// terminal ([`crate::diag::text::visible`]).
     pub fn location(&self, span: &Span) -> String {
-        let path = crate::render::visible(self.path(span));
+        let path = crate::diag::text::visible(self.path(span));
         if span.is_known() {
             format!("{path}:{}:{}", span.line, span.col)
         } else {
@@ -146,10 +149,10 @@ impl Sources {
     /// Renders one diagnostic in the style of rustc: header, location,
     /// the source line and a caret under the offending text. Text from
     /// the files (names, the line, messages that quote it) is escaped for
-    /// a terminal ([`crate::render::visible`]), the caret placed under the
+    /// a terminal ([`crate::diag::text::visible`]), the caret placed under the
     /// escaped text.
     pub fn render(&self, d: &Diagnostic) -> String {
-        use crate::render::visible;
+        use crate::diag::text::visible;
         let mut out = String::new();
         let _ = writeln!(
             out,

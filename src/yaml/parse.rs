@@ -1,13 +1,9 @@
-//! YAML (and JSON, which is YAML) into a tree of nodes that each know where
-//! they came from.
-//!
-//! Rule files and intake files are both read into [`Node`]s first and then
-//! decoded by hand, so that every problem in a file can be collected and
-//! reported with its line and column instead of stopping at the first one.
+//! The full YAML parser: serde-saphyr with budgets ([`Limits`]) into the
+//! spanned tree, and syntax errors told with their line and column.
 
 use crate::diag::{Diagnostic, Span};
-use crate::yaml_tree::{location_span, options, parse_tree, parse_tree_spelled};
-pub use crate::yaml_tree::{Kind, Node};
+use crate::yaml::tree::{location_span, options, parse_tree, parse_tree_spelled};
+use crate::yaml::tree::{Kind, Node};
 
 /// Size limits for one file.
 #[derive(Debug, Clone, Copy)]
@@ -57,7 +53,7 @@ pub fn parse(text: &str, file: u32, limits: &Limits) -> Result<Node, Diagnostic>
 
 /// [`parse`], and the places of the numbers not written as JSON writes
 /// them, a whole number as plain decimal
-/// ([`crate::yaml_tree::json_spelling`]; intakes refuse them).
+/// ([`crate::yaml::tree::json_spelling`]; intakes refuse them).
 pub fn parse_spelled(
     text: &str,
     file: u32,
@@ -79,7 +75,7 @@ pub fn parse_spelled(
     }
     // Most files are plain YAML that the fast reader gives the same tree for.
     // (It reads whole numbers in plain decimal only.)
-    if let Some(node) = crate::yaml_fast::tree(text, file, limits.max_depth, limits.max_nodes) {
+    if let Some(node) = crate::yaml::fast::tree(text, file, limits.max_depth, limits.max_nodes) {
         return Ok((node, Vec::new()));
     }
     let options = options(limits.max_depth, limits.max_nodes, limits.max_aliases);

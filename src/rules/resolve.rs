@@ -1,8 +1,8 @@
 //! Type checking: turns a parsed condition into a [`Cond`] over the rule
 //! set's indexes, reporting every unknown reference and type mismatch.
 
-use super::parse::{Expr, HasMode, Lit, LitKind, Pos, Ref};
-use super::{CmpOp, Cond, Operand};
+use crate::cond::parse::{Expr, HasMode, Lit, LitKind, Pos, Ref};
+use crate::cond::{CmpOp, Cond, Operand};
 use crate::diag::{did_you_mean, did_you_mean_unlisted, Diagnostic, Span};
 use crate::rules::model::{QuestionKind, RuleSet};
 
