@@ -1,5 +1,7 @@
-//! The condition language: parsing (`parse`), type checking against a rule
-//! set (`resolve`), and evaluation in three-valued logic (this module).
+//! The condition language: parsing (`parse`) and evaluation in
+//! three-valued logic (this module). Type checking a condition against a
+//! rule set belongs to the loader (`rules::resolve`), which knows the
+//! questions; this layer knows no rule set.
 //!
 //! Every operand evaluates to an interval of numbers: an answered question
 //! is a single point, a missing one spans its whole range, a partly answered
