@@ -1,4 +1,7 @@
-//! Missing-answer reasoning: which missing answers could raise the level.
+//! Missing-answer reasoning: which missing answers could raise the level
+//! (`could_raise`), and which leave an exclusion undecided. (`max_level`,
+//! possible flags and possible supports need no reasoning of their own:
+//! the evaluation in `mod.rs` gives them, in three-valued logic.)
 //!
 //! A *completion* of an intake gives every missing question (one that
 //! applies, or may apply, and has no answer) a value of its domain. A
@@ -32,7 +35,7 @@
 //! [`exact_could_raise`], which searches every completion within a budget.
 
 use super::{candidates, pass, Pass};
-use crate::cond::Tri;
+use crate::cond::{Cond, Operand, Tri};
 use crate::intake::Slot;
 use crate::rules::model::{QuestionKind, Reads, RuleSet};
 
@@ -354,4 +357,45 @@ impl Search<'_, '_> {
             candidates(self.rs, q)
         })
     }
+}
+
+/// The missing questions (among `missing`) that condition `c` reads:
+/// directly, through an instrument's items, or through the skip logic of a
+/// question it reads whose applicability is not settled, in question order.
+pub(super) fn undecided_by(
+    rs: &RuleSet,
+    c: &Cond,
+    applicable: &[Tri],
+    missing: &[usize],
+) -> Vec<usize> {
+    let mut read = vec![false; rs.questions.len()];
+    let mut todo = Vec::new();
+    let mark = |o: Operand, read: &mut Vec<bool>, todo: &mut Vec<usize>| {
+        let mut one = |q: usize| {
+            if !read[q] {
+                read[q] = true;
+                todo.push(q);
+            }
+        };
+        match o {
+            Operand::Answer(q) => one(q as usize),
+            Operand::Total(i) | Operand::Band(i) => {
+                rs.instruments[i as usize]
+                    .items
+                    .iter()
+                    .for_each(|it| one(it.question));
+            }
+            Operand::Rating(_) | Operand::Level => {}
+        }
+    };
+    c.visit_operands(&mut |o| mark(o, &mut read, &mut todo));
+    while let Some(q) = todo.pop() {
+        if applicable.get(q).copied() == Some(Tri::True) {
+            continue;
+        }
+        if let Some(ask) = &rs.questions[q].ask_when {
+            ask.visit_operands(&mut |o| mark(o, &mut read, &mut todo));
+        }
+    }
+    missing.iter().copied().filter(|&q| read[q]).collect()
 }

@@ -408,7 +408,7 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
     let could_raise = missing::could_raise(rs, &p, &missing);
     let exclusion_missing = possibly_excluded
         .iter()
-        .map(|&i| undecided_by(rs, &rs.exclusions[i].when, &p.applicable, &missing))
+        .map(|&i| missing::undecided_by(rs, &rs.exclusions[i].when, &p.applicable, &missing))
         .collect();
 
     let instruments = rs
@@ -466,47 +466,6 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
         warnings,
         stored_level: None,
     }
-}
-
-/// The missing questions (among `missing`) that condition `c` reads:
-/// directly, through an instrument's items, or through the skip logic of a
-/// question it reads whose applicability is not settled, in question order.
-fn undecided_by(
-    rs: &RuleSet,
-    c: &crate::cond::Cond,
-    applicable: &[Tri],
-    missing: &[usize],
-) -> Vec<usize> {
-    let mut read = vec![false; rs.questions.len()];
-    let mut todo = Vec::new();
-    let mark = |o: Operand, read: &mut Vec<bool>, todo: &mut Vec<usize>| {
-        let mut one = |q: usize| {
-            if !read[q] {
-                read[q] = true;
-                todo.push(q);
-            }
-        };
-        match o {
-            Operand::Answer(q) => one(q as usize),
-            Operand::Total(i) | Operand::Band(i) => {
-                rs.instruments[i as usize]
-                    .items
-                    .iter()
-                    .for_each(|it| one(it.question));
-            }
-            Operand::Rating(_) | Operand::Level => {}
-        }
-    };
-    c.visit_operands(&mut |o| mark(o, &mut read, &mut todo));
-    while let Some(q) = todo.pop() {
-        if applicable.get(q).copied() == Some(Tri::True) {
-            continue;
-        }
-        if let Some(ask) = &rs.questions[q].ask_when {
-            ask.visit_operands(&mut |o| mark(o, &mut read, &mut todo));
-        }
-    }
-    missing.iter().copied().filter(|&q| read[q]).collect()
 }
 
 /// Whether the answer to `q` (whose options come from the multi-choice
