@@ -8,7 +8,7 @@
 //! `cargo bench --bench engine`
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use placement::cli::inputs::score_bytes;
+use placement::cli::inputs::scoring::score_bytes;
 use placement::intake::fast as intake_fast;
 use placement::intake::{self, Intake};
 use placement::render::{json::Cache, Record};

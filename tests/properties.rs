@@ -13,7 +13,7 @@
 //! `raising_one_answer_never_gives_less_care` (and its companions) in
 //! `tests/default_rules.rs`; it is not repeated here.
 
-use placement::cli::inputs::score_bytes;
+use placement::cli::inputs::scoring::score_bytes;
 use placement::diag::{SourceFile, Sources};
 use placement::render::Record;
 use placement::rules::{load::load_sources, load_default, RuleSet};

@@ -1,6 +1,6 @@
 //! `placement explain`: the whole reasoning for one intake.
 
-use super::inputs::{score_input, Input};
+use super::inputs::{scoring::score_input, Input};
 use super::{CmdResult, Globals};
 use crate::render::{self, Record};
 use clap::Args;

@@ -3,7 +3,7 @@
 //! written in input order as they come, so memory does not grow with the
 //! number of intakes.
 
-use super::inputs::{Batch, InputStream};
+use super::inputs::{stream::InputStream, Batch};
 use super::{CmdResult, Failure, Globals};
 use crate::fsutil::Output;
 use crate::render::{self, table::Style, Record};

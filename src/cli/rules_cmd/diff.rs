@@ -2,7 +2,8 @@
 
 use super::write_stdout;
 use crate::check::diff;
-use crate::cli::inputs::{expand, score_input, score_input_with, Placements};
+use crate::cli::inputs::scoring::{score_input, score_input_with, Placements};
+use crate::cli::inputs::stream::expand;
 use crate::cli::{eprintln_safe, CmdResult, Failure, Globals};
 use crate::diag::Severity;
 use crate::rules::{load_path, LoadError, Loaded};

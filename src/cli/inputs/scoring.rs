@@ -1,0 +1,248 @@
+//! Reading and scoring one input into a record: its bytes checked, the
+//! intake read (the fast path first for JSON), scored, and its placement
+//! checked against the recommendation.
+
+use super::Input;
+use crate::engine;
+use crate::intake::{self, IntakeError};
+use crate::render::{Failure, Record, Scored};
+use crate::rules::RuleSet;
+use crate::yaml::Limits;
+
+/// Whether a scored intake's placement is checked against the
+/// recommendation (an override needs a reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placements {
+    Check,
+    /// Not checked: the intake is scored under a rule set other than the
+    /// one its placement was made with (`rules diff`, NEW).
+    Ignore,
+}
+
+/// Reads and scores one input; `limits` bounds what is read.
+pub fn score_input(rs: &RuleSet, input: &Input, limits: &Limits) -> Record {
+    score_input_with(rs, input, limits, Placements::Check)
+}
+
+/// [`score_input`], saying whether placements are checked.
+pub fn score_input_with(
+    rs: &RuleSet,
+    input: &Input,
+    limits: &Limits,
+    placements: Placements,
+) -> Record {
+    match input {
+        Input::Broken(f) => Record::Failed(f.clone()),
+        Input::File(p) => {
+            // Exact, escaped where the name is not UTF-8: two files never
+            // share a source.
+            let source = crate::pathname::show(p);
+            let bytes = match crate::fsutil::read_bounded(p, limits.max_bytes) {
+                Ok(b) => b,
+                Err(e) => {
+                    return Record::Failed(Failure {
+                        source,
+                        code: "io".into(),
+                        message: format!("cannot read file: {}", crate::rules::load::io_reason(&e)),
+                        line: None,
+                        column: None,
+                    })
+                }
+            };
+            score_bytes_with(rs, limits, source, &bytes, 0, placements)
+        }
+        Input::Line(n, text) => score_text(
+            rs,
+            limits,
+            format!("stdin:{n}"),
+            text,
+            *n as u32 - 1,
+            placements,
+        ),
+    }
+}
+
+/// Scores the bytes of one intake; `line_offset` is added to reported lines
+/// (for stdin).
+pub fn score_bytes(
+    rs: &RuleSet,
+    limits: &Limits,
+    source: String,
+    bytes: &[u8],
+    line_offset: u32,
+) -> Record {
+    score_bytes_with(rs, limits, source, bytes, line_offset, Placements::Check)
+}
+
+fn score_bytes_with(
+    rs: &RuleSet,
+    limits: &Limits,
+    source: String,
+    bytes: &[u8],
+    line_offset: u32,
+    placements: Placements,
+) -> Record {
+    let fail = |code: &str, message: String, line: Option<u32>, column: Option<u32>| {
+        failed(source.clone(), code, message, line, column)
+    };
+    if bytes.len() > limits.max_bytes {
+        return fail(
+            "intake-limit",
+            format!(
+                "file is more than the limit of {} bytes (--max-intake-bytes)",
+                limits.max_bytes
+            ),
+            None,
+            None,
+        );
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let col = (valid.len()
+                - valid
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map(|i| i + 1)
+                    .unwrap_or(0)) as u32
+                + 1;
+            return fail(
+                "intake-encoding",
+                "file is not UTF-8 text; save it as UTF-8".into(),
+                Some(line + line_offset),
+                Some(col),
+            );
+        }
+    };
+    score_text(rs, limits, source, text, line_offset, placements)
+}
+
+/// Scores the text of one intake (see [`score_bytes`]).
+pub(super) fn score_text(
+    rs: &RuleSet,
+    limits: &Limits,
+    source: String,
+    text: &str,
+    line_offset: u32,
+    placements: Placements,
+) -> Record {
+    let record = |intake| {
+        let at = Place {
+            text,
+            line_offset,
+            limits,
+        };
+        scored(rs, source.clone(), intake, placements, &at)
+    };
+    let looks_json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
+    if looks_json {
+        if let Some(intake) = crate::intake::fast::parse(text, rs, limits) {
+            return record(intake);
+        }
+    }
+    match intake::parse(text, rs, limits) {
+        Err(IntakeError { first, count }) => {
+            let e = IntakeError { first, count };
+            let known = e.first.span.is_known();
+            failed(
+                source,
+                e.first.code,
+                e.message(),
+                known.then_some(e.first.span.line + line_offset),
+                known.then_some(e.first.span.col),
+            )
+        }
+        Ok(intake) => record(intake),
+    }
+}
+
+/// The text an intake was read from, to find where its fields are.
+struct Place<'a> {
+    text: &'a str,
+    line_offset: u32,
+    limits: &'a Limits,
+}
+
+impl Place<'_> {
+    /// The line and column of the intake's `placement` key, or of the
+    /// value of its `reason`.
+    fn placement(&self, reason: bool) -> (Option<u32>, Option<u32>) {
+        let text = self.text.strip_prefix('\u{feff}').unwrap_or(self.text);
+        let Ok(root) = crate::yaml::parse(text, 0, self.limits) else {
+            return (None, None);
+        };
+        let get = |n: &crate::yaml::Node, key: &str| match &n.kind {
+            crate::yaml::Kind::Map(pairs) => pairs
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v.span),
+            _ => None,
+        };
+        let found = match &root.kind {
+            crate::yaml::Kind::Map(pairs) => {
+                pairs.iter().find(|(k, _)| k.as_str() == Some("placement"))
+            }
+            _ => None,
+        };
+        let span = found.map(|(k, v)| match reason {
+            true => get(v, "reason").unwrap_or(k.span),
+            false => k.span,
+        });
+        match span.filter(|s| s.is_known()) {
+            Some(s) => (Some(s.line + self.line_offset), Some(s.col)),
+            None => (None, None),
+        }
+    }
+}
+
+fn failed(
+    source: String,
+    code: &str,
+    message: String,
+    line: Option<u32>,
+    column: Option<u32>,
+) -> Record {
+    Record::Failed(Failure {
+        source,
+        code: code.into(),
+        message,
+        line,
+        column,
+    })
+}
+
+fn scored(
+    rs: &RuleSet,
+    source: String,
+    intake: intake::Intake,
+    placements: Placements,
+    at: &Place,
+) -> Record {
+    let assessment = engine::score(rs, &intake);
+    if let Some(&x) = assessment.excluded.first() {
+        return Record::Failed(Failure {
+            source,
+            code: "excluded".into(),
+            message: rs.exclusions[x].message.clone(),
+            line: None,
+            column: None,
+        });
+    }
+    let s = Scored {
+        source,
+        intake,
+        assessment,
+    };
+    if placements == Placements::Check {
+        if let Some((code, message, reason)) = s.placement_problem(rs) {
+            let (line, column) = at.placement(reason);
+            return failed(s.source, code, message, line, column);
+        }
+    }
+    Record::Scored(Box::new(s))
+}

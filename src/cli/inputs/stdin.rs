@@ -1,0 +1,171 @@
+//! Standard input read as JSON Lines: lines in batches sharing one
+//! buffer, blank lines skipped, an over-long line an error record.
+
+use super::{Batch, Input, Item};
+use crate::render::Failure;
+
+/// Standard input being read as JSON Lines.
+pub(super) struct StdinLines {
+    /// The start of a line that the last batch did not finish.
+    pub(super) carry: Vec<u8>,
+    /// Lines read so far.
+    pub(super) line_no: usize,
+    pub(super) done: bool,
+}
+
+/// A batch of standard input holds at most this many bytes (unless one
+/// line is longer), read this many at a time.
+const BATCH_BYTES: usize = 1 << 20;
+const READ_BYTES: usize = 1 << 18;
+
+impl StdinLines {
+    /// Reads up to `max` non-blank lines. A line longer than `max_line`
+    /// bytes is an error record, and only what is needed to find its end
+    /// is kept in memory.
+    pub(super) fn read_batch(&mut self, max: usize, max_line: usize) -> Batch {
+        let mut text = std::mem::take(&mut self.carry);
+        let mut items = Vec::new();
+        let mut start = 0;
+        let mut scanned = 0;
+        let mut stdin = std::io::stdin().lock();
+        loop {
+            // Every whole line in the buffer.
+            while items.len() < max {
+                let Some(i) = memchr::memchr(b'\n', &text[start + scanned..]) else {
+                    scanned = text.len() - start;
+                    break;
+                };
+                let end = start + scanned + i;
+                self.line(&text, start, end, true, max_line, &mut items);
+                start = end + 1;
+                scanned = 0;
+            }
+            if items.len() >= max || (text.len() >= BATCH_BYTES && !items.is_empty()) {
+                break;
+            }
+            if self.done {
+                if start < text.len() {
+                    self.line(&text, start, text.len(), false, max_line, &mut items);
+                    start = text.len();
+                }
+                break;
+            }
+            if text.len() - start > max_line {
+                // Too long: skip to its end, keeping nothing of it.
+                let mut len = text.len() - start;
+                text.truncate(start);
+                self.line_no += 1;
+                let mut chunk = vec![0u8; READ_BYTES];
+                let mut error = None;
+                loop {
+                    match read_some(&mut stdin, &mut chunk) {
+                        Ok(0) => {
+                            self.done = true;
+                            break;
+                        }
+                        Ok(n) => match memchr::memchr(b'\n', &chunk[..n]) {
+                            Some(i) => {
+                                len += i + 1;
+                                text.extend_from_slice(&chunk[i + 1..n]);
+                                break;
+                            }
+                            None => len += n,
+                        },
+                        Err(e) => {
+                            error = Some(stdin_error(&e));
+                            self.done = true;
+                            break;
+                        }
+                    }
+                }
+                items.push(too_long(self.line_no, len, max_line));
+                items.extend(error.map(Item::Input));
+                scanned = 0;
+                continue;
+            }
+            if items.is_empty() && start > 0 {
+                // Only blank lines so far: drop them.
+                text.drain(..start);
+                start = 0;
+            }
+            // Read more.
+            let filled = text.len();
+            text.resize(filled + READ_BYTES, 0);
+            match read_some(&mut stdin, &mut text[filled..]) {
+                Ok(n) => {
+                    text.truncate(filled + n);
+                    self.done = n == 0;
+                }
+                Err(e) => {
+                    text.truncate(filled);
+                    items.push(Item::Input(stdin_error(&e)));
+                    self.done = true;
+                }
+            }
+        }
+        self.carry = text[start..].to_vec();
+        text.truncate(start);
+        Batch { text, items }
+    }
+
+    /// Takes the line `text[start..end]` (ended by a line break when
+    /// `newline`): blank lines are skipped, over-long ones are errors.
+    fn line(
+        &mut self,
+        text: &[u8],
+        start: usize,
+        mut end: usize,
+        newline: bool,
+        max_line: usize,
+        items: &mut Vec<Item>,
+    ) {
+        self.line_no += 1;
+        let n = self.line_no;
+        if end - start > max_line {
+            items.push(too_long(n, end - start + usize::from(newline), max_line));
+            return;
+        }
+        if newline && end > start && text[end - 1] == b'\r' {
+            end -= 1;
+        }
+        if !text[start..end].iter().all(|b| b.is_ascii_whitespace()) {
+            items.push(Item::Line(n, start..end));
+        }
+    }
+}
+
+/// The record for line `n` of standard input, `len` bytes long with its
+/// line break, over the limit.
+fn too_long(n: usize, len: usize, max_line: usize) -> Item {
+    Item::Input(Input::Broken(Failure {
+        source: format!("stdin:{n}"),
+        code: "intake-limit".into(),
+        message: format!(
+            "line is {len} bytes, more than the limit of {max_line} bytes (--max-intake-bytes)"
+        ),
+        line: Some(n as u32),
+        column: None,
+    }))
+}
+
+fn read_some(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match r.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+fn stdin_error(e: &std::io::Error) -> Input {
+    Input::Broken(Failure {
+        source: "stdin".into(),
+        code: "io".into(),
+        message: format!(
+            "cannot read standard input: {}",
+            crate::rules::load::io_reason(e)
+        ),
+        line: None,
+        column: None,
+    })
+}
