@@ -3,7 +3,6 @@
 pub mod files;
 pub mod load;
 pub mod model;
-pub mod resolve;
 
 pub use load::{load_default, load_path, LoadError, Loaded};
 pub use model::RuleSet;
