@@ -4,9 +4,28 @@
 //! canonical layout of rule files (`rules fmt`).
 //!
 //! Everything here returns data or text; only `cli` prints.
+//!
+//! The layer owns the finding model (this file: [`Finding`], [`Analysis`],
+//! [`CheckReport`]) and:
+//!
+//! - [`analyses`]: every analysis of `rules check`, one file each, in the
+//!   order they run: `rating reachability` (`rating_reachability.rs`),
+//!   conditions that never hold (`unsatisfiable_conditions.rs`), `band
+//!   reachability` (`band_reachability.rs`), questions nothing reads
+//!   (`unused_questions.rs`), `totality` (`totality.rs`), `monotonicity`
+//!   (`monotonicity.rs`), `level reachability` (`level_reachability.rs`),
+//!   `escalation reachability` (`escalation_reachability.rs`) and `answer
+//!   monotonicity` (`answer_monotonicity/`); the rating space they search
+//!   in `rating_space.rs`, `space_run.rs` and `residual.rs`.
+//! - [`sat`]: the condition solver (facts, domains, search).
+//! - [`observe`]: what synthetic intakes show, to confirm what the solver
+//!   cannot decide exactly.
+//! - [`report`], [`sarif`], [`locate`]: the outputs of `rules check`.
+//! - [`testing`]: `rules test` (reading, running, reporting).
+//! - [`schema`], [`diff`], [`fmt`]: `rules schema`, `rules diff`,
+//!   `rules fmt`.
 
 pub mod analyses;
-pub mod answers;
 pub mod diff;
 pub mod fmt;
 pub mod locate;
@@ -15,7 +34,6 @@ pub mod report;
 pub mod sarif;
 pub mod sat;
 pub mod schema;
-pub mod space;
 pub mod testing;
 
 use crate::diag::{Diagnostic, Severity, Sources};

@@ -49,8 +49,12 @@ impl<'a> Observer<'a> {
         }
     }
     pub fn get(&self) -> &Observed {
-        self.cell
-            .get_or_init(|| observe(self.rs, &super::answers::least_severe(self.rs)))
+        self.cell.get_or_init(|| {
+            observe(
+                self.rs,
+                &super::analyses::answer_monotonicity::least_severe(self.rs),
+            )
+        })
     }
 }
 
