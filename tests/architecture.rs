@@ -200,7 +200,11 @@ fn no_module_imports_from_a_layer_above_its_own() {
             }
         }
     }
-    assert!(upward.is_empty(), "imports that go up:\n{}", upward.join("\n"));
+    assert!(
+        upward.is_empty(),
+        "imports that go up:\n{}",
+        upward.join("\n")
+    );
 }
 
 #[test]
@@ -217,8 +221,19 @@ fn no_source_file_is_longer_than_600_lines() {
 
 #[test]
 fn only_the_command_line_and_the_terminal_interview_touch_standard_streams() {
-    let allowed = |m: &str| m == "main" || m == "cli" || m.starts_with("cli::") || m.starts_with("assess::terminal");
-    let streams = ["stdout()", "stderr()", "stdin()", "print!(", "println!(", "eprint!(", "eprintln!(", "dbg!("];
+    let allowed = |m: &str| {
+        m == "main" || m == "cli" || m.starts_with("cli::") || m.starts_with("assess::terminal")
+    };
+    let streams = [
+        "stdout()",
+        "stderr()",
+        "stdin()",
+        "print!(",
+        "println!(",
+        "eprint!(",
+        "eprintln!(",
+        "dbg!(",
+    ];
     let mut found = Vec::new();
     for (module, path) in source_files() {
         if allowed(&module) {
@@ -267,7 +282,10 @@ fn no_id_of_the_default_rules_is_written_in_src() {
             }
         }
     }
-    assert!(found.is_empty(), "ids of the default rules in src/: {found:?}");
+    assert!(
+        found.is_empty(),
+        "ids of the default rules in src/: {found:?}"
+    );
     assert!(ids.len() > 100, "read {} ids", ids.len());
 }
 

@@ -2,13 +2,13 @@
 //! against the default rule set: skip logic, validation, declined answers,
 //! help, running totals, flags, review edits, resume, override, exclusion.
 
-use placement::assess::writer::to_yaml;
 use placement::assess::{
     Interview, MemoryStore, Notice, Outcome, Scripted, Step, KEY_ACKNOWLEDGE, KEY_CONFIRM_NONE,
     KEY_EXCLUDED, KEY_PLACEMENT, KEY_PLACEMENT_LEVEL, KEY_PLACEMENT_NOTE, KEY_PLACEMENT_REASON,
     KEY_REVIEW, KEY_REVIEW_QUESTION,
 };
 use placement::engine::score;
+use placement::intake::to_yaml;
 use placement::intake::{parse, Intake, Slot};
 use placement::rules::model::{FlagSeverity, QuestionKind, RuleSet};
 use placement::yaml::Limits;

@@ -94,7 +94,7 @@ fn reads_what_placement_writes() {
             "sample {n} not read by the fast reader:\n{text}"
         );
         // `placement assess` (flow mappings, quoted text).
-        let text = placement::assess::writer::to_yaml(rs, &intake);
+        let text = placement::intake::to_yaml(rs, &intake);
         assert!(
             agree(&text),
             "assess file {n} not read by the fast reader:\n{text}"

@@ -20,9 +20,10 @@
 //! - `note.rs`: the note taken with an acknowledgement or a placement;
 //! - `review.rs`: the review of all answers, and the placement made;
 //! - `prompt.rs`: the [`Prompter`] interface and [`Scripted`] (tests);
-//! - `writer.rs`: the intake written back as YAML;
 //! - `clock.rs`: UTC timestamps;
 //! - `terminal/`: the [`Prompter`] at a terminal (prompts, keys, notices).
+//!
+//! The intake file itself is written by [`crate::intake::to_yaml`].
 //!
 //! Decisions (see also docs/intake.md):
 //! - Questions whose skip condition is *unknown* (it reads a declined
@@ -54,7 +55,6 @@ mod note;
 pub mod prompt;
 mod review;
 pub mod terminal;
-pub mod writer;
 
 use crate::intake::Intake;
 use crate::rules::model::RuleSet;

@@ -4,7 +4,7 @@
 
 use super::{eprintln_safe, CmdResult, Failure, Globals};
 use crate::assess::terminal::{signals, Terminal};
-use crate::assess::{self, writer, AssessError, Interview, Outcome, Prompter, Store};
+use crate::assess::{self, AssessError, Interview, Outcome, Prompter, Store};
 use crate::fsutil::write_private;
 use crate::intake::{self, Intake};
 use crate::rules::load::io_reason;
@@ -65,7 +65,7 @@ struct FileStore {
 
 impl Store for FileStore {
     fn save(&mut self, rs: &RuleSet, intake: &Intake) -> std::io::Result<()> {
-        write_private(&self.path, writer::to_yaml(rs, intake).as_bytes())
+        write_private(&self.path, crate::intake::to_yaml(rs, intake).as_bytes())
     }
 }
 

@@ -1,6 +1,6 @@
 //! The condition language: parsing (`parse`) and evaluation in
 //! three-valued logic (this module). Type checking a condition against a
-//! rule set belongs to the loader (`rules::resolve`), which knows the
+//! rule set belongs to the loader (`rules::load::conditions`), which knows the
 //! questions; this layer knows no rule set.
 //!
 //! Every operand evaluates to an interval of numbers: an answered question

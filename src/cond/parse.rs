@@ -1,6 +1,6 @@
 //! The condition language's syntax: a lexer (`parse/lex.rs`) and a
 //! recursive-descent parser from text to an untyped tree (this file). Type
-//! checking happens in `resolve`.
+//! checking happens in the loader (`rules::load::conditions`).
 //!
 //! ```text
 //! expr    := or

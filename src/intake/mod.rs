@@ -21,7 +21,7 @@ mod write;
 
 pub use answers::exclusive_violated;
 pub use read::{from_node, from_node_limited, parse, NUMBER_SPELLING};
-pub use write::to_json;
+pub use write::{to_json, to_yaml};
 
 use crate::diag::Diagnostic;
 

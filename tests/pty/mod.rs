@@ -7,7 +7,7 @@ use assert_cmd::Command as AssertCommand;
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
 use expectrl::{Eof, Expect};
-use placement::assess::writer::to_yaml;
+use placement::intake::to_yaml;
 use placement::intake::{parse, Intake, Slot};
 use placement::rules::model::{QuestionKind, RuleSet};
 use placement::yaml::Limits;
