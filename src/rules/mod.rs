@@ -1,4 +1,7 @@
-//! Rule sets: the compiled model and the loader that builds it.
+//! Rule sets: load the files, check every problem, compile ids to indexes
+//! and conditions to typed trees. `files.rs` reads rule files safely,
+//! `load/` checks and compiles them (see its `mod.rs` for its files),
+//! `model.rs` is the compiled `RuleSet` the engine reads.
 
 pub mod files;
 pub mod load;
