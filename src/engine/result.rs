@@ -45,7 +45,7 @@ pub struct Assessment {
     pub warnings: Vec<Warning>,
     /// The level the intake's stored `recommendation` names, when it is a
     /// level of this rule set: what the assessor was shown when placing.
-    /// `None` when scored from answers alone ([`score_slots`]).
+    /// `None` when scored from answers alone (`score_slots`).
     pub stored_level: Option<usize>,
 }
 

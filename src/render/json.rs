@@ -105,7 +105,7 @@ pub fn write_record(rs: &RuleSet, cache: &Cache, r: &Record, out: &mut Vec<u8>) 
     escape_invisible(out, start);
 }
 
-/// `v` as pretty JSON with nothing invisible (see [`escape_invisible`]):
+/// `v` as pretty JSON with nothing invisible (see `escape_invisible`):
 /// for every JSON document the commands write.
 pub fn pretty(v: &impl serde::Serialize) -> String {
     let mut out = serde_json::to_vec_pretty(v).unwrap_or_default();

@@ -8,7 +8,7 @@
 //! - [`tree`]: the spanned tree itself ([`Node`], [`Kind`]), the
 //!   serde-saphyr visitor that builds it, and its binary encoding (the
 //!   build script includes this file to pre-parse the default rules).
-//! - [`parse`]: the full parser, with size, depth and alias budgets
+//! - [`parse`](mod@parse): the full parser, with size, depth and alias budgets
 //!   ([`Limits`]) and located syntax errors.
 //! - [`fast`]: a reader for the plain subset that batch intakes use,
 //!   which gives the same tree as the full parser or gives up.

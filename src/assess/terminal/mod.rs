@@ -4,7 +4,7 @@
 //! standard output (and a short summary of it to standard error, so the
 //! assessor sees it even when standard output goes to a file).
 //!
-//! The prompts ([`widgets`]) read keys in raw mode ([`keys`]): input typed
+//! The prompts ([`widgets`]) read keys in raw mode (`keys`): input typed
 //! before a prompt is drawn is discarded, nothing is ever chosen for the
 //! assessor, pasted lines stay in the prompt they were pasted into, and
 //! Ctrl-C ends the prompt with `Interrupted` (the last answer is already

@@ -5,23 +5,23 @@
 //!
 //! The analyses, in the order they run and report:
 //!
-//! - `rating reachability` ([`rating_reachability`]): which ratings each
+//! - `rating reachability` (`rating_reachability`): which ratings each
 //!   dimension can be given (`unreachable-rating`, and
 //!   `unsatisfiable-condition` for a rating rule that can never hold).
-//! - conditions that can never hold ([`unsatisfiable_conditions`]):
+//! - conditions that can never hold (`unsatisfiable_conditions`):
 //!   `never-asked` skip conditions, and `unsatisfiable-condition` for
 //!   supports, flags and exclusions.
-//! - `band reachability` ([`band_reachability`]): `unreachable-band`.
-//! - questions nothing reads ([`unused_questions`]): `unused-question`,
+//! - `band reachability` (`band_reachability`): `unreachable-band`.
+//! - questions nothing reads (`unused_questions`): `unused-question`,
 //!   `retired-question`.
-//! - over the rating space ([`rating_space`], run by [`space_run`]):
-//!   `totality` ([`totality`], `not-total`), `monotonicity`
-//!   ([`monotonicity`], `non-monotone`, `not-proved`), `level reachability`
-//!   ([`level_reachability`], `unreachable-level`) and `escalation
-//!   reachability` ([`escalation_reachability`], `unreachable-escalation`,
+//! - over the rating space (`rating_space`, run by `space_run`):
+//!   `totality` (`totality`, `not-total`), `monotonicity`
+//!   (`monotonicity`, `non-monotone`, `not-proved`), `level reachability`
+//!   (`level_reachability`, `unreachable-level`) and `escalation
+//!   reachability` (`escalation_reachability`, `unreachable-escalation`,
 //!   `shadowed-escalation`); a search past its budget or size reports
 //!   `analysis-budget` or `space-too-large`.
-//! - `answer monotonicity` ([`answer_monotonicity`]): a more severe answer
+//! - `answer monotonicity` (`answer_monotonicity`): a more severe answer
 //!   never gives less care, for questions whose answers have an order of
 //!   severity (`answer-non-monotone`, `not-proved`, `analysis-budget`).
 

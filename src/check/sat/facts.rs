@@ -83,7 +83,7 @@ pub fn item_runs(rs: &RuleSet, inst: usize, item: usize) -> Vec<(i64, i64)> {
 const TOTALS_WORK: u64 = 50_000_000;
 
 /// Every total an instrument can reach (sums of one value per item), or
-/// `None` when its range is too wide to list within [`TOTALS_WORK`].
+/// `None` when its range is too wide to list within `TOTALS_WORK`.
 ///
 /// Each item adds its runs of points to the set reached so far; a run of
 /// consecutive points is added in one pass with prefix counts, so an item

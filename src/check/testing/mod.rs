@@ -15,9 +15,9 @@
 //!       flags: [severe_withdrawal_risk]
 //! ```
 //!
-//! Reading the test files is in [`read`], running the cases and measuring
-//! coverage in [`run`](mod@run), and the human, JSON, GitHub and JUnit
-//! reports in [`report`]; this file holds the model they share.
+//! Reading the test files is in `read`, running the cases and measuring
+//! coverage in `run`, and the human, JSON, GitHub and JUnit
+//! reports in `report`; this file holds the model they share.
 
 mod read;
 mod report;

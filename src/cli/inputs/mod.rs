@@ -27,7 +27,7 @@ pub enum Input {
     Broken(Failure),
 }
 
-/// Inputs read together ([`InputStream::next_batch`]): lines of standard
+/// Inputs read together (`InputStream::next_batch`): lines of standard
 /// input share one buffer, so reading them costs one allocation per batch.
 pub struct Batch {
     text: Vec<u8>,
