@@ -354,3 +354,93 @@ impl WriteStdin for Command {
         self.stdin(std::fs::File::open(&path).unwrap())
     }
 }
+
+/// A record that could not be scored names the intake's `id` whenever the
+/// file could be read far enough to find it, so that a batch can be
+/// matched by id and not only by order; a file with no readable id gives a
+/// record without one.
+#[test]
+fn error_and_excluded_records_carry_the_intake_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "a-wrong-type.yaml",
+            "intake: 1\nid: \"T-1\"\nanswers:\n  age: 30.5\n",
+        ),
+        (
+            "b-excluded.yaml",
+            "intake: 1\nid: \"T-2\"\nanswers:\n  age: 16\n",
+        ),
+        ("c-no-version.yaml", "id: \"T-3\"\nanswers:\n  age: 30\n"),
+        (
+            "d-id-unreadable.yaml",
+            "intake: 1\nid: [1]\nanswers:\n  age: 30.5\n",
+        ),
+        (
+            "e-syntax.yaml",
+            "intake: 1\nid: \"T-5\"\nanswers: [unclosed\n",
+        ),
+        (
+            "f-override-without-reason.yaml",
+            "intake: 1\nid: 77\nanswers:\n  age: 30\nplacement:\n  level: inpatient\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = placement()
+        .args([
+            "score",
+            "--format",
+            "jsonl",
+            "--no-summary",
+            "--threads",
+            "1",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let field = |r: &serde_json::Value, k: &str| r.get(k).cloned();
+    let got: Vec<(Option<serde_json::Value>, Option<serde_json::Value>)> = records
+        .iter()
+        .map(|r| (field(r, "id"), field(r, "code")))
+        .collect();
+    let s = |v: &str| Some(serde_json::Value::from(v));
+    assert_eq!(
+        got,
+        vec![
+            (s("T-1"), s("wrong-type")),
+            (s("T-2"), s("excluded")),
+            (s("T-3"), s("intake-format")),
+            (None, s("wrong-type")),
+            (None, s("intake-syntax")),
+            (s("77"), s("override-without-reason")),
+        ],
+        "{text}"
+    );
+    // the key order of product.md: source, id, error, code, line, column
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "{{\"source\":{},\"id\":\"T-1\",\"error\":",
+            serde_json::Value::from(dir.path().join("a-wrong-type.yaml").display().to_string())
+        )),
+        "{first}"
+    );
+
+    let csv = placement()
+        .args(["score", "--format", "csv", "--no-summary", "--threads", "1"])
+        .arg(dir.path().join("b-excluded.yaml"))
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    let row = csv.lines().nth(1).unwrap();
+    let cells: Vec<&str> = row.split(',').collect();
+    assert_eq!(cells[1], "T-2", "{row}");
+}

@@ -385,7 +385,7 @@ fn score_csv_has_a_stable_header_and_escapes_formulas() {
          tests/fixtures/mini-intakes/02-intensive.json,mini-002,intensive,intensive,true,2,2,2,3,many,10,high,no_sleep;money_trouble;notes_given;intensive_info,buddy,,,,false,{sha},,,,\n\
          tests/fixtures/mini-intakes/03-two-missing-items.yaml,mini-003,standard,intensive,false,1,1,0,1,some,,,,,pq_2;pq_3,,,false,{sha},,,,\n\
          tests/fixtures/mini-intakes/06-override.yaml,'=1+2,standard,standard,true,1,1,1,1,some,4,mid,notes_given,buddy,,intensive,preference,true,{sha},,,,\n\
-         tests/fixtures/mini-intakes/invalid/wrong-type.yaml,,,,,,,,,,,,,,,,,,,wrong-type,\"answer to `has_support` must be true or false, not text\",5,16\n"
+         tests/fixtures/mini-intakes/invalid/wrong-type.yaml,bad-001,,,,,,,,,,,,,,,,,,wrong-type,\"answer to `has_support` must be true or false, not text\",5,16\n"
     );
     assert_eq!(out.stdout, expected);
     assert_eq!(
@@ -464,7 +464,7 @@ _Rule set mini 0.3.0 (sha256 {short}). Decision support: the professional decide
 \n\
 _Rule set mini 0.3.0 (sha256 {short}). Decision support: the professional decides._\n\
 \n\
-## tests/fixtures/mini-intakes/invalid/wrong-type.yaml\n\
+## tests/fixtures/mini-intakes/invalid/wrong-type.yaml (intake bad-001)\n\
 \n\
 **Could not be scored** (`wrong-type`): answer to \\`has\\_support\\` must be true or false, not text\n\
 \n"
@@ -644,7 +644,18 @@ fn score_a_folder_scores_every_intake_in_sorted_order() {
 fn assert_intake_error(name: &str, code: &str, message: &str, place: Option<(u32, u32)>) {
     let path = intake(name);
     let out = run(&["--rules", MINI, "score", "--format", "json", &path]);
-    let mut rec = json!({"source": path, "error": message, "code": code});
+    // The intake's id, when the fixture has one: error records carry it.
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("id: "))
+        .map(|v| v.trim_matches('"').to_string());
+    let mut rec = json!({"source": path});
+    if let Some(id) = id {
+        rec["id"] = json!(id);
+    }
+    rec["error"] = json!(message);
+    rec["code"] = json!(code);
     let loc = match place {
         Some((line, column)) => {
             rec["line"] = json!(line);

@@ -3753,7 +3753,7 @@ fn an_exclusive_option_ticked_with_another_is_an_error_in_score_explain_and_diff
     assert_eq!(
         records(&out),
         vec![
-            json!({"source": path, "error": EXCLUSIVE, "code": "exclusive-option", "line": 5, "column": 15})
+            json!({"source": path, "id": "x-1", "error": EXCLUSIVE, "code": "exclusive-option", "line": 5, "column": 15})
         ]
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -3825,7 +3825,7 @@ fn an_exclusive_option_on_standard_input_is_an_error_record_with_its_place() {
     assert_eq!(recs[0]["level"], "outpatient");
     assert_eq!(
         recs[1],
-        json!({"source": "stdin:2", "error": EXCLUSIVE, "code": "exclusive-option", "line": 2, "column": column})
+        json!({"source": "stdin:2", "id": "exclusive", "error": EXCLUSIVE, "code": "exclusive-option", "line": 2, "column": column})
     );
 }
 

@@ -105,6 +105,9 @@ pub struct Intake {
 pub struct IntakeError {
     pub first: Diagnostic,
     pub count: usize,
+    /// The intake's `id`, when the file could be read far enough to
+    /// find it, so that an error record can still be matched by id.
+    pub id: Option<String>,
 }
 
 impl IntakeError {
@@ -114,11 +117,16 @@ impl IntakeError {
         IntakeError {
             first: diags.into_iter().next().expect("at least one problem"),
             count,
+            id: None,
         }
     }
 
     pub fn single(d: Diagnostic) -> Self {
-        IntakeError { first: d, count: 1 }
+        IntakeError {
+            first: d,
+            count: 1,
+            id: None,
+        }
     }
 
     /// The message with its hint ("did you mean ..."), and a note when

@@ -64,11 +64,27 @@ pub fn from_node(node: &Node, rs: &RuleSet) -> Result<Intake, IntakeError> {
 }
 
 /// Reads an intake already parsed into a tree; `limits` bounds the number
-/// of answers and the length of text fields.
+/// of answers and the length of text fields. An error carries the
+/// intake's `id` whenever it could be read.
 pub fn from_node_limited(
     node: &Node,
     rs: &RuleSet,
     limits: &Limits,
+) -> Result<Intake, IntakeError> {
+    let mut id = None;
+    read_node(node, rs, limits, &mut id).map_err(|mut e| {
+        e.id = id;
+        e
+    })
+}
+
+/// [`from_node_limited`], leaving the `id` in `id_read` as soon as it is
+/// read.
+fn read_node(
+    node: &Node,
+    rs: &RuleSet,
+    limits: &Limits,
+    id_read: &mut Option<String>,
 ) -> Result<Intake, IntakeError> {
     let mut r = Reader {
         rs,
@@ -96,6 +112,12 @@ pub fn from_node_limited(
     }
     r.check_keys(&top, TOP_KEYS, "an intake");
     let get = |k: &str| top.iter().find(|(e, _, _)| *e == k).map(|(_, _, v)| *v);
+    // The id first, so that any error below can still name the intake.
+    intake.id = get("id").and_then(|n| match &n.kind {
+        Kind::Int(i) => Some(i.to_string()),
+        _ => r.text(n, "`id`"),
+    });
+    id_read.clone_from(&intake.id);
     match get("intake") {
         Some(n) => match n.kind {
             Kind::Int(FORMAT_VERSION) => {}
@@ -116,10 +138,6 @@ pub fn from_node_limited(
             )))
         }
     }
-    intake.id = get("id").and_then(|n| match &n.kind {
-        Kind::Int(i) => Some(i.to_string()),
-        _ => r.text(n, "`id`"),
-    });
     intake.status = get("status").and_then(|n| {
         let s = r.text(n, "`status`")?;
         if s == "complete" || s == "in_progress" {

@@ -62,6 +62,7 @@ pub fn row(rs: &RuleSet, r: &Record) -> Vec<String> {
         Record::Scored(s) => scored_row(rs, s, &mut row),
         Record::Failed(f) => {
             row.push(f.source.clone());
+            row.push(f.id.clone().unwrap_or_default());
             row.resize(n - 4, String::new());
             row.push(f.code.clone());
             row.push(f.message.clone());

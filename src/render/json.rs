@@ -176,6 +176,10 @@ fn question_ids<'a>(c: &'a Cache, idx: &'a [usize]) -> impl Iterator<Item = &'a 
 fn failure(f: &Failure, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"source\":");
     string(out, &f.source);
+    if let Some(id) = &f.id {
+        out.extend_from_slice(b",\"id\":");
+        string(out, id);
+    }
     out.extend_from_slice(b",\"error\":");
     string(out, &f.message);
     out.extend_from_slice(b",\"code\":");

@@ -22,7 +22,10 @@ fn body(rs: &RuleSet, r: &Record) -> String {
             let _ = writeln!(
                 out,
                 "## {}\n\n**Could not be scored** (`{}`): {}\n",
-                md(&f.source),
+                md(&match &f.id {
+                    Some(id) => format!("{} (intake {id})", f.source),
+                    None => f.source.clone(),
+                }),
                 f.code,
                 md(&f.message)
             );

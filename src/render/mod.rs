@@ -29,6 +29,9 @@ pub struct Scored {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
     pub source: String,
+    /// The intake's `id`, whenever the file could be read that far, so
+    /// that a batch's records can be matched by id, not only by order.
+    pub id: Option<String>,
     pub code: String,
     pub message: String,
     pub line: Option<u32>,

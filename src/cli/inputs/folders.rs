@@ -35,6 +35,7 @@ pub(super) fn walk(root: &Path, out: &mut Vec<Input>) {
         };
         let broken = |p: &Path, message: String| {
             Input::Broken(Failure {
+                id: None,
                 source: crate::pathname::show(p),
                 code: "io".into(),
                 message,
@@ -98,6 +99,7 @@ fn list_folder(dir: &Path, out: &mut Vec<Input>) -> Option<Vec<Entry>> {
         Ok(rd) => rd,
         Err(e) => {
             out.push(Input::Broken(Failure {
+                id: None,
                 source: crate::pathname::show(dir),
                 code: "io".into(),
                 message: format!("cannot read folder: {}", crate::rules::load::io_reason(&e)),

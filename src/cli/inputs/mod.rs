@@ -65,6 +65,7 @@ impl Batch {
 /// A line of standard input as text, or why it is not.
 fn line_text(n: usize, bytes: &[u8]) -> Result<&str, Failure> {
     std::str::from_utf8(bytes).map_err(|e| Failure {
+        id: None,
         source: format!("stdin:{n}"),
         code: "intake-encoding".into(),
         message: "line is not UTF-8 text".into(),

@@ -4,7 +4,7 @@
 
 use super::Input;
 use crate::engine;
-use crate::intake::{self, IntakeError};
+use crate::intake;
 use crate::render::{Failure, Record, Scored};
 use crate::rules::RuleSet;
 use crate::yaml::Limits;
@@ -41,6 +41,7 @@ pub fn score_input_with(
                 Ok(b) => b,
                 Err(e) => {
                     return Record::Failed(Failure {
+                        id: None,
                         source,
                         code: "io".into(),
                         message: format!("cannot read file: {}", crate::rules::load::io_reason(&e)),
@@ -83,7 +84,7 @@ fn score_bytes_with(
     placements: Placements,
 ) -> Record {
     let fail = |code: &str, message: String, line: Option<u32>, column: Option<u32>| {
-        failed(source.clone(), code, message, line, column)
+        failed(source.clone(), None, code, message, line, column)
     };
     if bytes.len() > limits.max_bytes {
         return fail(
@@ -146,11 +147,11 @@ pub(super) fn score_text(
         }
     }
     match intake::parse(text, rs, limits) {
-        Err(IntakeError { first, count }) => {
-            let e = IntakeError { first, count };
+        Err(e) => {
             let known = e.first.span.is_known();
             failed(
                 source,
+                e.id.clone(),
                 e.first.code,
                 e.message(),
                 known.then_some(e.first.span.line + line_offset),
@@ -202,6 +203,7 @@ impl Place<'_> {
 
 fn failed(
     source: String,
+    id: Option<String>,
     code: &str,
     message: String,
     line: Option<u32>,
@@ -209,6 +211,7 @@ fn failed(
 ) -> Record {
     Record::Failed(Failure {
         source,
+        id,
         code: code.into(),
         message,
         line,
@@ -227,6 +230,7 @@ fn scored(
     if let Some(&x) = assessment.excluded.first() {
         return Record::Failed(Failure {
             source,
+            id: intake.id.clone(),
             code: "excluded".into(),
             message: rs.exclusions[x].message.clone(),
             line: None,
@@ -241,7 +245,7 @@ fn scored(
     if placements == Placements::Check {
         if let Some((code, message, reason)) = s.placement_problem(rs) {
             let (line, column) = at.placement(reason);
-            return failed(s.source, code, message, line, column);
+            return failed(s.source, s.intake.id, code, message, line, column);
         }
     }
     Record::Scored(Box::new(s))

@@ -138,6 +138,7 @@ impl StdinLines {
 /// line break, over the limit.
 fn too_long(n: usize, len: usize, max_line: usize) -> Item {
     Item::Input(Input::Broken(Failure {
+        id: None,
         source: format!("stdin:{n}"),
         code: "intake-limit".into(),
         message: format!(
@@ -159,6 +160,7 @@ fn read_some(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usiz
 
 fn stdin_error(e: &std::io::Error) -> Input {
     Input::Broken(Failure {
+        id: None,
         source: "stdin".into(),
         code: "io".into(),
         message: format!(
