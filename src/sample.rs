@@ -149,7 +149,11 @@ fn within_source(
 /// One synthetic intake, numbered `n`.
 pub fn intake(rs: &RuleSet, seed: u64, n: u64) -> Intake {
     let mut rng = Rng::new(seed ^ n.wrapping_mul(0xA24B_AED4_963E_E407));
-    let mut best = None;
+    // Attempts that an exclusion rejects for certain, and attempts whose
+    // eligibility declined answers leave undecided: the latter are kept
+    // in preference when no attempt is eligible for certain.
+    let mut excluded_attempt = None;
+    let mut undecided_attempt = None;
     for _attempt in 0..50 {
         let severity = rng.unit().powf(2.2);
         let mut slots = vec![Slot::Absent; rs.questions.len()];
@@ -182,7 +186,8 @@ pub fn intake(rs: &RuleSet, seed: u64, n: u64) -> Intake {
             }
         }
         let assessment = engine::score_slots(rs, &slots);
-        let excluded = !assessment.excluded.is_empty() || !assessment.possibly_excluded.is_empty();
+        let excluded = !assessment.excluded.is_empty();
+        let undecided = !assessment.possibly_excluded.is_empty();
         let mut intake = Intake {
             id: Some(format!("sample-{n:07}")),
             status: Some("complete".into()),
@@ -237,10 +242,15 @@ pub fn intake(rs: &RuleSet, seed: u64, n: u64) -> Intake {
                 note: None,
             });
         }
-        if !excluded {
-            return intake;
+        match (excluded, undecided) {
+            (false, false) => return intake,
+            (false, true) => undecided_attempt = Some(intake),
+            (true, _) => excluded_attempt = Some(intake),
         }
-        best = Some(intake);
     }
-    best.expect("at least one attempt")
+    // An intake that an exclusion rejects is returned only when every
+    // attempt was rejected; `placement sample` refuses to write it.
+    undecided_attempt
+        .or(excluded_attempt)
+        .expect("at least one attempt")
 }

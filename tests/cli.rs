@@ -1367,3 +1367,43 @@ fn default_rules_without_age_say_eligibility_is_not_established() {
         .unwrap_or_else(|| panic!("{}", explain.stdout));
     assert_eq!(lines[trace + 1], format!("       message: {message}"));
 }
+
+/// `sample` never writes an intake its rule set excludes: a rule set whose
+/// exclusion holds for every answer gets a clear error (exit 2), naming
+/// the exclusion, instead of intakes marked complete that `score` refuses.
+#[test]
+fn sample_refuses_to_write_an_intake_the_rule_set_excludes() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["00-set.yaml", "10-questions.yaml"] {
+        let text = std::fs::read_to_string(Path::new(MINI).join(f)).unwrap();
+        let text = text.replace("when: age < 16", "when: age >= 0");
+        std::fs::write(dir.path().join(f), text).unwrap();
+    }
+    let rules = dir.path().to_str().unwrap();
+    let out = run(&[
+        "--rules", rules, "sample", "--count", "3", "--format", "jsonl",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: sample: could not draw intake 1 so that no exclusion holds: exclusion `too_young` held in every one of 50 attempts; the rule set's exclusions leave too little room for synthetic intakes\n"
+    );
+    // The mini rule set as it is: every sampled intake scores.
+    let sampled = run(&["--rules", MINI, "sample", "--count", "200", "--seed", "4"]);
+    assert_eq!(sampled.code, 0, "{}", sampled.stderr);
+    let scored = run_stdin(
+        &[
+            "--rules",
+            MINI,
+            "score",
+            "--format",
+            "jsonl",
+            "--no-summary",
+            "-",
+        ],
+        &sampled.stdout,
+    );
+    assert_eq!(scored.code, 0, "{}", scored.stderr);
+    assert_eq!(scored.stdout.lines().count(), 200);
+}

@@ -50,6 +50,14 @@ pub fn run(g: &Globals, args: SampleArgs) -> CmdResult {
     };
     for n in 1..=args.count {
         let it = crate::sample::intake(rs, args.seed, n);
+        // Never an intake the rule set excludes: `score` would refuse it.
+        if let Some(&x) = crate::engine::score(rs, &it).excluded.first() {
+            out.flush().map_err(stdout_error)?;
+            return Err(Failure::usage(format!(
+                "sample: could not draw intake {n} so that no exclusion holds: exclusion `{}` held in every one of 50 attempts; the rule set's exclusions leave too little room for synthetic intakes",
+                crate::diag::text::visible(&rs.exclusions[x].id)
+            )));
+        }
         let value = intake::to_json(rs, &it);
         let text = match args.format {
             SampleFormat::Jsonl => {
