@@ -444,3 +444,150 @@ fn error_and_excluded_records_carry_the_intake_id() {
     let cells: Vec<&str> = row.split(',').collect();
     assert_eq!(cells[1], "T-2", "{row}");
 }
+
+/// What `sample` writes in each format, `score` reads back: `--format
+/// json` is one JSON array, `--format yaml` one YAML document per intake,
+/// and a file of either kind gives one record per intake, named
+/// `FILE#k`, each scored (or refused) on its own with lines and columns in
+/// the whole file.
+#[test]
+fn every_format_sample_writes_is_one_score_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sources = Vec::new();
+    for format in ["json", "yaml", "jsonl"] {
+        let out = placement()
+            .args(["sample", "--count", "5", "--seed", "8", "--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        if format == "json" {
+            let v: serde_json::Value =
+                serde_json::from_slice(&out.stdout).expect("one JSON document");
+            assert_eq!(v.as_array().map(Vec::len), Some(5));
+        }
+        let path = dir.path().join(format!("five.{format}"));
+        std::fs::write(&path, &out.stdout).unwrap();
+        if format == "jsonl" {
+            continue; // JSON Lines are read on standard input
+        }
+        let scored = placement()
+            .args(["score", "--format", "jsonl", "--no-summary"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            scored.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&scored.stdout)
+        );
+        let text = String::from_utf8(scored.stdout).unwrap();
+        let records: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records.len(), 5);
+        for (k, r) in records.iter().enumerate() {
+            assert_eq!(r["source"], format!("{}#{}", path.display(), k + 1));
+            assert_eq!(r["id"], format!("sample-{:07}", k + 1));
+            assert!(r.get("level").is_some(), "{r}");
+        }
+        sources.push(records);
+    }
+    // The same five intakes, whatever the format.
+    let levels =
+        |rs: &Vec<serde_json::Value>| rs.iter().map(|r| r["level"].clone()).collect::<Vec<_>>();
+    assert_eq!(levels(&sources[0]), levels(&sources[1]));
+
+    // One bad intake in a list: its own error record, placed in the file;
+    // the others score.
+    let list = "[\n{\"intake\": 1, \"id\": \"a\", \"answers\": {\"age\": 40}},\n{\"intake\": 1, \"id\": \"b\", \"answers\": {\"age\": \"forty\"}},\n{\"intake\": 1, \"id\": \"c\", \"answers\": {\"age\": 0x10}}\n]\n";
+    let docs =
+        "intake: 1\nid: d\nanswers:\n  age: 40\n---\nintake: 1\nid: e\nanswers:\n  age: 12\n";
+    std::fs::write(dir.path().join("list.json"), list).unwrap();
+    std::fs::write(dir.path().join("docs.yaml"), docs).unwrap();
+    let out = placement()
+        .args([
+            "score",
+            "--format",
+            "jsonl",
+            "--no-summary",
+            "--threads",
+            "1",
+        ])
+        .arg(dir.path().join("docs.yaml"))
+        .arg(dir.path().join("list.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    type Row = (String, Option<String>, Option<u64>, Option<u64>);
+    let got: Vec<Row> = text
+        .lines()
+        .map(|l| {
+            let r: serde_json::Value = serde_json::from_str(l).unwrap();
+            let src = r["source"].as_str().unwrap();
+            let name = src.rsplit('/').next().unwrap().to_string();
+            (
+                name,
+                r["code"].as_str().map(str::to_string),
+                r["line"].as_u64(),
+                r["column"].as_u64(),
+            )
+        })
+        .collect();
+    let e = |n: &str, c: Option<&str>, l: Option<u64>, col: Option<u64>| {
+        (n.to_string(), c.map(str::to_string), l, col)
+    };
+    assert_eq!(
+        got,
+        vec![
+            e("docs.yaml#1", None, None, None),
+            e("docs.yaml#2", Some("excluded"), None, None),
+            e("list.json#1", None, None, None),
+            e("list.json#2", Some("wrong-type"), Some(3), Some(45)),
+            e("list.json#3", Some("intake-syntax"), Some(4), Some(45)),
+        ],
+        "{text}"
+    );
+
+    // `explain` explains one intake, and says so.
+    let out = placement()
+        .arg("explain")
+        .arg(dir.path().join("docs.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.ends_with("docs.yaml holds 2 intakes (a list, or documents separated by ---); `explain` explains one: score the file, or explain each intake from a file of its own\n"),
+        "{err}"
+    );
+}
+
+/// `placement sample --format F | placement score -` scores every intake
+/// for each format: JSON Lines line by line (`stdin:N`), a JSON array or
+/// YAML documents read whole (`stdin#k`).
+#[test]
+fn sample_piped_into_score_scores_every_intake_in_every_format() {
+    for (format, source) in [("jsonl", "stdin:"), ("json", "stdin#"), ("yaml", "stdin#")] {
+        let sampled = placement()
+            .args(["sample", "--count", "5", "--seed", "2", "--format", format])
+            .output()
+            .unwrap();
+        let mut cmd = assert_cmd::Command::cargo_bin("placement").unwrap();
+        let out = cmd
+            .args(["score", "--format", "jsonl", "--no-summary", "-"])
+            .write_stdin(sampled.stdout)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let sources: Vec<String> = text
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"].to_string())
+            .collect();
+        let want: Vec<String> = (1..=5).map(|k| format!("\"{source}{k}\"")).collect();
+        assert_eq!(sources, want, "{format}");
+    }
+}

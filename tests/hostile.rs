@@ -86,6 +86,27 @@ fn cases() -> Vec<Case> {
         .collect()
 }
 
+/// The record a case names: the one line of output, or, for a file of several intakes (a list, or YAML documents), the
+/// record the case names (`FILE#k`), after checking there is one record
+/// per intake, numbered from 1.
+fn case_record(c: &Case, out: &Out) -> Value {
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let Some((path, _)) = c.file.split_once('#') else {
+        return record(out);
+    };
+    let records: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("a JSON record"))
+        .collect();
+    for (k, r) in records.iter().enumerate() {
+        assert_eq!(r["source"], format!("{path}#{}", k + 1), "{}", out.stdout);
+    }
+    records
+        .into_iter()
+        .find(|r| r["source"] == c.file.as_str())
+        .unwrap_or_else(|| panic!("no record {}: {}", c.file, out.stdout))
+}
+
 /// A scored record from `score --format jsonl`: the one line of output.
 fn record(out: &Out) -> Value {
     let lines: Vec<&str> = out.stdout.lines().collect();
@@ -94,7 +115,7 @@ fn record(out: &Out) -> Value {
 }
 
 fn check_score(c: &Case, out: &Out) {
-    let r = record(out);
+    let r = case_record(c, out);
     assert_eq!(r["source"], c.file.as_str(), "{c:?}");
     if c.code == "-" {
         assert!(r.get("error").is_none(), "{c:?} should score: {r}");

@@ -24,7 +24,8 @@ pub struct SampleArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 
-    /// Output format (`jsonl` is one intake per line, for `placement score -`).
+    /// Output format: `jsonl` one intake per line, `json` one array of
+    /// intakes, `yaml` one document per intake; `placement score` reads each.
     #[arg(long, value_enum, default_value_t = SampleFormat::Jsonl)]
     pub format: SampleFormat,
 
@@ -80,13 +81,25 @@ pub fn run(g: &Globals, args: SampleArgs) -> CmdResult {
                 write_private(&path, text.as_bytes()).map_err(|e| Failure::usage(e.to_string()))?;
             }
             None => {
-                if args.format == SampleFormat::Yaml && n > 1 {
+                match args.format {
                     // One document per intake on standard output.
-                    out.write_all(b"---\n").map_err(stdout_error)?;
+                    SampleFormat::Yaml if n > 1 => out.write_all(b"---\n"),
+                    // One JSON array of intakes.
+                    SampleFormat::Json => out.write_all(if n == 1 { b"[\n" } else { b",\n" }),
+                    _ => Ok(()),
                 }
+                .map_err(stdout_error)?;
+                let text = match args.format {
+                    SampleFormat::Json => text.trim_end(),
+                    _ => &text,
+                };
                 out.write_all(text.as_bytes()).map_err(stdout_error)?;
             }
         }
+    }
+    if args.format == SampleFormat::Json && args.out.is_none() {
+        let end: &[u8] = if args.count == 0 { b"[]\n" } else { b"\n]\n" };
+        out.write_all(end).map_err(stdout_error)?;
     }
     out.flush().map_err(stdout_error)?;
     Ok(0)

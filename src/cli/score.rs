@@ -194,8 +194,11 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
             bytes: bytes.unwrap_or_else(|| Vec::with_capacity(batch.items.len() * 4096)),
             records: Vec::with_capacity(batch.items.len()),
         };
-        for item in &batch.items {
-            let rec = batch.score(rs, item, &limits);
+        for rec in batch
+            .items
+            .iter()
+            .flat_map(|item| batch.score(rs, item, &limits))
+        {
             render_one(rs, &cache, &rec, format, style, &mut out.bytes);
             if format == Format::Jsonl {
                 // One line per record: the writer writes a batch at once.

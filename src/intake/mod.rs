@@ -20,7 +20,7 @@ mod reader;
 mod write;
 
 pub use answers::exclusive_violated;
-pub use read::{from_node, from_node_limited, parse, NUMBER_SPELLING};
+pub use read::{from_node, from_node_limited, parse, parse_file, FileIntakes, NUMBER_SPELLING};
 pub use write::{to_json, to_yaml};
 
 use crate::diag::Diagnostic;

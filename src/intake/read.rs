@@ -32,15 +32,83 @@ pub fn parse(text: &str, rs: &RuleSet, limits: &Limits) -> Result<Intake, Intake
     // with an optional leading minus. YAML also reads `0x10` as 16, `0b11`
     // as 3, `1_000`, `+34`, and `034` as a decimal number; an intake that
     // says such a thing is refused, never guessed.
-    let (node, odd) = yaml::parse_spelled(text, 0, limits).map_err(|mut d| {
-        d.code = match d.code {
-            "yaml-limit" => "intake-limit",
-            "duplicate-key" => "duplicate-key",
-            _ => "intake-syntax",
-        };
-        d.message = without_quoted(&d.message);
-        IntakeError::single(d)
-    })?;
+    let (node, odd) = yaml::parse_spelled(text, 0, limits).map_err(yaml_error)?;
+    from_spelled(&node, odd, rs, limits)
+}
+
+/// What one file holds: one intake, or several, each read on its own.
+#[derive(Debug)]
+pub enum FileIntakes {
+    One(Box<Result<Intake, IntakeError>>),
+    /// A JSON (or YAML) list of intakes, or YAML documents separated by
+    /// `---`: each intake in the order of the file.
+    Many(Vec<Result<Intake, IntakeError>>),
+}
+
+/// Reads a file that holds one intake ([`parse`]), a list of intakes (a
+/// JSON array, as `placement sample --format json` writes), or several
+/// YAML documents (as `placement sample --format yaml` writes). Each
+/// intake of a list is read, and fails, on its own; lines and columns are
+/// places in the whole file.
+pub fn parse_file(text: &str, rs: &RuleSet, limits: &Limits) -> FileIntakes {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match yaml::parse_spelled(text, 0, limits) {
+        Ok((node, odd)) => match &node.kind {
+            Kind::Seq(items) if !items.is_empty() => {
+                FileIntakes::Many(each(items.iter().collect(), odd, rs, limits))
+            }
+            _ => FileIntakes::One(Box::new(from_spelled(&node, odd, rs, limits))),
+        },
+        Err(d) if yaml::is_several_documents(&d) => match yaml::parse_documents(text, 0, limits) {
+            Ok((nodes, odd)) => FileIntakes::Many(each(nodes.iter().collect(), odd, rs, limits)),
+            Err(d) => FileIntakes::One(Box::new(Err(yaml_error(d)))),
+        },
+        Err(d) => FileIntakes::One(Box::new(Err(yaml_error(d)))),
+    }
+}
+
+/// Each of several intakes of one file, with the misspelled numbers that
+/// fall within it (between its start and the next one's).
+fn each(
+    nodes: Vec<&Node>,
+    odd: Vec<Span>,
+    rs: &RuleSet,
+    limits: &Limits,
+) -> Vec<Result<Intake, IntakeError>> {
+    (0..nodes.len())
+        .map(|i| {
+            let start = nodes[i].span.offset;
+            let end = nodes.get(i + 1).map_or(u32::MAX, |n| n.span.offset);
+            let within = odd
+                .iter()
+                .copied()
+                .filter(|s| (start..end).contains(&s.offset))
+                .collect();
+            from_spelled(nodes[i], within, rs, limits)
+        })
+        .collect()
+}
+
+/// A parse error as an intake error: the intake's codes, and no quoted
+/// text from the file (it may be an answer).
+fn yaml_error(mut d: Diagnostic) -> IntakeError {
+    d.code = match d.code {
+        "yaml-limit" => "intake-limit",
+        "duplicate-key" => "duplicate-key",
+        _ => "intake-syntax",
+    };
+    d.message = without_quoted(&d.message);
+    IntakeError::single(d)
+}
+
+/// An intake from its tree, refused when a number in it is not written in
+/// plain decimal (`odd`: their places).
+fn from_spelled(
+    node: &Node,
+    odd: Vec<Span>,
+    rs: &RuleSet,
+    limits: &Limits,
+) -> Result<Intake, IntakeError> {
     if !odd.is_empty() {
         // A number used through aliases is reported once, where it is written.
         let mut odd = odd;
@@ -52,7 +120,7 @@ pub fn parse(text: &str, rs: &RuleSet, limits: &Limits) -> Result<Intake, Intake
                 .collect(),
         ));
     }
-    from_node_limited(&node, rs, limits)
+    from_node_limited(node, rs, limits)
 }
 
 /// The message for a number that is not written in plain decimal.

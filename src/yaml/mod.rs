@@ -25,5 +25,5 @@ pub mod tree;
 /// The span type of the tree ([`tree`] finds it here as `super::Span`).
 use crate::diag::Span;
 
-pub use parse::{parse, parse_spelled, Limits};
+pub use parse::{is_several_documents, parse, parse_documents, parse_spelled, Limits};
 pub use tree::{Kind, Node};

@@ -89,6 +89,55 @@ pub fn parse_spelled(
     Ok((node, odd))
 }
 
+/// Whether a diagnostic of [`parse`] is the one for a file that holds more
+/// than one document (a `---` separator), which [`parse_documents`] reads.
+pub fn is_several_documents(d: &Diagnostic) -> bool {
+    d.code == "yaml-syntax" && d.message == MULTI_DOC
+}
+
+/// Parses a stream of documents (`---` between them), each into a tree,
+/// with the places of the numbers not written as JSON writes them. The
+/// limits on depth and aliases hold for the stream as for one document;
+/// the limit on values holds for each document on average (a stream of
+/// `n` documents may have `n` times as many values).
+pub fn parse_documents(
+    text: &str,
+    file: u32,
+    limits: &Limits,
+) -> Result<(Vec<Node>, Vec<Span>), Diagnostic> {
+    if text.len() > limits.max_bytes {
+        return parse_spelled(text, file, limits).map(|(n, odd)| (vec![n], odd));
+    }
+    let documents = text.len() / 8 + 1;
+    let options = crate::yaml::tree::options_documents(
+        limits.max_depth,
+        limits.max_nodes.saturating_mul(documents.min(1_000)),
+        limits.max_aliases,
+        documents,
+    );
+    let (nodes, odd) = crate::yaml::tree::parse_trees_spelled(text, file, options.clone())
+        .map_err(|e| syntax_error(&e, file, text, limits))?;
+    if text.contains("<<") {
+        // As in `two_merge_keys`: read again with merge keys kept as keys.
+        let mut kept = options;
+        kept.merge_keys = serde_saphyr::MergeKeyPolicy::AsOrdinary;
+        let trees = crate::yaml::tree::parse_trees_spelled(text, file, kept)
+            .map(|(t, _)| t)
+            .unwrap_or_default();
+        for node in &trees {
+            if let Some((first, second)) = second_merge_key(node) {
+                return Err(Diagnostic::error(
+                    "duplicate-key",
+                    second,
+                    "a second merge key (<<) in one mapping; merge several mappings with one key and a list: <<: [*first, *second]",
+                )
+                .with_help(format!("the first merge key is on line {}", first.line)));
+            }
+        }
+    }
+    Ok((nodes, odd))
+}
+
 /// The second of two merge keys (`<<`) in one mapping, if any. The parser
 /// merges the first and quietly drops the second; the file is read again
 /// with merge keys kept as keys to find such a pair. (Only files with

@@ -67,11 +67,22 @@ impl Node {
 /// `yes` stay text, comments are skipped, and the budgets bound depth, size
 /// and aliases.
 pub fn options(max_depth: usize, max_nodes: usize, max_aliases: usize) -> serde_saphyr::Options {
+    options_documents(max_depth, max_nodes, max_aliases, 1)
+}
+
+/// [`options`] for a stream of at most `max_documents` documents; the
+/// budgets are for the whole stream.
+pub fn options_documents(
+    max_depth: usize,
+    max_nodes: usize,
+    max_aliases: usize,
+    max_documents: usize,
+) -> serde_saphyr::Options {
     let budget = serde_saphyr::budget! {
         max_depth: max_depth,
         max_nodes: max_nodes,
         max_aliases: max_aliases,
-        max_documents: 1,
+        max_documents: max_documents,
     };
     let alias_limits = serde_saphyr::alias_limits! {
         max_total_replayed_events: max_nodes,
@@ -111,6 +122,24 @@ pub fn parse_tree_spelled(
     let mut odd = Vec::new();
     let node = convert(raw, file, text, &mut odd);
     Ok((node, odd))
+}
+
+/// Parses every document of a stream (`---` between documents), each into
+/// a tree, with the places of the numbers not written as JSON writes them
+/// (as [`parse_tree_spelled`], for the whole stream). Spans are places in
+/// the whole text.
+pub fn parse_trees_spelled(
+    text: &str,
+    file: u32,
+    options: serde_saphyr::Options,
+) -> Result<(Vec<Node>, Vec<Span>), serde_saphyr::Error> {
+    let raws: Vec<Spanned<Raw>> = serde_saphyr::from_multiple_with_options(text, options)?;
+    let mut odd = Vec::new();
+    let nodes = raws
+        .into_iter()
+        .map(|raw| convert(raw, file, text, &mut odd))
+        .collect();
+    Ok((nodes, odd))
 }
 
 /// Whether `s` is a number as JSON writes it, and, for a whole number

@@ -1,6 +1,7 @@
 //! Turning command-line paths into intake records: files, folders
 //! (recursive), and `-` for JSON Lines on stdin. Every input becomes
-//! exactly one record. This file: an input, and inputs read as a batch;
+//! one record, or one per intake for a file (or a standard input) that
+//! holds several. This file: an input, and inputs read as a batch;
 //! `stream.rs` gives them out in order, `folders.rs` walks folders,
 //! `stdin.rs` reads JSON Lines, `scoring.rs` reads and scores one input.
 
@@ -12,7 +13,7 @@ pub mod stream;
 use crate::render::{Failure, Record};
 use crate::rules::RuleSet;
 use crate::yaml::Limits;
-use scoring::{score_input, score_text, Placements};
+use scoring::{score_input, score_text, Placements, Records};
 
 use std::path::PathBuf;
 
@@ -22,6 +23,9 @@ pub enum Input {
     File(PathBuf),
     /// A line of standard input: its number and text.
     Line(usize, String),
+    /// All of standard input, when it is not JSON Lines: a JSON array of
+    /// intakes, or YAML documents (see `stdin::open`).
+    Stdin(Vec<u8>),
     /// An input that failed before it could be read (a folder that cannot
     /// be listed).
     Broken(Failure),
@@ -44,10 +48,10 @@ pub enum Item {
 
 impl Batch {
     /// Reads and scores one of the batch's inputs.
-    pub fn score(&self, rs: &RuleSet, item: &Item, limits: &Limits) -> Record {
+    pub fn score(&self, rs: &RuleSet, item: &Item, limits: &Limits) -> Records {
         match item {
             Item::Input(input) => score_input(rs, input, limits),
-            Item::Line(n, range) => match line_text(*n, &self.text[range.clone()]) {
+            Item::Line(n, range) => Records::One(match line_text(*n, &self.text[range.clone()]) {
                 Ok(text) => score_text(
                     rs,
                     limits,
@@ -57,7 +61,7 @@ impl Batch {
                     Placements::Check,
                 ),
                 Err(f) => Record::Failed(f),
-            },
+            }),
         }
     }
 }

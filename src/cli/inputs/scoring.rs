@@ -19,8 +19,41 @@ pub enum Placements {
     Ignore,
 }
 
+/// The records of one input: one, or one per intake of a file that holds
+/// several (a list of intakes, or YAML documents separated by `---`).
+#[derive(Debug, Clone)]
+pub enum Records {
+    One(Record),
+    Many(Vec<Record>),
+}
+
+impl Records {
+    pub fn len(&self) -> usize {
+        match self {
+            Records::One(_) => 1,
+            Records::Many(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl IntoIterator for Records {
+    type Item = Record;
+    type IntoIter = std::iter::Chain<std::option::IntoIter<Record>, std::vec::IntoIter<Record>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        match self {
+            Records::One(r) => Some(r).into_iter().chain(Vec::new()),
+            Records::Many(v) => None.into_iter().chain(v),
+        }
+    }
+}
+
 /// Reads and scores one input; `limits` bounds what is read.
-pub fn score_input(rs: &RuleSet, input: &Input, limits: &Limits) -> Record {
+pub fn score_input(rs: &RuleSet, input: &Input, limits: &Limits) -> Records {
     score_input_with(rs, input, limits, Placements::Check)
 }
 
@@ -30,9 +63,9 @@ pub fn score_input_with(
     input: &Input,
     limits: &Limits,
     placements: Placements,
-) -> Record {
+) -> Records {
     match input {
-        Input::Broken(f) => Record::Failed(f.clone()),
+        Input::Broken(f) => Records::One(Record::Failed(f.clone())),
         Input::File(p) => {
             // Exact, escaped where the name is not UTF-8: two files never
             // share a source.
@@ -40,26 +73,75 @@ pub fn score_input_with(
             let bytes = match crate::fsutil::read_bounded(p, limits.max_bytes) {
                 Ok(b) => b,
                 Err(e) => {
-                    return Record::Failed(Failure {
+                    return Records::One(Record::Failed(Failure {
                         id: None,
                         source,
                         code: "io".into(),
                         message: format!("cannot read file: {}", crate::rules::load::io_reason(&e)),
                         line: None,
                         column: None,
-                    })
+                    }))
                 }
             };
-            score_bytes_with(rs, limits, source, &bytes, 0, placements)
+            score_file(rs, limits, source, &bytes, placements)
         }
-        Input::Line(n, text) => score_text(
+        Input::Stdin(bytes) => score_file(rs, limits, "stdin".into(), bytes, placements),
+        Input::Line(n, text) => Records::One(score_text(
             rs,
             limits,
             format!("stdin:{n}"),
             text,
             *n as u32 - 1,
             placements,
-        ),
+        )),
+    }
+}
+
+/// Scores a file's bytes: one intake, or each of several
+/// ([`intake::parse_file`]), the `k`-th (from 1) named `SOURCE#k`.
+fn score_file(
+    rs: &RuleSet,
+    limits: &Limits,
+    source: String,
+    bytes: &[u8],
+    placements: Placements,
+) -> Records {
+    let text = match checked_text(limits, &source, bytes, 0) {
+        Ok(t) => t,
+        Err(r) => return Records::One(r),
+    };
+    let looks_json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
+    if looks_json {
+        // JSON object files: the fast path, as for standard input.
+        return Records::One(score_text(rs, limits, source, text, 0, placements));
+    }
+    let at = Place {
+        text,
+        line_offset: 0,
+        limits,
+    };
+    match intake::parse_file(text, rs, limits) {
+        intake::FileIntakes::One(r) => Records::One(record_of(rs, source, *r, placements, &at)),
+        intake::FileIntakes::Many(all) => {
+            // Each intake's placement is found in its own part of the file
+            // only by a reader of the whole list; lines are left out there.
+            let none = Place {
+                text: "",
+                line_offset: 0,
+                limits,
+            };
+            Records::Many(
+                all.into_iter()
+                    .enumerate()
+                    .map(|(k, r)| {
+                        record_of(rs, format!("{source}#{}", k + 1), r, placements, &none)
+                    })
+                    .collect(),
+            )
+        }
     }
 }
 
@@ -83,8 +165,29 @@ fn score_bytes_with(
     line_offset: u32,
     placements: Placements,
 ) -> Record {
+    match checked_text(limits, &source, bytes, line_offset) {
+        Ok(text) => score_text(rs, limits, source, text, line_offset, placements),
+        Err(r) => r,
+    }
+}
+
+/// The bytes of an input as text, or the error record when they are over
+/// the limit or not UTF-8.
+fn checked_text<'a>(
+    limits: &Limits,
+    source: &str,
+    bytes: &'a [u8],
+    line_offset: u32,
+) -> Result<&'a str, Record> {
     let fail = |code: &str, message: String, line: Option<u32>, column: Option<u32>| {
-        failed(source.clone(), None, code, message, line, column)
+        Err(failed(
+            source.to_string(),
+            None,
+            code,
+            message,
+            line,
+            column,
+        ))
     };
     if bytes.len() > limits.max_bytes {
         return fail(
@@ -97,8 +200,8 @@ fn score_bytes_with(
             None,
         );
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok(t),
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() as u32 + 1;
@@ -109,15 +212,14 @@ fn score_bytes_with(
                     .map(|i| i + 1)
                     .unwrap_or(0)) as u32
                 + 1;
-            return fail(
+            fail(
                 "intake-encoding",
                 "file is not UTF-8 text; save it as UTF-8".into(),
                 Some(line + line_offset),
                 Some(col),
-            );
+            )
         }
-    };
-    score_text(rs, limits, source, text, line_offset, placements)
+    }
 }
 
 /// Scores the text of one intake (see [`score_bytes`]).
@@ -146,7 +248,23 @@ pub(super) fn score_text(
             return record(intake);
         }
     }
-    match intake::parse(text, rs, limits) {
+    let at = Place {
+        text,
+        line_offset,
+        limits,
+    };
+    record_of(rs, source, intake::parse(text, rs, limits), placements, &at)
+}
+
+/// The record of one intake as read: scored, or the error.
+fn record_of(
+    rs: &RuleSet,
+    source: String,
+    read: Result<intake::Intake, intake::IntakeError>,
+    placements: Placements,
+    at: &Place,
+) -> Record {
+    match read {
         Err(e) => {
             let known = e.first.span.is_known();
             failed(
@@ -154,11 +272,11 @@ pub(super) fn score_text(
                 e.id.clone(),
                 e.first.code,
                 e.message(),
-                known.then_some(e.first.span.line + line_offset),
+                known.then_some(e.first.span.line + at.line_offset),
                 known.then_some(e.first.span.col),
             )
         }
-        Ok(intake) => record(intake),
+        Ok(intake) => scored(rs, source, intake, placements, at),
     }
 }
 

@@ -13,6 +13,63 @@ pub(super) struct StdinLines {
     pub(super) done: bool,
 }
 
+/// How standard input is read: as JSON Lines, the start already read; or
+/// whole, as one file of intakes (an item: the text, or why it could not
+/// be read).
+pub(super) enum Opened {
+    Lines(StdinLines),
+    Whole(Item),
+}
+
+/// Opens standard input. It is JSON Lines unless its first character
+/// (after white space) is `[`, one JSON array of intakes, or it starts with
+/// `---` or a `#` comment, YAML documents: such input is read whole, up to
+/// `max_bytes`, and scored as a file of several intakes (`stdin#k`).
+pub(super) fn open(max_bytes: usize) -> Opened {
+    let mut stdin = std::io::stdin().lock();
+    let mut text = Vec::new();
+    let mut chunk = vec![0u8; READ_BYTES];
+    let mut done = false;
+    // Enough to see the first character that is not white space.
+    while !done && text.iter().all(u8::is_ascii_whitespace) {
+        match read_some(&mut stdin, &mut chunk) {
+            Ok(0) => done = true,
+            Ok(n) => text.extend_from_slice(&chunk[..n]),
+            Err(e) => return Opened::Whole(Item::Input(stdin_error(&e))),
+        }
+    }
+    let start = text.iter().position(|b| !b.is_ascii_whitespace());
+    let first = &text[start.unwrap_or(text.len())..];
+    let whole = first.starts_with(b"[") || first.starts_with(b"---") || first.starts_with(b"#");
+    if !whole {
+        return Opened::Lines(StdinLines {
+            carry: text,
+            line_no: 0,
+            done,
+        });
+    }
+    while !done && text.len() <= max_bytes {
+        match read_some(&mut stdin, &mut chunk) {
+            Ok(0) => done = true,
+            Ok(n) => text.extend_from_slice(&chunk[..n]),
+            Err(e) => return Opened::Whole(Item::Input(stdin_error(&e))),
+        }
+    }
+    if text.len() > max_bytes {
+        return Opened::Whole(Item::Input(Input::Broken(Failure {
+            id: None,
+            source: "stdin".into(),
+            code: "intake-limit".into(),
+            message: format!(
+                "standard input (a list of intakes or YAML documents, read whole) is more than the limit of {max_bytes} bytes (--max-intake-bytes)"
+            ),
+            line: None,
+            column: None,
+        })));
+    }
+    Opened::Whole(Item::Input(Input::Stdin(text)))
+}
+
 /// A batch of standard input holds at most this many bytes (unless one
 /// line is longer), read this many at a time.
 const BATCH_BYTES: usize = 1 << 20;

@@ -80,13 +80,10 @@ impl InputStream {
             match self.pending.pop_front() {
                 None => break,
                 Some(Pending::Input(i)) => batch.items.push(Item::Input(i)),
-                Some(Pending::Stdin) => {
-                    self.stdin = Some(StdinLines {
-                        carry: Vec::new(),
-                        line_no: 0,
-                        done: false,
-                    })
-                }
+                Some(Pending::Stdin) => match super::stdin::open(self.max_line) {
+                    super::stdin::Opened::Lines(lines) => self.stdin = Some(lines),
+                    super::stdin::Opened::Whole(item) => batch.items.push(item),
+                },
             }
         }
         (!batch.items.is_empty()).then_some(batch)

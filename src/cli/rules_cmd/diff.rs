@@ -94,13 +94,15 @@ pub fn run(g: &Globals, a: DiffArgs) -> CmdResult {
     }
     let pairs = inputs
         .iter()
-        .map(|i| {
-            (
-                score_input(&old.rules, i, &g.intake_limits),
-                // Placements were made with OLD: a placement that follows
-                // OLD's recommendation is no override under NEW.
-                score_input_with(&new.rules, i, &g.intake_limits, Placements::Ignore),
-            )
+        .flat_map(|i| {
+            // A file of several intakes gives a pair for each.
+            score_input(&old.rules, i, &g.intake_limits)
+                .into_iter()
+                .zip(
+                    // Placements were made with OLD: a placement that follows
+                    // OLD's recommendation is no override under NEW.
+                    score_input_with(&new.rules, i, &g.intake_limits, Placements::Ignore),
+                )
         })
         .collect();
     let report = diff::compare(&old.rules, &new.rules, pairs);
