@@ -4,8 +4,8 @@
 
 use placement::assess::{
     Interview, MemoryStore, Notice, Outcome, Scripted, Step, KEY_ACKNOWLEDGE, KEY_CONFIRM_NONE,
-    KEY_EXCLUDED, KEY_PLACEMENT, KEY_PLACEMENT_LEVEL, KEY_PLACEMENT_NOTE, KEY_PLACEMENT_REASON,
-    KEY_REVIEW, KEY_REVIEW_QUESTION,
+    KEY_CONTRADICTION, KEY_EXCLUDED, KEY_PLACEMENT, KEY_PLACEMENT_LEVEL, KEY_PLACEMENT_NOTE,
+    KEY_PLACEMENT_REASON, KEY_REVIEW, KEY_REVIEW_QUESTION,
 };
 use placement::engine::score;
 use placement::intake::to_yaml;
@@ -60,9 +60,16 @@ fn script(overrides: &[(&str, Vec<Step>)]) -> Scripted {
     s
 }
 
+/// Review confirmed, recommendation accepted, and contradictions kept
+/// (the least severe answers can contradict each other: no day of use
+/// with alcohol ticked for the past 30 days).
 fn with_defaults(s: Scripted) -> Scripted {
     s.on(KEY_REVIEW, [Step::Pick(0)])
         .on(KEY_PLACEMENT, [Step::Pick(0)])
+        .on(
+            KEY_CONTRADICTION,
+            vec![Step::PickText("Keep these answers".into()); 20],
+        )
 }
 
 fn interview(intake: Intake) -> Interview<'static, MemoryStore> {
@@ -341,7 +348,11 @@ fn review_edits_reevaluate_skip_logic() {
         KEY_REVIEW_QUESTION,
         [Step::PickText(sub_start), Step::PickText(sub_end)],
     )
-    .on(KEY_PLACEMENT, [Step::Pick(0)]);
+    .on(KEY_PLACEMENT, [Step::Pick(0)])
+    .on(
+        KEY_CONTRADICTION,
+        vec![Step::PickText("Keep these answers".into()); 20],
+    );
     let mut iv = interview(Intake::default());
     iv.run(&mut p, true).unwrap();
     // After the first edit the opioid questions were asked; after the
@@ -622,4 +633,80 @@ fn flags_are_shown_with_their_action_and_again_before_the_placement() {
         )]
     );
     assert_eq!(p.asked.last().map(String::as_str), Some(KEY_PLACEMENT));
+}
+
+/// The mini rule set with one error-level consistency check: an age of
+/// 100 or more with nobody to call on (fictional).
+fn mini_with_error_check() -> RuleSet {
+    let dir = tempfile::tempdir().unwrap();
+    let mini = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+    for f in ["00-set.yaml", "10-questions.yaml"] {
+        std::fs::copy(mini.join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("20-checks.yaml"),
+        "checks:\n  - id: old_alone\n    when: age >= 100 and has_support == false\n    message: an age of 100 or more with nobody to call on\n    severity: error\n",
+    )
+    .unwrap();
+    placement::rules::load_path(dir.path(), 1 << 20)
+        .expect("mini with a check")
+        .rules
+}
+
+#[test]
+fn an_error_contradiction_is_changed_or_stops_the_interview() {
+    let mini = mini_with_error_check();
+    let age = mini.question("age").unwrap();
+    let has_support = mini.question("has_support").unwrap();
+    let steps = |choice: Step| {
+        Scripted::new()
+            .on("age", [t("100")])
+            .on("housing", [Step::Pick(0)])
+            .on("stressors", [Step::Tick(vec![0])])
+            .on("has_support", [Step::No])
+            .on(KEY_CONTRADICTION, [choice])
+    };
+    // Stop: no level, the file stays in progress with both answers.
+    let mut p = steps(Step::PickText("Stop the interview here".into()));
+    let mut iv = Interview::new(&mini, Intake::default(), MemoryStore::default(), || {
+        NOW.to_string()
+    });
+    assert_eq!(iv.run(&mut p, true).unwrap(), Outcome::Contradiction(0));
+    let saved = last_saved(&iv);
+    assert_eq!(saved.status.as_deref(), Some("in_progress"));
+    assert_eq!(saved.slots[age], Slot::Num(100.0));
+    assert_eq!(saved.slots[has_support], Slot::Num(0.0));
+    assert!(saved.recommendation.is_none());
+    // Shown at once, naming both answers; no way to keep them.
+    assert!(
+        p.shown.iter().any(|n| matches!(n, Notice::Contradiction { id, text, error: true }
+            if id == "old_alone" && text == "contradiction `old_alone` between `age` and `has_support`: an age of 100 or more with nobody to call on")),
+        "{:?}",
+        p.shown
+    );
+    assert_eq!(
+        p.last_items,
+        [
+            "Change the answer to “How old are you?”",
+            "Change the answer to “Is there someone you can call on?”",
+            "Stop the interview here (the answers are saved; resume to correct them)",
+        ]
+    );
+    // Resumed: it is shown again before anything else; the age is changed
+    // and the interview goes on.
+    let mut p = Scripted::new()
+        .on(KEY_CONTRADICTION, [Step::Pick(0)])
+        .on("age", [t("45")])
+        .on(KEY_REVIEW, [Step::Pick(0)])
+        .on(KEY_PLACEMENT, [Step::Pick(0)]);
+    let mut iv = Interview::new(&mini, saved, MemoryStore::default(), || NOW.to_string());
+    let outcome = iv.run(&mut p, true);
+    assert_eq!(p.asked.first().map(String::as_str), Some(KEY_CONTRADICTION));
+    assert!(
+        p.asked.iter().any(|k| k == "age"),
+        "{:?} {outcome:?}",
+        p.asked
+    );
+    assert_eq!(last_saved(&iv).slots[age], Slot::Num(45.0));
+    assert!(iv.contradictions().is_empty());
 }

@@ -6,9 +6,9 @@
 
 use placement::assess::AssessError;
 use placement::assess::{
-    Interview, MemoryStore, Notice, Scripted, Step, KEY_ACKNOWLEDGE, KEY_ACK_NOTE, KEY_PLACEMENT,
-    KEY_PLACEMENT_LEVEL, KEY_PLACEMENT_NOTE, KEY_PLACEMENT_REASON, KEY_REVIEW, KEY_REVIEW_QUESTION,
-    KEY_SECTIONS,
+    Interview, MemoryStore, Notice, Scripted, Step, KEY_ACKNOWLEDGE, KEY_ACK_NOTE,
+    KEY_CONTRADICTION, KEY_PLACEMENT, KEY_PLACEMENT_LEVEL, KEY_PLACEMENT_NOTE,
+    KEY_PLACEMENT_REASON, KEY_REVIEW, KEY_REVIEW_QUESTION, KEY_SECTIONS,
 };
 use placement::intake::{Intake, Slot};
 use placement::rules::model::{QuestionKind, RuleSet};
@@ -75,7 +75,16 @@ fn script(overrides: &[(&str, Vec<Step>)]) -> Scripted {
     if !overrides.iter().any(|(k, _)| *k == KEY_PLACEMENT) {
         s = s.on(KEY_PLACEMENT, [Step::Pick(0)]);
     }
-    s
+    // The least severe answers can contradict each other (no day of use
+    // with alcohol ticked for the past 30 days): keep them.
+    keep_contradictions(s)
+}
+
+fn keep_contradictions(s: Scripted) -> Scripted {
+    s.on(
+        KEY_CONTRADICTION,
+        vec![Step::PickText("Keep these answers".into()); 20],
+    )
 }
 
 fn run(p: &mut Scripted, intake: Intake) -> (Result<(), AssessError>, Intake) {

@@ -413,3 +413,81 @@ fn on_a_short_terminal_each_critical_action_is_shown_whole() {
     }
     stop_at(s, "↑↓ move");
 }
+
+#[test]
+fn a_contradiction_is_caught_right_after_the_second_answer_and_corrected() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.yaml");
+    let mut s = spawn(dir.path(), &["--out", out.to_str().unwrap()]);
+    answer(&mut s, &prompt_of("age"), &["7", "0", ENTER]);
+    answer(
+        &mut s,
+        &prompt_of("sex_at_birth"),
+        &[&key_of("sex_at_birth", "female"), ENTER],
+    );
+    // The pregnancy answer completes the contradiction: it is shown at
+    // once, naming both answers, before the next question.
+    answer(
+        &mut s,
+        &prompt_of("pregnancy_status"),
+        &[&key_of("pregnancy_status", "pregnant"), ENTER],
+    );
+    s.expect("CHECK: answers contradict each other [pregnancy_at_55_or_over]")
+        .unwrap();
+    s.expect("between `age` and `pregnancy_status`").unwrap();
+    answer(
+        &mut s,
+        "These answers contradict each other: change one of them?",
+        &["1", ENTER],
+    );
+    answer(
+        &mut s,
+        "now 70; Enter on an empty line keeps it",
+        &["3", "0", ENTER],
+    );
+    // Corrected: the interview goes on with the next question, and the
+    // file holds the new age.
+    stop_at(s, &prompt_of("referral_source"));
+    let saved = read(&out);
+    assert_eq!(saved.slots[q("age")], Slot::Num(30.0));
+    assert_eq!(
+        saved.slots[q("pregnancy_status")],
+        Slot::Num(option("pregnancy_status", "pregnant") as f64)
+    );
+}
+
+#[test]
+fn a_contradiction_kept_is_not_asked_again_and_is_in_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.yaml");
+    let mut s = spawn(dir.path(), &["--out", out.to_str().unwrap()]);
+    answer(&mut s, &prompt_of("age"), &["6", "1", ENTER]);
+    answer(
+        &mut s,
+        &prompt_of("sex_at_birth"),
+        &[&key_of("sex_at_birth", "intersex"), ENTER],
+    );
+    answer(
+        &mut s,
+        &prompt_of("pregnancy_status"),
+        &[&key_of("pregnancy_status", "unsure"), ENTER],
+    );
+    answer(
+        &mut s,
+        "These answers contradict each other: change one of them?",
+        &["3", ENTER],
+    );
+    stop_at(s, &prompt_of("referral_source"));
+    let saved = read(&out);
+    assert_eq!(saved.slots[q("age")], Slot::Num(61.0));
+    let scored = placement::engine::score(rs(), &saved);
+    assert_eq!(
+        scored
+            .warnings
+            .iter()
+            .map(|w| w.text(rs()))
+            .filter(|w| w.starts_with("contradiction"))
+            .collect::<Vec<_>>(),
+        ["contradiction `pregnancy_at_55_or_over` between `age` and `pregnancy_status`: pregnancy is recorded as possible or certain for a client aged 55 or over"]
+    );
+}

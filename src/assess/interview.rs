@@ -20,6 +20,8 @@ pub struct Interview<'r, S: Store> {
     pub(super) header: Option<usize>,
     /// Flags shown since they were last raised.
     pub(super) shown_flags: Vec<bool>,
+    /// Consistency checks shown since they last arose.
+    pub(super) shown_checks: Vec<bool>,
 }
 
 impl<'r, S: Store> Interview<'r, S> {
@@ -47,6 +49,7 @@ impl<'r, S: Store> Interview<'r, S> {
             assessment,
             header: None,
             shown_flags: vec![false; rs.flags.len()],
+            shown_checks: vec![false; rs.checks.len()],
         }
     }
 
@@ -128,8 +131,14 @@ impl<'r, S: Store> Interview<'r, S> {
                 ));
             }
             self.show_flags(p, false)?;
+            if let Some(o) = self.check_contradictions(p, false)? {
+                return Ok(o);
+            }
         } else {
             self.show_flags(p, true)?;
+            if let Some(o) = self.check_contradictions(p, true)? {
+                return Ok(o);
+            }
             if let Some(x) = self.excluded() {
                 if let Some(o) = self.excluded_stop(p, x)? {
                     return Ok(o);
@@ -213,7 +222,7 @@ impl<'r, S: Store> Interview<'r, S> {
     }
 
     /// After an answer to `q`: instrument totals it completes, flags it
-    /// raises, exclusions it triggers.
+    /// raises, contradictions it completes, exclusions it triggers.
     fn after_answer(&mut self, p: &mut dyn Prompter, q: usize) -> Res<Asked> {
         let rs = self.rs;
         for (i, inst) in rs.instruments.iter().enumerate() {
@@ -231,6 +240,9 @@ impl<'r, S: Store> Interview<'r, S> {
             }
         }
         self.show_flags(p, true)?;
+        if let Some(o) = self.check_contradictions(p, true)? {
+            return Ok(Asked::Stop(o));
+        }
         if let Some(x) = self.excluded() {
             if let Some(o) = self.excluded_stop(p, x)? {
                 return Ok(Asked::Stop(o));

@@ -17,6 +17,8 @@
 //! - `ask.rs`: how each type of question is asked and typed answers checked;
 //! - `flags.rs`: flags shown, critical ones acknowledged and shown again;
 //! - `exclusion.rs`: an exclusion that holds: correct the answer or stop;
+//! - `contradictions.rs`: answers that contradict each other (the rule
+//!   set's `checks`), shown as soon as they arise: change one or keep them;
 //! - `note.rs`: the note taken with an acknowledgement or a placement;
 //! - `review.rs`: the review of all answers, and the placement made;
 //! - `prompt.rs`: the [`Prompter`] interface and [`Scripted`] (tests);
@@ -44,9 +46,15 @@
 //!   answer that triggered it; otherwise the interview stops with the
 //!   rule's message. The file is kept with status `in_progress`, with no
 //!   recommendation and no placement, and scoring it reports `excluded`.
+//! - A consistency check is shown right after the answer that makes it
+//!   hold, on the answers as they will be saved; the assessor may change
+//!   any answer it names, or keep them when it is a warning. An error-level
+//!   check is shown until one is changed; stopping leaves the file
+//!   `in_progress`.
 
 mod ask;
 mod clock;
+mod contradictions;
 mod exclusion;
 mod flags;
 mod interview;
@@ -75,6 +83,7 @@ pub const KEY_ACKNOWLEDGE: &str = "acknowledge";
 pub const KEY_ACK_NOTE: &str = "acknowledge_note";
 pub const KEY_SECTIONS: &str = "sections";
 pub const KEY_EXCLUDED: &str = "excluded";
+pub const KEY_CONTRADICTION: &str = "contradiction";
 pub const KEY_PLACEMENT: &str = "placement";
 pub const KEY_PLACEMENT_LEVEL: &str = "placement_level";
 pub const KEY_PLACEMENT_REASON: &str = "placement_reason";
@@ -108,6 +117,9 @@ pub enum Outcome {
     Complete,
     /// An exclusion of the rule set holds (its index); no level.
     Excluded(usize),
+    /// An error-level consistency check holds (its index) and the
+    /// assessor stopped instead of changing an answer; no level.
+    Contradiction(usize),
 }
 
 #[derive(Debug)]

@@ -123,6 +123,13 @@ pub enum Notice {
     CriticalFlags(Vec<CriticalFlag>),
     /// The rule set does not apply to this person.
     Excluded { id: String, message: String },
+    /// Answers contradict each other (a consistency check holds): the
+    /// check's id and the whole line naming the answers and the message.
+    Contradiction {
+        id: String,
+        text: String,
+        error: bool,
+    },
     /// All answers, by section, before confirming.
     Review(Vec<ReviewSection>),
     /// Answers to questions that no longer apply after a change; they are

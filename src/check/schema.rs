@@ -152,6 +152,12 @@ pub fn rule_file() -> Value {
                 "actions": {"type": "array", "items": id(), "minItems": 1, "uniqueItems": true, "description": "Critical flags: the ids of `flag_actions` offered when it is acknowledged (default: all of them)."},
             }), &["id", "severity", "when", "message"])},
             "exclusions": {"type": "array", "items": object(json!({"id": id(), "when": condition("When the rule set does not apply"), "message": text()}), &["id", "when", "message"])},
+            "checks": {"type": "array", "items": object(json!({
+                "id": id(),
+                "when": condition("When the answers contradict each other; reads answers as recorded, skip logic or not"),
+                "message": {"type": "string", "pattern": "^\\s*\\S[^\\n\\r]*\\s*$", "description": "One line naming the answers that contradict each other."},
+                "severity": {"enum": ["warning", "error"], "description": "`warning` (the default) notes the contradiction; `error` refuses the intake."},
+            }), &["id", "when", "message"])},
             "override_reasons": {"type": "array", "items": {
                 "allOf": [object(json!({
                     "id": id(), "label": text(), "note_required": {"type": "boolean"},
@@ -307,6 +313,7 @@ pub fn tests(rs: &RuleSet) -> Value {
                     "supports": list(rs.supports.iter().map(|s| s.id.as_str()).collect()),
                     "could_raise": list(rs.questions.iter().map(|q| q.id.as_str()).collect()),
                     "excluded": list(rs.exclusions.iter().map(|e| e.id.as_str()).collect()),
+                    "contradictions": list(rs.checks.iter().map(|c| c.id.as_str()).collect()),
                 }), &[]),
             }), &["name", "answers", "expect"])},
         },

@@ -209,6 +209,13 @@ and ask only the rest, use `placement assess --answers FILE` (with nothing left 
             ));
             Ok(1)
         }
+        Ok(Outcome::Contradiction(c)) => {
+            eprintln_safe(&format!(
+                "Stopped: answers contradict each other (check `{}`: {}). No level is recommended. The answers so far are in {shown} (status: in_progress); to change an answer: {resume}",
+                rs.checks[c].id, rs.checks[c].message
+            ));
+            Ok(1)
+        }
         Err(AssessError::Interrupted) => {
             eprintln_safe(&format!("\nInterrupted. Every answer given so far is saved in {shown}.\nTo continue: {resume}"));
             Ok(EXIT_INTERRUPTED)

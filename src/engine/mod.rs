@@ -10,12 +10,14 @@ pub mod missing;
 mod result;
 mod values;
 
-pub use result::{Assessment, DimensionResult, InstrumentResult, QuestionState, Warning};
+pub use result::{
+    Assessment, Contradiction, DimensionResult, InstrumentResult, QuestionState, Warning,
+};
 pub use values::{candidates, for_each_condition};
 
 use crate::cond::{Env, Multi, Operand, Tri, Val};
 use crate::intake::{Intake, Slot};
-use crate::rules::model::RuleSet;
+use crate::rules::model::{CheckSeverity, RuleSet};
 
 /// What one evaluation pass found; the trace is only kept when asked.
 struct Pass {
@@ -393,6 +395,17 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
             }
         }
     }
+    let (checks, contradictions) = if rs.checks.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        consistency_with(rs, slots, &p.applicable)
+    };
+    warnings.extend(
+        contradictions
+            .iter()
+            .filter(|c| rs.checks[c.check].severity == CheckSeverity::Warning)
+            .map(|c| Warning::Contradiction(c.clone())),
+    );
     warnings.extend(
         possible_flags
             .iter()
@@ -463,9 +476,74 @@ pub fn score_slots(rs: &RuleSet, slots: &[Slot]) -> Assessment {
         excluded,
         possibly_excluded,
         exclusion_missing,
+        checks,
+        contradictions,
         warnings,
         stored_level: None,
     }
+}
+
+/// Evaluates the consistency checks on the answers as recorded: every
+/// answer counts, whether or not skip logic asks its question, since a
+/// contradiction is between what was written down; a question with no
+/// answer that skip logic rules out has no value. Returns each check's
+/// value and the checks that hold, each with the answers it needs.
+pub fn consistency(rs: &RuleSet, slots: &[Slot]) -> (Vec<Tri>, Vec<Contradiction>) {
+    if rs.checks.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    consistency_with(rs, slots, &applicability(rs, slots))
+}
+
+fn consistency_with(
+    rs: &RuleSet,
+    slots: &[Slot],
+    applicable: &[Tri],
+) -> (Vec<Tri>, Vec<Contradiction>) {
+    let recorded = |slots: &[Slot], c: &crate::cond::Cond| {
+        c.eval(&State {
+            rs,
+            slots,
+            applicable: slots
+                .iter()
+                .zip(applicable)
+                .map(|(s, &a)| if s.is_answer() { Tri::True } else { a })
+                .collect(),
+            totals: Vec::new(),
+            ratings: Vec::new(),
+            level: Val::Na,
+        })
+    };
+    let mut values = Vec::with_capacity(rs.checks.len());
+    let mut holds = Vec::new();
+    for (i, check) in rs.checks.iter().enumerate() {
+        let t = recorded(slots, &check.when);
+        values.push(t);
+        if t != Tri::True {
+            continue;
+        }
+        // Leave out, one by one from the last, the answers it still holds
+        // without: what remains (the earliest such answers) is what
+        // contradicts what.
+        let mut kept = slots.to_vec();
+        let mut questions = Vec::new();
+        for &q in check.questions.iter().rev() {
+            if !kept[q].is_answer() {
+                continue;
+            }
+            let answer = std::mem::replace(&mut kept[q], Slot::Absent);
+            if recorded(&kept, &check.when) != Tri::True {
+                kept[q] = answer;
+                questions.push(q);
+            }
+        }
+        questions.reverse();
+        holds.push(Contradiction {
+            check: i,
+            questions,
+        });
+    }
+    (values, holds)
 }
 
 /// Whether the answer to `q` (whose options come from the multi-choice

@@ -42,6 +42,11 @@ pub struct Assessment {
     /// it undecided (those its condition reads, directly, through an
     /// instrument, or through the skip logic of a question it reads).
     pub exclusion_missing: Vec<Vec<usize>>,
+    /// Per consistency check: whether it holds on the answers as recorded
+    /// (unknown while an answer it needs is missing).
+    pub checks: Vec<Tri>,
+    /// The checks that hold, each with the answers that make it hold.
+    pub contradictions: Vec<Contradiction>,
     pub warnings: Vec<Warning>,
     /// The level the intake's stored `recommendation` names, when it is a
     /// level of this rule set: what the assessor was shown when placing.
@@ -63,9 +68,38 @@ impl Assessment {
     }
 }
 
+/// A consistency check that holds: the answers contradict each other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contradiction {
+    /// Index into `RuleSet::checks`.
+    pub check: usize,
+    /// The answered questions that make it hold, in interview order: those
+    /// of the questions it reads without which it would no longer hold for
+    /// certain.
+    pub questions: Vec<usize>,
+}
+
+impl Contradiction {
+    /// One line: the check, the questions and the rule set's message.
+    pub fn text(&self, rs: &RuleSet) -> String {
+        let c = &rs.checks[self.check];
+        let names: Vec<String> = self
+            .questions
+            .iter()
+            .map(|&q| format!("`{}`", rs.questions[q].id))
+            .collect();
+        let between = match names.as_slice() {
+            [] => String::new(),
+            [one] => format!(" in {one}"),
+            [init @ .., last] => format!(" between {} and {last}", init.join(", ")),
+        };
+        format!("contradiction `{}`{between}: {}", c.id, c.message)
+    }
+}
+
 /// A note on an intake's answers or result, in `warnings` (the words are
 /// [`Warning::text`]'s).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Warning {
     /// Question answered but not asked given the other answers (skip
     /// logic): kept, not used.
@@ -75,6 +109,9 @@ pub enum Warning {
     /// An answer not among the options ticked in the question its options
     /// come from (`options_from`).
     NotFromSource { question: usize, source: usize },
+    /// A consistency check that holds (a warning-level one; an error-level
+    /// one makes `score` refuse the intake).
+    Contradiction(Contradiction),
     /// A flag (not `info`) that missing answers leave undecided.
     FlagUndecided(usize),
     /// An exclusion that missing answers leave undecided.
@@ -85,6 +122,7 @@ impl Warning {
     pub fn text(&self, rs: &RuleSet) -> String {
         let q = |i: usize| &rs.questions[i].id;
         match *self {
+            Warning::Contradiction(ref c) => c.text(rs),
             Warning::NotAsked(i) => format!(
                 "`{}` is answered but not asked given the other answers (skip logic); its answer is kept and not used",
                 q(i)

@@ -208,6 +208,24 @@ fn trace(rs: &RuleSet, s: &Scored) -> String {
         }
     }
 
+    let _ = writeln!(out, "\n== Consistency checks ==");
+    if rs.checks.is_empty() {
+        let _ = writeln!(out, "  (none in this rule set)");
+    }
+    for (i, (c, t)) in rs.checks.iter().zip(&a.checks).enumerate() {
+        let _ = writeln!(
+            out,
+            "  [{}] ({}) when {}: {}",
+            c.id,
+            c.severity.as_str(),
+            visible(&c.when_text),
+            tri_word(*t)
+        );
+        if let Some(x) = a.contradictions.iter().find(|x| x.check == i) {
+            let _ = writeln!(out, "       {}", visible(&x.text(rs)));
+        }
+    }
+
     let level = &rs.levels[a.level];
     let _ = writeln!(out, "\n== Recommendation ==");
     let _ = writeln!(out, "Level: {} ({}), the most intensive of the dimensions' minimums and the escalations that hold.", visible(&level.name), level.id);

@@ -27,6 +27,8 @@ pub struct RuleSet {
     pub supports: Vec<Support>,
     pub flags: Vec<Flag>,
     pub exclusions: Vec<Exclusion>,
+    /// Consistency checks: answers that contradict each other (`checks`).
+    pub checks: Vec<Check>,
     pub override_reasons: Vec<OverrideReason>,
     /// What an assessor may record as done about a critical flag when
     /// acknowledging it (`flag_actions` in the rule files).
@@ -457,6 +459,41 @@ pub struct Exclusion {
     pub when_text: String,
     pub message: String,
     pub span: Span,
+}
+
+/// A consistency check (`checks`): a condition on the answers that marks
+/// a contradiction between them. It reads the answers as recorded, whether
+/// or not skip logic asks the question.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub id: String,
+    pub when: Cond,
+    pub when_text: String,
+    /// One line naming what contradicts what.
+    pub message: String,
+    pub severity: CheckSeverity,
+    /// The questions its condition reads (directly or as an instrument's
+    /// items), in interview order.
+    pub questions: Vec<usize>,
+    pub span: Span,
+}
+
+/// What a contradiction does to an intake: `error` refuses it (an error
+/// record in `score`, an answer to change in `assess`); `warning` (the
+/// default) notes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CheckSeverity {
+    Error,
+    Warning,
+}
+
+impl CheckSeverity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckSeverity::Error => "error",
+            CheckSeverity::Warning => "warning",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -146,6 +146,15 @@ impl Terminal<'_> {
                 None,
                 true,
             ),
+            Notice::Contradiction { id, text, error } => self.banner(
+                &format!(
+                    "{}: answers contradict each other [{id}]",
+                    if *error { "ERROR" } else { "CHECK" }
+                ),
+                text,
+                None,
+                *error,
+            ),
             Notice::Review(sections) => self.review(sections),
             Notice::Changed(changes) => {
                 let width = self.width().saturating_sub(1);

@@ -1,5 +1,6 @@
 //! Conditions that can never hold: skip conditions (`never-asked`), and
-//! supports, flags and exclusions (`unsatisfiable-condition`).
+//! supports, flags, exclusions and consistency checks
+//! (`unsatisfiable-condition`).
 
 use super::Analyzer;
 use crate::check::sat::Solver;
@@ -7,7 +8,8 @@ use crate::cond::Cond;
 use crate::diag::{Diagnostic, Span};
 
 impl Analyzer<'_> {
-    /// Skip conditions, supports, flags and exclusions that can never hold.
+    /// Skip conditions, supports, flags, exclusions and checks that can
+    /// never hold.
     pub(super) fn conditions(&mut self, reach: &[u16]) {
         let rs = self.rs;
         let mut solver = Solver::new(rs, self.facts);
@@ -37,7 +39,19 @@ impl Analyzer<'_> {
         for e in &rs.exclusions {
             others.push(("exclusion", &e.id, &e.when, &e.when_text, e.span));
         }
-        for (what, id, c, text, span) in others {
+        // A check reads the answers as recorded, skip logic or not.
+        let checks = rs.checks.iter().map(|c| {
+            (
+                "check",
+                c.id.as_str(),
+                &c.when,
+                c.when_text.as_str(),
+                c.span,
+            )
+        });
+        let n = others.len();
+        for (i, (what, id, c, text, span)) in others.into_iter().chain(checks).enumerate() {
+            solver.skip_logic = i < n;
             if !solver.satisfiable(c) {
                 self.push(
                     Diagnostic::warning(

@@ -41,6 +41,10 @@ pub struct Solver<'a> {
     facts: &'a Facts,
     /// Per dimension: bit r set when rating r is possible.
     pub ratings: Vec<u16>,
+    /// Whether an answer that is read must have been asked (its skip
+    /// condition held). Off for consistency checks, which read the
+    /// answers as recorded.
+    pub skip_logic: bool,
     budget: usize,
 }
 
@@ -51,6 +55,7 @@ impl<'a> Solver<'a> {
             rs,
             facts,
             ratings: vec![all; rs.dimensions.len()],
+            skip_logic: true,
             budget: 0,
         }
     }
@@ -114,7 +119,7 @@ impl<'a> Solver<'a> {
                     }
                     // An answer that is used was asked: its skip condition
                     // held.
-                    if let Some(q) = applies(atom, neg) {
+                    if let Some(q) = applies(atom, neg).filter(|_| self.skip_logic) {
                         if let Some(c) = &self.rs.questions[q as usize].ask_when {
                             if store.gated.insert(q) {
                                 goals.push((c, false));

@@ -42,6 +42,8 @@ pub enum Expectation {
     Supports(Vec<usize>),
     CouldRaise(Vec<usize>),
     Excluded(Vec<usize>),
+    /// The consistency checks that hold, as a set.
+    Contradictions(Vec<usize>),
 }
 
 #[derive(Debug, Clone)]

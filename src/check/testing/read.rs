@@ -18,6 +18,7 @@ const EXPECT_KEYS: &[&str] = &[
     "supports",
     "could_raise",
     "excluded",
+    "contradictions",
 ];
 
 /// Parses test files (`(path, text)`) against a rule set.
@@ -332,6 +333,7 @@ impl Parser<'_> {
         let supports: Vec<&str> = rs.supports.iter().map(|s| s.id.as_str()).collect();
         let questions: Vec<&str> = rs.questions.iter().map(|q| q.id.as_str()).collect();
         let exclusions: Vec<&str> = rs.exclusions.iter().map(|e| e.id.as_str()).collect();
+        let checks: Vec<&str> = rs.checks.iter().map(|c| c.id.as_str()).collect();
         let mut out = Vec::new();
         for (k, kn, v) in self.map(node, "`expect`", EXPECT_KEYS) {
             let at = kn.span;
@@ -420,6 +422,11 @@ impl Parser<'_> {
                 "excluded" => {
                     if let Some(l) = self.id_list("exclusion", v, &exclusions) {
                         out.push((Expectation::Excluded(l), at));
+                    }
+                }
+                "contradictions" => {
+                    if let Some(l) = self.id_list("check", v, &checks) {
+                        out.push((Expectation::Contradictions(l), at));
                     }
                 }
                 _ => {}

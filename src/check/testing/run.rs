@@ -129,6 +129,17 @@ pub fn run_case(rs: &RuleSet, case: &TestCase) -> (CaseResult, Assessment) {
                     span,
                 )
             }
+            Expectation::Contradictions(c) => {
+                let mut got: Vec<usize> = a.contradictions.iter().map(|x| x.check).collect();
+                got.sort_unstable();
+                miss(
+                    "contradictions".into(),
+                    names(c, |i| rs.checks[i].id.clone()),
+                    names(&got, |i| rs.checks[i].id.clone()),
+                    None,
+                    span,
+                )
+            }
         }
     }
     (

@@ -6,6 +6,7 @@ use super::Input;
 use crate::engine;
 use crate::intake;
 use crate::render::{Failure, Record, Scored};
+use crate::rules::model::CheckSeverity;
 use crate::rules::RuleSet;
 use crate::yaml::Limits;
 
@@ -288,6 +289,30 @@ struct Place<'a> {
 }
 
 impl Place<'_> {
+    /// The line and column of the answer to question `id`.
+    fn answer(&self, id: &str) -> (Option<u32>, Option<u32>) {
+        let text = self.text.strip_prefix('\u{feff}').unwrap_or(self.text);
+        let Ok(root) = crate::yaml::parse(text, 0, self.limits) else {
+            return (None, None);
+        };
+        fn get<'n>(
+            n: &'n crate::yaml::Node,
+            key: &str,
+        ) -> Option<&'n (crate::yaml::Node, crate::yaml::Node)> {
+            match &n.kind {
+                crate::yaml::Kind::Map(pairs) => {
+                    pairs.iter().find(|(k, _)| k.as_str() == Some(key))
+                }
+                _ => None,
+            }
+        }
+        let span = get(&root, "answers").and_then(|(_, answers)| get(answers, id));
+        match span.map(|(k, _)| k.span).filter(|s| s.is_known()) {
+            Some(s) => (Some(s.line + self.line_offset), Some(s.col)),
+            None => (None, None),
+        }
+    }
+
     /// The line and column of the intake's `placement` key, or of the
     /// value of its `reason`.
     fn placement(&self, reason: bool) -> (Option<u32>, Option<u32>) {
@@ -354,6 +379,25 @@ fn scored(
             line: None,
             column: None,
         });
+    }
+    if let Some(c) = assessment
+        .contradictions
+        .iter()
+        .find(|c| rs.checks[c.check].severity == CheckSeverity::Error)
+    {
+        let (line, column) = c
+            .questions
+            .first()
+            .map(|&q| at.answer(&rs.questions[q].id))
+            .unwrap_or((None, None));
+        return failed(
+            source,
+            intake.id.clone(),
+            "contradiction",
+            c.text(rs),
+            line,
+            column,
+        );
     }
     let s = Scored {
         source,

@@ -296,6 +296,6 @@ impl<'s, 'd> Compiler<'s, 'd> {
 }
 
 /// Characters that break a line, in YAML or on a terminal.
-const LINE_BREAKS: [char; 7] = [
+pub(super) const LINE_BREAKS: [char; 7] = [
     '\n', '\r', '\u{0b}', '\u{0c}', '\u{85}', '\u{2028}', '\u{2029}',
 ];

@@ -16,6 +16,7 @@
 //!   `flags.rs`: one construct family each;
 //! - `conditions/`: resolving the names in a condition against the rule set.
 
+mod checks;
 mod compiler;
 mod conditions;
 mod dimensions;

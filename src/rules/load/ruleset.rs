@@ -20,6 +20,7 @@ const TOP_KEYS: &[&str] = &[
     "placement",
     "flags",
     "exclusions",
+    "checks",
     "override_reasons",
     "flag_actions",
 ];
@@ -145,6 +146,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             supports: Vec::new(),
             flags: Vec::new(),
             exclusions: Vec::new(),
+            checks: Vec::new(),
             override_reasons: Vec::new(),
             flag_actions: Vec::new(),
             sources: Sources::default(),
@@ -200,6 +202,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
         rs.flag_actions = self.flag_actions(&tops);
         rs.flags = self.flags(&tops, &rs);
         rs.exclusions = self.exclusions(&tops, &rs);
+        rs.checks = self.checks(&tops, &rs);
         rs.override_reasons = self.override_reasons(&tops);
 
         if rs.levels.is_empty() {

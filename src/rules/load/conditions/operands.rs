@@ -130,7 +130,7 @@ impl Resolver<'_, '_> {
                         self.err(
                             "condition-context",
                             r.pos,
-                            "dimension ratings cannot be read in skip logic or exclusions".into(),
+                            "dimension ratings cannot be read in skip logic, exclusions or consistency checks".into(),
                         );
                         return None;
                     }
