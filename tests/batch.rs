@@ -591,3 +591,230 @@ fn sample_piped_into_score_scores_every_intake_in_every_format() {
         assert_eq!(sources, want, "{format}");
     }
 }
+
+/// `sample --count 2000 --seed SEED` scored: per level, the share of
+/// intakes (in %); the number that are errors; that carry a contradiction;
+/// that carry a critical flag.
+fn sample_spread(rules: &[&str], seed: &str) -> (Vec<(String, f64)>, usize, usize, usize) {
+    let mut args: Vec<&str> = rules.to_vec();
+    args.extend(["sample", "--count", "2000", "--seed", seed]);
+    let sample = assert_cmd::Command::cargo_bin("placement")
+        .unwrap()
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(sample.status.code(), Some(0));
+    let mut args: Vec<&str> = rules.to_vec();
+    args.extend(["score", "--format", "jsonl", "--summary", "-"]);
+    let scored = assert_cmd::Command::cargo_bin("placement")
+        .unwrap()
+        .args(&args)
+        .write_stdin(sample.stdout)
+        .output()
+        .unwrap();
+    // The summary says the same as the records (checked below).
+    let summary = String::from_utf8(scored.stderr.clone()).unwrap();
+    let row = |label: &str| -> String {
+        let line = summary
+            .lines()
+            .find(|l| l.starts_with(&format!("│ {label} ")))
+            .unwrap_or_else(|| panic!("summary row {label}: {summary}"));
+        line.split('┆')
+            .nth(1)
+            .unwrap()
+            .trim()
+            .trim_end_matches('│')
+            .trim()
+            .to_string()
+    };
+    for (label, want) in [
+        ("with contradictions", "0"),
+        ("excluded (errors)", "0"),
+        ("errors", "0"),
+        ("total", "2000"),
+    ] {
+        assert_eq!(row(label), want, "{label}\n{summary}");
+    }
+    let mut levels: Vec<(String, f64)> = Vec::new();
+    let (mut errors, mut contradictory, mut critical) = (0, 0, 0);
+    let text = String::from_utf8(scored.stdout).unwrap();
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2000);
+    for r in &records {
+        if r.get("error").is_some() {
+            errors += 1;
+            continue;
+        }
+        let level = r["level"].as_str().unwrap().to_string();
+        match levels.iter_mut().find(|(l, _)| *l == level) {
+            Some((_, n)) => *n += 1.0,
+            None => levels.push((level, 1.0)),
+        }
+        if r["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("contradict"))
+        {
+            contradictory += 1;
+        }
+        if r["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["severity"] == "critical")
+        {
+            critical += 1;
+        }
+    }
+    for (_, n) in &mut levels {
+        *n = *n * 100.0 / 2000.0;
+    }
+    levels.sort_by(|a, b| a.0.cmp(&b.0));
+    (levels, errors, contradictory, critical)
+}
+
+#[test]
+fn sample_spreads_every_level_without_exclusions_or_contradictions() {
+    let third_party =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/third-party");
+    let third_party = third_party.to_str().unwrap();
+    for (rules, seed, want) in [
+        (
+            vec![],
+            "9",
+            ["inpatient", "iop", "outpatient", "php", "sober_living"],
+        ),
+        (
+            vec![],
+            "2026",
+            ["inpatient", "iop", "outpatient", "php", "sober_living"],
+        ),
+        (
+            vec!["--rules", third_party],
+            "9",
+            [
+                "day_treatment",
+                "intensive_outpatient",
+                "recovery_residence",
+                "residential",
+                "standard_outpatient",
+            ],
+        ),
+    ] {
+        let (levels, errors, contradictory, critical) = sample_spread(&rules, seed);
+        let what = format!("{rules:?} seed {seed}: {levels:?}");
+        assert_eq!(
+            levels.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>(),
+            want,
+            "{what}"
+        );
+        for (level, share) in &levels {
+            assert!((3.0..=60.0).contains(share), "{what}: {level} {share}%");
+        }
+        assert_eq!((errors, contradictory), (0, 0), "{what}");
+        assert!(critical <= 2000 / 3, "{what}: {critical} critical");
+    }
+}
+
+#[test]
+fn sample_writes_contradictions_only_when_asked_and_in_the_share_asked() {
+    let sample = assert_cmd::Command::cargo_bin("placement")
+        .unwrap()
+        .args([
+            "sample",
+            "--count",
+            "400",
+            "--seed",
+            "5",
+            "--contradictions",
+            "0.25",
+        ])
+        .output()
+        .unwrap();
+    let scored = assert_cmd::Command::cargo_bin("placement")
+        .unwrap()
+        .args(["score", "--format", "jsonl", "-"])
+        .write_stdin(sample.stdout)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(scored.stdout).unwrap();
+    let contradictory = text
+        .lines()
+        .filter(|l| {
+            let r: serde_json::Value = serde_json::from_str(l).unwrap();
+            r["warnings"]
+                .as_array()
+                .is_some_and(|w| w.iter().any(|w| w.as_str().unwrap().contains("contradict")))
+        })
+        .count();
+    assert!(
+        (70..=130).contains(&contradictory),
+        "{contradictory} of 400"
+    );
+    let out = assert_cmd::Command::cargo_bin("placement")
+        .unwrap()
+        .args(["sample", "--contradictions", "1.5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("`1.5` is not a rate from 0 to 1 (e.g. 0.1)")
+    );
+}
+
+#[test]
+fn sample_follows_the_weights_a_rule_set_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set");
+    std::fs::create_dir(&set).unwrap();
+    for e in std::fs::read_dir(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini"),
+    )
+    .unwrap()
+    {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, set.join(p.file_name().unwrap())).unwrap();
+    }
+    // Housing: never `stable`; `none` drawn three times as often as
+    // `shared` (before levels are sought).
+    let q = set.join("10-questions.yaml");
+    let text = std::fs::read_to_string(&q).unwrap();
+    let text = text
+        .replacen(
+            "{id: stable, label: A stable home}",
+            "{id: stable, label: A stable home, weight: 0}",
+            1,
+        )
+        .replacen(
+            "{id: shared, label: A shared or temporary place}",
+            "{id: shared, label: A shared or temporary place, weight: 1}",
+            1,
+        )
+        .replacen(
+            "{id: none, label: No fixed place}",
+            "{id: none, label: No fixed place, weight: 3}",
+            1,
+        );
+    std::fs::write(&q, text).unwrap();
+    let out = assert_cmd::Command::cargo_bin("placement")
+        .unwrap()
+        .args(["--rules", set.to_str().unwrap(), "sample", "--count", "400"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let count = |v: &str| {
+        text.lines()
+            .filter(|l| l.contains(&format!("\"housing\":\"{v}\"")))
+            .count()
+    };
+    // A weight of 0 is never drawn, even when a less intensive level is
+    // sought; the others are.
+    assert_eq!(count("stable"), 0, "{text}");
+    assert!(count("none") >= 40, "{}", count("none"));
+    assert!(count("shared") >= 40, "{}", count("shared"));
+}

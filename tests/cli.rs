@@ -1387,7 +1387,7 @@ fn sample_refuses_to_write_an_intake_the_rule_set_excludes() {
     assert_eq!(out.stdout, "");
     assert_eq!(
         out.stderr,
-        "error: sample: could not draw intake 1 so that no exclusion holds: exclusion `too_young` held in every one of 50 attempts; the rule set's exclusions leave too little room for synthetic intakes\n"
+        "error: sample: could not draw intake 1 so that it is scored: exclusion `too_young` held after every redraw; the rule set's exclusions and checks leave too little room for synthetic intakes\n"
     );
     // The mini rule set as it is: every sampled intake scores.
     let sampled = run(&["--rules", MINI, "sample", "--count", "200", "--seed", "4"]);

@@ -359,3 +359,29 @@ fn rules_test_asserts_the_checks_that_hold() {
         "{out}"
     );
 }
+
+#[test]
+fn the_third_party_fixture_is_clean_and_its_tests_pass() {
+    let dir = root();
+    let (code, out, _) = run(
+        &dir,
+        &["--rules", "tests/fixtures/third-party", "rules", "check"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.ends_with("0 error(s), 0 warning(s); rule set `third-party` 1.0.0: 37 questions, 2 instruments, 5 dimensions, 5 levels\n"),
+        "{out}"
+    );
+    let (code, out, _) = run(
+        &dir,
+        &[
+            "--rules",
+            "tests/fixtures/third-party",
+            "rules",
+            "test",
+            "tests/fixtures/third-party",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.ends_with("11 passed, 0 failed\n"), "{out}");
+}

@@ -76,7 +76,7 @@ pub fn observe(rs: &RuleSet, least: &[Slot]) -> Observed {
         return o;
     }
     for n in 0..intakes(rs) {
-        let mut slots = crate::sample::intake(rs, 3, n).slots;
+        let mut slots = crate::sample::draw(rs, 3, n);
         for (s, l) in slots.iter_mut().zip(least) {
             if !s.is_answer() {
                 *s = l.clone();

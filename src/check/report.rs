@@ -36,6 +36,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("flag-actions-not-critical", "`actions` on a flag that is not critical, where they are never offered."),
     ("action-text", "A flag's `action` that is empty or more than one line."),
     ("message-text", "A check's `message` that is empty or more than one line."),
+    ("sample-weight", "An option's or scale entry's `weight` that is not a number of 0 or more."),
     ("empty-file", "A rule file or test file that is empty or holds only comments."),
     ("invalid-order", "An `order` that is not ascending, descending or none, or one on a question without an order of severity."),
     ("not-total", "Some rating vector yields no level."),

@@ -3,6 +3,7 @@
 use super::{stdout_error, CmdResult, Failure, Globals};
 use crate::fsutil::write_private;
 use crate::intake;
+use crate::rules::model::CheckSeverity;
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,6 +34,19 @@ pub struct SampleArgs {
     /// instead of standard output.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Share of intakes (0 to 1) drawn with a warning-level contradiction
+    /// between answers, for training and for testing reports; 0 writes
+    /// none.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = rate)]
+    pub contradictions: f64,
+}
+
+fn rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{s}` is not a rate from 0 to 1 (e.g. 0.1)")),
+    }
 }
 
 pub fn run(g: &Globals, args: SampleArgs) -> CmdResult {
@@ -45,18 +59,35 @@ pub fn run(g: &Globals, args: SampleArgs) -> CmdResult {
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    let options = crate::sample::Options {
+        contradictions: args.contradictions,
+    };
     let ext = match args.format {
         SampleFormat::Yaml => "yaml",
         _ => "json",
     };
     for n in 1..=args.count {
-        let it = crate::sample::intake(rs, args.seed, n);
-        // Never an intake the rule set excludes: `score` would refuse it.
-        if let Some(&x) = crate::engine::score(rs, &it).excluded.first() {
+        let it = crate::sample::intake_with(rs, args.seed, n, &options);
+        // Never an intake the rule set excludes, or one an error-level
+        // check refuses: `score` would not score it.
+        let a = crate::engine::score(rs, &it);
+        let refused = a
+            .excluded
+            .iter()
+            .chain(&a.possibly_excluded)
+            .map(|&x| format!("exclusion `{}`", rs.exclusions[x].id))
+            .chain(
+                a.contradictions
+                    .iter()
+                    .filter(|c| rs.checks[c.check].severity == CheckSeverity::Error)
+                    .map(|c| format!("check `{}`", rs.checks[c.check].id)),
+            )
+            .next();
+        if let Some(what) = refused {
             out.flush().map_err(stdout_error)?;
             return Err(Failure::usage(format!(
-                "sample: could not draw intake {n} so that no exclusion holds: exclusion `{}` held in every one of 50 attempts; the rule set's exclusions leave too little room for synthetic intakes",
-                crate::diag::text::visible(&rs.exclusions[x].id)
+                "sample: could not draw intake {n} so that it is scored: {} held after every redraw; the rule set's exclusions and checks leave too little room for synthetic intakes",
+                crate::diag::text::visible(&what)
             )));
         }
         let value = intake::to_json(rs, &it);

@@ -5,6 +5,7 @@
 
 use super::inputs::{stream::InputStream, Batch};
 use super::{CmdResult, Failure, Globals};
+use crate::engine::Warning;
 use crate::fsutil::Output;
 use crate::render::{self, table::Style, Record};
 use crate::rules::model::FlagSeverity;
@@ -64,6 +65,11 @@ struct Tally {
     level: Option<usize>,
     incomplete: bool,
     critical: bool,
+    /// Answers that contradict each other (a warning-level check, or an
+    /// answer outside its `options_from` source).
+    contradiction: bool,
+    /// An error record because an exclusion holds.
+    excluded: bool,
     /// The reason of an override (a scored override always has one).
     override_reason: Option<usize>,
     error: bool,
@@ -71,25 +77,32 @@ struct Tally {
 
 fn tally(rs: &RuleSet, rec: &Record) -> Tally {
     match rec {
-        Record::Failed(_) => Tally {
+        Record::Failed(f) => Tally {
             error: true,
+            excluded: f.code == "excluded",
             ..Tally::default()
         },
-        Record::Scored(s) => Tally {
-            level: Some(s.assessment.level),
-            incomplete: !s.assessment.complete(),
-            critical: s
-                .assessment
-                .flags
-                .iter()
-                .any(|&i| rs.flags[i].severity == FlagSeverity::Critical),
-            override_reason: if s.overridden() {
-                s.intake.placement.as_ref().and_then(|p| p.reason)
-            } else {
-                None
-            },
-            error: false,
-        },
+        Record::Scored(s) => {
+            Tally {
+                level: Some(s.assessment.level),
+                incomplete: !s.assessment.complete(),
+                critical: s
+                    .assessment
+                    .flags
+                    .iter()
+                    .any(|&i| rs.flags[i].severity == FlagSeverity::Critical),
+                contradiction: s.assessment.warnings.iter().any(|w| {
+                    matches!(w, Warning::Contradiction(_) | Warning::NotFromSource { .. })
+                }),
+                excluded: false,
+                override_reason: if s.overridden() {
+                    s.intake.placement.as_ref().and_then(|p| p.reason)
+                } else {
+                    None
+                },
+                error: false,
+            }
+        }
     }
 }
 
@@ -392,6 +405,8 @@ struct Counts {
     levels: Vec<usize>,
     incomplete: usize,
     critical: usize,
+    contradictions: usize,
+    excluded: usize,
     overrides: Vec<usize>,
     errors: usize,
     total: usize,
@@ -403,6 +418,8 @@ impl Counts {
             levels: vec![0; rs.levels.len()],
             incomplete: 0,
             critical: 0,
+            contradictions: 0,
+            excluded: 0,
             overrides: vec![0; rs.override_reasons.len()],
             errors: 0,
             total: 0,
@@ -419,6 +436,8 @@ impl Counts {
         }
         self.incomplete += usize::from(t.incomplete);
         self.critical += usize::from(t.critical);
+        self.contradictions += usize::from(t.contradiction);
+        self.excluded += usize::from(t.excluded);
         if let Some(r) = t.override_reason {
             self.overrides[r] += 1;
         }
@@ -437,11 +456,19 @@ impl Counts {
             "with critical flags".to_string(),
             self.critical.to_string(),
         ]);
+        t.add_row(vec![
+            "with contradictions".to_string(),
+            self.contradictions.to_string(),
+        ]);
         for (r, n) in rs.override_reasons.iter().zip(&self.overrides) {
             if *n > 0 {
                 t.add_row(vec![format!("override: {}", r.id), n.to_string()]);
             }
         }
+        t.add_row(vec![
+            "excluded (errors)".to_string(),
+            self.excluded.to_string(),
+        ]);
         t.add_row(vec!["errors".to_string(), self.errors.to_string()]);
         t.add_row(vec!["total".to_string(), self.total.to_string()]);
         let secs = elapsed.as_secs_f64();

@@ -187,6 +187,9 @@ pub struct Question {
     /// Which way severity runs through the answers (`order`), for the
     /// answer-monotonicity analysis of `rules check`.
     pub order: Order,
+    /// Per `scale` entry of an integer question: its `weight` for
+    /// `placement sample`, where given (empty without a scale).
+    pub scale_weights: Vec<Option<f64>>,
     pub span: Span,
 }
 
@@ -219,6 +222,9 @@ pub struct ChoiceOption {
     /// In a multi choice, this option cannot be ticked with any other
     /// (`None of these`).
     pub exclusive: bool,
+    /// How likely `placement sample` is to pick it, relative to the other
+    /// options (`weight`); `None` when the rule set does not say.
+    pub weight: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -74,6 +74,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     id: o.id.clone(),
                     label: o.label.clone(),
                     exclusive: false,
+                    weight: o.weight,
                 })
                 .collect();
             match &from.own {

@@ -95,6 +95,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             }
         }
         let mut from = None;
+        let mut scale_weights = Vec::new();
         let kind = match ty.as_str() {
             "single_choice" | "multi_choice" => {
                 let source = match f.get("options_from") {
@@ -177,15 +178,17 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 };
                 let mut scale = Vec::new();
                 if let Some(n) = f.get("scale") {
+                    scale_weights.clear();
                     for it in self.dec.seq(n, "`scale`")? {
                         let Some(sf) = self.dec.fields(
                             it,
                             "a scale entry",
-                            &["value", "label"],
+                            &["value", "label", "weight"],
                             &["value", "label"],
                         ) else {
                             continue;
                         };
+                        let weight = sf.get("weight").and_then(|n| self.weight(n));
                         let v = sf
                             .get("value")
                             .and_then(|n| self.dec.int(n, "scale `value`"));
@@ -201,6 +204,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                                 );
                             }
                             scale.push((v, l));
+                            scale_weights.push(weight);
                         }
                     }
                 }
@@ -329,6 +333,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 retired,
                 options_from: None,
                 order,
+                scale_weights,
                 span: id_node.span,
             },
             ask_when,
@@ -368,7 +373,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             let Some(f) = self.dec.fields(
                 it,
                 "an option",
-                &["id", "label", "exclusive"],
+                &["id", "label", "exclusive", "weight"],
                 &["id", "label"],
             ) else {
                 continue;
@@ -381,6 +386,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 .get("exclusive")
                 .and_then(|n| self.dec.boolean(n, "`exclusive`"))
                 .unwrap_or(false);
+            let weight = f.get("weight").and_then(|n| self.weight(n));
             if let (Some(id), Some(label)) = (id, label) {
                 if exclusive && !multi {
                     self.dec.push(
@@ -406,11 +412,28 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         id,
                         label,
                         exclusive,
+                        weight,
                     });
                     spans.push(s);
                 }
             }
         }
         Some((out, spans))
+    }
+
+    /// An option's or scale entry's `weight` for `placement sample`: a
+    /// number of 0 or more (`sample-weight` otherwise).
+    fn weight(&mut self, n: &crate::yaml::Node) -> Option<f64> {
+        let w = self.dec.number(n, "`weight`")?;
+        if w.is_finite() && w >= 0.0 {
+            Some(w)
+        } else {
+            self.dec.error(
+                "sample-weight",
+                n.span,
+                "`weight` must be a number of 0 or more (how likely `placement sample` is to pick this answer, relative to the others)".to_string(),
+            );
+            None
+        }
     }
 }

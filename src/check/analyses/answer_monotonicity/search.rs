@@ -152,7 +152,7 @@ pub(super) fn search(
     // their least severe value.
     let mut bases: Vec<Vec<Slot>> = vec![least.to_vec()];
     bases.extend((0..SAMPLES).map(|n| {
-        let mut slots = crate::sample::intake(rs, 1, n).slots;
+        let mut slots = crate::sample::draw(rs, 1, n);
         for (s, l) in slots.iter_mut().zip(least) {
             if !s.is_answer() {
                 *s = l.clone();

@@ -1,44 +1,17 @@
-//! Synthetic, fictional intakes drawn from a rule set's questionnaire, for
-//! demos, training and load tests. Each intake gets a severity between 0
-//! and 1 that biases every answer, so a batch covers every level; skip
-//! logic is respected and exclusions are avoided. Deterministic for a seed.
+//! Varied answers for the analyses of `rules check` (witnesses of ratings,
+//! levels and bands; bases for the answer-monotonicity search). They want
+//! variety, not a realistic spread of levels: each draw has a severity
+//! between 0 and 1 that biases every answer around it, so the most severe
+//! answers come up often. This is the generator `placement sample` used
+//! before it drew for target levels, kept as it was so that the analyses
+//! find what they found.
 
+use super::Rng;
 use crate::cond::Tri;
 use crate::engine;
-use crate::intake::{Intake, Placement, RulesRef, Slot, StoredRecommendation};
+use crate::intake::Slot;
 use crate::rules::model::QuestionKind;
 use crate::rules::RuleSet;
-
-/// SplitMix64: small, fast, and the same on every platform.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.unit() * n as f64) as usize % n.max(1)
-    }
-}
-
-const TEXTS: &[&str] = &[
-    "Prefers morning appointments.",
-    "Works evening shifts.",
-    "Asked for information about family sessions.",
-    "Would like a counselor who speaks Spanish.",
-    "Has a dog that needs care during any stay.",
-];
 
 /// Picks an index in 0..n biased towards `severity` (0 least, 1 most).
 fn biased(rng: &mut Rng, n: usize, severity: f64) -> usize {
@@ -146,18 +119,17 @@ fn within_source(
     }
 }
 
-/// One synthetic intake, numbered `n`.
-pub fn intake(rs: &RuleSet, seed: u64, n: u64) -> Intake {
+/// Answers numbered `n` for the analyses: the first of up to 50 draws
+/// that no exclusion rules out (one it may rule out, or one it does, when
+/// none is left). Skip logic is followed; a few answers are declined.
+/// Deterministic for a seed.
+pub fn draw(rs: &RuleSet, seed: u64, n: u64) -> Vec<Slot> {
     let mut rng = Rng::new(seed ^ n.wrapping_mul(0xA24B_AED4_963E_E407));
-    // Attempts that an exclusion rejects for certain, and attempts whose
-    // eligibility declined answers leave undecided: the latter are kept
-    // in preference when no attempt is eligible for certain.
     let mut excluded_attempt = None;
     let mut undecided_attempt = None;
     for _attempt in 0..50 {
         let severity = rng.unit().powf(2.2);
         let mut slots = vec![Slot::Absent; rs.questions.len()];
-        let mut texts = Vec::new();
         let mut applicable = Vec::with_capacity(rs.questions.len());
         for (q, question) in rs.questions.iter().enumerate() {
             // Skip logic reads only earlier questions, all decided by now.
@@ -171,86 +143,40 @@ pub fn intake(rs: &RuleSet, seed: u64, n: u64) -> Intake {
                 slot = within_source(&mut rng, rs, &slots, q, source, slot, severity);
             }
             if slot == Slot::Text {
-                texts.push((q, TEXTS[rng.below(TEXTS.len())].to_string()));
+                // The text itself is not drawn here, but the draw is
+                // kept in step with the generator this was.
+                rng.below(5);
             }
             slots[q] = slot;
         }
-        // A few intakes leave some answers declined.
+        // A few draws leave some answers declined.
         if rng.unit() < 0.05 {
             for _ in 0..1 + rng.below(3) {
                 let q = rng.below(rs.questions.len());
                 if slots[q].is_answer() {
                     slots[q] = Slot::Declined;
-                    texts.retain(|(i, _)| *i != q);
                 }
             }
         }
         let assessment = engine::score_slots(rs, &slots);
         let excluded = !assessment.excluded.is_empty();
         let undecided = !assessment.possibly_excluded.is_empty();
-        let mut intake = Intake {
-            id: Some(format!("sample-{n:07}")),
-            status: Some("complete".into()),
-            assessed_at: Some(format!(
-                "2026-01-{:02}T{:02}:{:02}:00Z",
-                1 + n % 28,
-                8 + n % 10,
-                n % 60
-            )),
-            assessor: Some(format!("staff-{:02}", n % 17)),
-            rules: Some(RulesRef {
-                name: Some(rs.name.clone()),
-                version: Some(rs.version.clone()),
-                sha256: Some(rs.sha256.clone()),
-            }),
-            slots,
-            texts,
-            recommendation: Some(StoredRecommendation {
-                level: Some(rs.levels[assessment.level].id.clone()),
-                supports: assessment
-                    .supports
-                    .iter()
-                    .map(|&i| rs.supports[i].id.clone())
-                    .collect(),
-            }),
-            ..Intake::default()
-        };
-        // Most placements follow the recommendation; some are overrides,
-        // with a reason that is one (not `no_override`).
-        let reasons: Vec<usize> = (0..rs.override_reasons.len())
-            .filter(|&r| !rs.override_reasons[r].no_override)
-            .collect();
-        let roll = rng.unit();
-        if roll < 0.08 && !reasons.is_empty() && rs.levels.len() > 1 {
-            let mut level = rng.below(rs.levels.len());
-            if level == assessment.level {
-                level = (level + 1) % rs.levels.len();
-            }
-            let reason = reasons[rng.below(reasons.len())];
-            let note = rs.override_reasons[reason]
-                .note_required
-                .then(|| "Fictional note for a synthetic intake.".to_string());
-            intake.placement = Some(Placement {
-                level,
-                reason: Some(reason),
-                note,
-            });
-        } else if roll < 0.5 {
-            intake.placement = Some(Placement {
-                level: assessment.level,
-                reason: None,
-                note: None,
-            });
+        // The generator this was drew a placement here: the same numbers
+        // are drawn, so that every later draw is as it was.
+        let reasons = rs
+            .override_reasons
+            .iter()
+            .filter(|r| !r.no_override)
+            .count();
+        if rng.unit() < 0.08 && reasons > 0 && rs.levels.len() > 1 {
+            rng.below(rs.levels.len());
+            rng.below(reasons);
         }
         match (excluded, undecided) {
-            (false, false) => return intake,
-            (false, true) => undecided_attempt = Some(intake),
-            (true, _) => excluded_attempt = Some(intake),
+            (false, false) => return slots,
+            (false, true) => undecided_attempt = Some(slots),
+            (true, _) => excluded_attempt = Some(slots),
         }
     }
-    // An intake that an exclusion rejects is returned only when every
-    // attempt was rejected; `placement sample` refuses to write it.
-    undecided_attempt
-        .or(excluded_attempt)
-        .expect("at least one attempt")
+    undecided_attempt.or(excluded_attempt).unwrap_or_default()
 }
