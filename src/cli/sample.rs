@@ -49,6 +49,39 @@ fn rate(s: &str) -> Result<f64, String> {
     }
 }
 
+/// Intakes drawn at once, across threads, before they are written in order.
+const CHUNK: u64 = 256;
+
+/// Intakes numbered `ns`, drawn on up to `threads` threads, in order. Each
+/// depends only on the seed and its number, so the output is the same
+/// whatever the number of threads.
+fn draw_batch(
+    rs: &crate::rules::RuleSet,
+    seed: u64,
+    ns: std::ops::RangeInclusive<u64>,
+    options: &crate::sample::Options,
+    threads: usize,
+) -> Vec<intake::Intake> {
+    let ns: Vec<u64> = ns.collect();
+    let per = ns.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = ns
+            .chunks(per)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|&n| crate::sample::intake_with(rs, seed, n, options))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 pub fn run(g: &Globals, args: SampleArgs) -> CmdResult {
     let loaded = g.load_rules()?;
     let rs = &loaded.rules;
@@ -66,8 +99,19 @@ pub fn run(g: &Globals, args: SampleArgs) -> CmdResult {
         SampleFormat::Yaml => "yaml",
         _ => "json",
     };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(16);
+    let mut drawn = std::collections::VecDeque::new();
     for n in 1..=args.count {
-        let it = crate::sample::intake_with(rs, args.seed, n, &options);
+        if drawn.is_empty() {
+            let last = n.saturating_add(CHUNK - 1).min(args.count);
+            drawn = draw_batch(rs, args.seed, n..=last, &options, threads).into();
+        }
+        let Some(it) = drawn.pop_front() else {
+            break;
+        };
         // Never an intake the rule set excludes, or one an error-level
         // check refuses: `score` would not score it.
         let a = crate::engine::score(rs, &it);

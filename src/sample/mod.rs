@@ -56,8 +56,10 @@ pub struct Options {
     pub contradictions: f64,
 }
 
-/// Evaluations of the local search per intake, at most.
+/// Evaluations of the local search per intake, at most, and the fresh
+/// starts they are shared among.
 const STEPS: usize = 240;
+const ROUNDS: usize = 3;
 
 /// A draw: an answer for every question (asked or not), and which are
 /// declined. The intake keeps the answers its skip logic asks.
@@ -250,53 +252,67 @@ pub fn intake_with(rs: &RuleSet, seed: u64, n: u64, options: &Options) -> Intake
     let mut rng = Rng::new(seed ^ n.wrapping_mul(0xA24B_AED4_963E_E407));
     let target = target_level(&mut rng, rs);
     let contradict = rng.unit() < options.contradictions;
-    // Most people at low severity.
-    let severity = rng.unit().powi(2);
     let nq = rs.questions.len();
-    let mut draw = Draw {
-        answers: rs
-            .questions
-            .iter()
-            .map(|q| answer(&mut rng, q, severity))
-            .collect(),
-        declined: vec![false; nq],
-        seeds: (0..nq).map(|_| rng.next_u64()).collect(),
-    };
-    // A few intakes leave some answers declined, never one an exclusion
-    // reads (the person's eligibility would not be established).
-    if rng.unit() < 0.05 {
-        let read_by_exclusions = exclusion_reads(rs);
-        for _ in 0..1 + rng.below(3) {
-            let q = rng.below(nq);
-            draw.declined[q] = !read_by_exclusions.contains(&q);
+    let read_by_exclusions = exclusion_reads(rs);
+    let mut kept: Option<(Draw, Vec<Slot>, engine::Assessment, u32)> = None;
+    for round in 0..ROUNDS {
+        // Answers start about as severe as the target needs; each round
+        // starts afresh, further from that guess.
+        let want = rs.intensity(target) as f64 / (rs.levels.len().max(2) - 1) as f64;
+        let spread = 0.3 * (1 + round) as f64;
+        let severity = (want * (1.0 - spread) + spread * rng.unit()).clamp(0.0, 1.0);
+        let mut draw = Draw {
+            answers: rs
+                .questions
+                .iter()
+                .map(|q| answer(&mut rng, q, severity))
+                .collect(),
+            declined: vec![false; nq],
+            seeds: (0..nq).map(|_| rng.next_u64()).collect(),
+        };
+        // A few intakes leave some answers declined, never one an
+        // exclusion reads (the person's eligibility would not be
+        // established).
+        if rng.unit() < 0.05 {
+            for _ in 0..1 + rng.below(3) {
+                let q = rng.below(nq);
+                draw.declined[q] = !read_by_exclusions.contains(&q);
+            }
         }
-    }
-    let mut slots = draw.slots(rs);
-    let mut assessment = engine::score_slots(rs, &slots);
-    let mut best = distance(rs, &assessment, target, contradict);
-    for _ in 0..STEPS {
-        if best == 0 || nq == 0 {
+        let mut slots = draw.slots(rs);
+        let mut assessment = engine::score_slots(rs, &slots);
+        let mut best = distance(rs, &assessment, target, contradict);
+        for _ in 0..STEPS / ROUNDS {
+            if best == 0 || nq == 0 {
+                break;
+            }
+            let mut next = draw.clone();
+            for _ in 0..1 + rng.below(2) {
+                mutate(
+                    &mut rng,
+                    rs,
+                    &mut next,
+                    &slots,
+                    &assessment,
+                    target,
+                    contradict,
+                );
+            }
+            let next_slots = next.slots(rs);
+            let a = engine::score_slots(rs, &next_slots);
+            let d = distance(rs, &a, target, contradict);
+            if d <= best {
+                (draw, slots, assessment, best) = (next, next_slots, a, d);
+            }
+        }
+        if kept.as_ref().is_none_or(|k| best < k.3) {
+            kept = Some((draw, slots, assessment, best));
+        }
+        if best == 0 {
             break;
         }
-        let mut next = draw.clone();
-        for _ in 0..1 + rng.below(2) {
-            mutate(
-                &mut rng,
-                rs,
-                &mut next,
-                &slots,
-                &assessment,
-                target,
-                contradict,
-            );
-        }
-        let next_slots = next.slots(rs);
-        let a = engine::score_slots(rs, &next_slots);
-        let d = distance(rs, &a, target, contradict);
-        if d <= best {
-            (draw, slots, assessment, best) = (next, next_slots, a, d);
-        }
     }
+    let (draw, slots, assessment, _) = kept.expect("at least one round");
     let texts = slots
         .iter()
         .enumerate()
