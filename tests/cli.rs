@@ -381,11 +381,11 @@ fn score_csv_has_a_stable_header_and_escapes_formulas() {
     let out = run(&score_args("csv", &files));
     let sha = mini_sha();
     let expected = format!(
-        "source,id,level,max_level,complete,load_rating,worry_rating,context_rating,wq_total,wq_band,pq_total,pq_band,flags,supports,could_raise,placement_level,override_reason,overridden,rules_sha256,error_code,error,line,column\n\
-         tests/fixtures/mini-intakes/02-intensive.json,mini-002,intensive,intensive,true,2,2,2,3,many,10,high,no_sleep;money_trouble;notes_given;intensive_info,buddy,,,,false,{sha},,,,\n\
-         tests/fixtures/mini-intakes/03-two-missing-items.yaml,mini-003,standard,intensive,false,1,1,0,1,some,,,,,pq_2;pq_3,,,false,{sha},,,,\n\
-         tests/fixtures/mini-intakes/06-override.yaml,'=1+2,standard,standard,true,1,1,1,1,some,4,mid,notes_given,buddy,,intensive,preference,true,{sha},,,,\n\
-         tests/fixtures/mini-intakes/invalid/wrong-type.yaml,bad-001,,,,,,,,,,,,,,,,,,wrong-type,\"answer to `has_support` must be true or false, not text\",5,16\n"
+        "source,id,level,max_level,complete,load_rating,worry_rating,context_rating,wq_total,wq_band,pq_total,pq_band,flags,supports,could_raise,contradictions,placement_level,override_reason,overridden,rules_sha256,error_code,error,line,column\n\
+         tests/fixtures/mini-intakes/02-intensive.json,mini-002,intensive,intensive,true,2,2,2,3,many,10,high,no_sleep;money_trouble;notes_given;intensive_info,buddy,,,,,false,{sha},,,,\n\
+         tests/fixtures/mini-intakes/03-two-missing-items.yaml,mini-003,standard,intensive,false,1,1,0,1,some,,,,,pq_2;pq_3,,,,false,{sha},,,,\n\
+         tests/fixtures/mini-intakes/06-override.yaml,'=1+2,standard,standard,true,1,1,1,1,some,4,mid,notes_given,buddy,,,intensive,preference,true,{sha},,,,\n\
+         tests/fixtures/mini-intakes/invalid/wrong-type.yaml,bad-001,,,,,,,,,,,,,,,,,,,wrong-type,\"answer to `has_support` must be true or false, not text\",5,16\n"
     );
     assert_eq!(out.stdout, expected);
     assert_eq!(

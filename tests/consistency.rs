@@ -385,3 +385,42 @@ fn the_third_party_fixture_is_clean_and_its_tests_pass() {
     assert_eq!(code, 0, "{out}");
     assert!(out.ends_with("11 passed, 0 failed\n"), "{out}");
 }
+
+#[test]
+fn markdown_and_csv_list_the_contradictions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = example_with(
+        dir.path(),
+        "p.yaml",
+        &[
+            (
+                "  age: 34\n  sex_at_birth: male",
+                "  age: 70\n  sex_at_birth: female\n  pregnancy_status: pregnant",
+            ),
+            (
+                "  primary_substance: alcohol",
+                "  primary_substance: opioids",
+            ),
+        ],
+    );
+    let p = path.to_str().unwrap();
+    let (code, out, _) = run(dir.path(), &["score", "--format", "markdown", p]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            "**Answers that contradict each other** (to check with the client):\n\n- `primary_substance`: the answer is not among the options ticked in `substances`\n- `pregnancy_at_55_or_over` (`age`, `pregnancy_status`): pregnancy is recorded as possible or certain for a client aged 55 or over\n\n"
+        ),
+        "{out}"
+    );
+    let (code, out, _) = run(dir.path(), &["score", "--format", "csv", p]);
+    assert_eq!(code, 0);
+    let mut lines = out.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == "contradictions").unwrap();
+    assert_eq!(header[at - 1], "could_raise");
+    assert_eq!(
+        row[at],
+        "options_from:primary_substance;pregnancy_at_55_or_over"
+    );
+}

@@ -2,7 +2,7 @@
 //! `docs/intake.md`): source, id, level, max_level, complete, one
 //! `<dimension>_rating` per dimension, `<instrument>_total` and
 //! `<instrument>_band` per instrument, flags, supports, could_raise,
-//! placement_level, override_reason, overridden, rules_sha256, error_code,
+//! contradictions, placement_level, override_reason, overridden, rules_sha256, error_code,
 //! error, line, column.
 
 use super::{Record, Scored};
@@ -23,6 +23,7 @@ pub fn header(rs: &RuleSet) -> Vec<String> {
             "flags",
             "supports",
             "could_raise",
+            "contradictions",
             "placement_level",
             "override_reason",
             "overridden",
@@ -104,6 +105,19 @@ fn scored_row(rs: &RuleSet, s: &Scored, row: &mut Vec<String>) {
             .join(";"),
     );
     row.push(super::question_ids(rs, &a.could_raise).join(";"));
+    row.push(
+        a.warnings
+            .iter()
+            .filter_map(|w| match w {
+                crate::engine::Warning::Contradiction(c) => Some(rs.checks[c.check].id.clone()),
+                crate::engine::Warning::NotFromSource { question, .. } => {
+                    Some(format!("options_from:{}", rs.questions[*question].id))
+                }
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(";"),
+    );
     match &s.intake.placement {
         Some(p) => {
             row.push(rs.levels[p.level].id.clone());

@@ -124,6 +124,37 @@ fn body(rs: &RuleSet, r: &Record) -> String {
                         .join(", ")
                 );
             }
+            // Ids are letters, digits and `_`: safe in a code span.
+            let code = |q: usize| format!("`{}`", rs.questions[q].id);
+            let contradictions: Vec<String> = a
+                .warnings
+                .iter()
+                .filter_map(|w| match w {
+                    crate::engine::Warning::Contradiction(c) => Some(format!(
+                        "- `{}` ({}): {}",
+                        rs.checks[c.check].id,
+                        c.questions
+                            .iter()
+                            .map(|&q| code(q))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        md(&rs.checks[c.check].message)
+                    )),
+                    crate::engine::Warning::NotFromSource { question, source } => Some(format!(
+                        "- {}: the answer is not among the options ticked in {}",
+                        code(*question),
+                        code(*source)
+                    )),
+                    _ => None,
+                })
+                .collect();
+            if !contradictions.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "**Answers that contradict each other** (to check with the client):\n\n{}\n",
+                    contradictions.join("\n")
+                );
+            }
             if let Some(p) = &s.intake.placement {
                 let _ = writeln!(
                     out,
