@@ -500,8 +500,10 @@ fn consistency_with(
     slots: &[Slot],
     applicable: &[Tri],
 ) -> (Vec<Tri>, Vec<Contradiction>) {
-    let recorded = |slots: &[Slot], c: &crate::cond::Cond| {
-        c.eval(&State {
+    // Every answer counts as asked; an unanswered question keeps what the
+    // skip logic says.
+    fn recorded<'a>(rs: &'a RuleSet, slots: &'a [Slot], applicable: &[Tri]) -> State<'a> {
+        State {
             rs,
             slots,
             applicable: slots
@@ -512,12 +514,13 @@ fn consistency_with(
             totals: Vec::new(),
             ratings: Vec::new(),
             level: Val::Na,
-        })
-    };
+        }
+    }
+    let st = recorded(rs, slots, applicable);
     let mut values = Vec::with_capacity(rs.checks.len());
     let mut holds = Vec::new();
     for (i, check) in rs.checks.iter().enumerate() {
-        let t = recorded(slots, &check.when);
+        let t = check.when.eval(&st);
         values.push(t);
         if t != Tri::True {
             continue;
@@ -532,7 +535,7 @@ fn consistency_with(
                 continue;
             }
             let answer = std::mem::replace(&mut kept[q], Slot::Absent);
-            if recorded(&kept, &check.when) != Tri::True {
+            if check.when.eval(&recorded(rs, &kept, applicable)) != Tri::True {
                 kept[q] = answer;
                 questions.push(q);
             }
