@@ -127,9 +127,17 @@ fn a_killed_interview_resumes_where_it_stopped() {
     let out = dir.path().join("intake.yaml");
     let out_s = out.to_str().unwrap();
     // gad7 items come after everything else that is left out except housing.
+    // `--answers` copies answers only: the id is this intake's own.
     let mut s = spawn(
         dir.path(),
-        &["--answers", prefilled.to_str().unwrap(), "--out", out_s],
+        &[
+            "--answers",
+            prefilled.to_str().unwrap(),
+            "--out",
+            out_s,
+            "--id",
+            "2026-0100",
+        ],
     );
     answer(&mut s, &prompt_of("gad7_1"), &["1", ENTER]);
     answer(&mut s, &prompt_of("gad7_2"), &["0", ENTER]);
@@ -182,6 +190,8 @@ fn an_override_with_a_critical_flag_acknowledged() {
         &[
             "--answers",
             prefilled.to_str().unwrap(),
+            "--id",
+            "2026-0100",
             "--assessor",
             "staff-9",
         ],

@@ -2,15 +2,17 @@
 //! [`crate::assess::Interview`]; this module picks the file, checks for a
 //! terminal, installs the signal handlers and reports how it ended.
 
+mod files;
+
 use super::{eprintln_safe, CmdResult, Failure, Globals};
 use crate::assess::terminal::{signals, Terminal};
 use crate::assess::{self, AssessError, Interview, Outcome, Prompter, Store};
 use crate::fsutil::write_private;
-use crate::intake::{self, Intake};
+use crate::intake::Intake;
 use crate::rules::load::io_reason;
 use crate::rules::RuleSet;
-use crate::yaml::Limits;
 use clap::Args;
+use files::{has_content, keep_superseded, new_path, read_intake, remove_stale_temporaries};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -45,13 +47,15 @@ pub struct AssessArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "answers")]
     pub resume: Option<PathBuf>,
 
-    /// Prefill answers from an intake file and ask only the rest. With
-    /// nothing left to ask, no terminal is needed.
+    /// Prefill answers from an intake file and ask only the rest (its
+    /// answers only: not its id, assessor, acknowledgements or placement).
+    /// With nothing left to ask, no terminal is needed.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
 
     /// Overwrite an existing intake file (--out), or reopen a finished one
-    /// (--resume).
+    /// (--resume); what the file held is first kept beside it as
+    /// NAME.superseded-STAMP.yaml.
     #[arg(long)]
     pub force: bool,
 }
@@ -75,9 +79,11 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
     // A new intake file is created (empty, exclusively) when its name is
     // chosen; `_reserved` removes it again if nothing is ever saved in it.
     let mut _reserved = None;
+    let mut resumed_finished = false;
     let (path, mut start) = match &args.resume {
         Some(p) => {
             let intake = read_intake(rs, p, &g.intake_limits)?;
+            resumed_finished = intake.status.as_deref() == Some("complete");
             if intake.status.as_deref() == Some("complete") && !args.force {
                 return Err(Failure::usage(format!(
                     "{} is a finished intake (status: complete); nothing to resume. To reopen it and change answers, add --force (its recommendation and placement are then recorded again)",
@@ -90,11 +96,17 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
         None => {
             let mut intake = match &args.answers {
                 Some(p) => {
-                    let mut i = read_intake(rs, p, &g.intake_limits)?;
-                    // Recomputed at the end; never carried over.
-                    i.recommendation = None;
-                    i.assessed_at = None;
-                    i
+                    // Answers only: the other file's id, assessor,
+                    // acknowledgements, recommendation and placement belong
+                    // to that intake, not to this one. Its rule-set
+                    // reference is kept for the warning below.
+                    let from = read_intake(rs, p, &g.intake_limits)?;
+                    Intake {
+                        rules: from.rules,
+                        slots: from.slots,
+                        texts: from.texts,
+                        ..Intake::default()
+                    }
                 }
                 None => Intake::default(),
             };
@@ -145,6 +157,11 @@ and ask only the rest, use `placement assess --answers FILE` (with nothing left 
         )));
     }
 
+    // --force replaces a file or reopens a finished intake: what it held is
+    // kept beside it before anything is saved.
+    if args.force && has_content(&path) && (args.resume.is_none() || resumed_finished) {
+        keep_superseded(&path)?;
+    }
     if interactive {
         signals::install();
     }
@@ -237,250 +254,6 @@ and ask only the rest, use `placement assess --answers FILE` (with nothing left 
     }
 }
 
-/// Removes what a killed save of `path` left behind: the temporary files
-/// `fsutil` writes beside it (`.NAME.tmp-PID-N`), when process PID is gone.
-/// They hold answers, so they are not left lying around.
-fn remove_stale_temporaries(path: &Path) {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return;
-    };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let prefix = crate::fsutil::temp_prefix(name)
-        .to_string_lossy()
-        .to_string();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let file = e.file_name().to_string_lossy().to_string();
-        let Some(rest) = file.strip_prefix(&prefix) else {
-            continue;
-        };
-        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
-            continue;
-        };
-        if !process_alive(pid) {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-}
-
-#[cfg(unix)]
-fn process_alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: signal 0 only checks that the process exists.
-    let r = unsafe { libc::kill(pid, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
-
-#[cfg(not(unix))]
-fn process_alive(_pid: u32) -> bool {
-    true
-}
-
-/// Reads an intake file to prefill or resume from.
-fn read_intake(rs: &RuleSet, p: &Path, limits: &Limits) -> Result<Intake, Failure> {
-    let bytes = crate::fsutil::read_bounded(p, limits.max_bytes)
-        .map_err(|e| Failure::usage(format!("cannot read {}: {}", p.display(), io_reason(&e))))?;
-    if bytes.len() > limits.max_bytes {
-        return Err(Failure::usage(format!(
-            "{}: error[intake-limit]: file is more than the limit of {} bytes (--max-intake-bytes)",
-            p.display(),
-            limits.max_bytes
-        )));
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Failure::usage(format!("{} is not UTF-8 text", p.display())))?;
-    intake::parse(&text, rs, limits).map_err(|e| {
-        let place = if e.first.span.is_known() {
-            format!("{}:{}:{}", p.display(), e.first.span.line, e.first.span.col)
-        } else {
-            p.display().to_string()
-        };
-        Failure::usage(format!("{place}: error[{}]: {}", e.first.code, e.message()))
-    })
-}
-
-/// The file a new interview writes: `--out`, or a new name in `--dir`.
-/// An existing file is never replaced without `--force`; a folder, FIFO,
-/// socket or device never (it is looked at, not read). A name that does
-/// not exist yet is created here, empty and exclusively (`O_EXCL`), so two
-/// interviews started together cannot share it: the second is refused.
-fn new_path(
-    args: &AssessArgs,
-    id: Option<&str>,
-    limits: &Limits,
-) -> Result<(PathBuf, Option<Reserved>), Failure> {
-    if let Some(out) = &args.out {
-        return claim(out, args.force, limits).map(|r| (out.clone(), r));
-    }
-    // Without --dir, a bare file name: messages then show it as typed.
-    let dir = args.dir.clone().unwrap_or_default();
-    if !dir.as_os_str().is_empty() && !dir.is_dir() {
-        return Err(Failure::usage(format!("{} is not a folder", dir.display())));
-    }
-    if let Some(id) = id.filter(|id| safe_file_part(id)) {
-        let p = dir.join(format!("intake-{id}.yaml"));
-        return claim(&p, args.force, limits).map(|r| (p, r));
-    }
-    let stamp = assess::file_stamp(assess::now_secs());
-    for n in 1..1000 {
-        let name = if n == 1 {
-            format!("intake-{stamp}.yaml")
-        } else {
-            format!("intake-{stamp}-{n}.yaml")
-        };
-        let p = dir.join(name);
-        match Reserved::create(&p) {
-            Ok(r) => return Ok((p.clone(), Some(r))),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return Err(Failure::usage(format!(
-                    "cannot create {}: {}",
-                    p.display(),
-                    io_reason(&e)
-                )))
-            }
-        }
-    }
-    Err(Failure::usage(format!(
-        "cannot find a free file name in {}",
-        dir.display()
-    )))
-}
-
-/// Ids that may appear in a file name as they are.
-fn safe_file_part(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && !id.starts_with('.')
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-/// Checks `p` (see [`new_path`]) and, if it does not exist, creates it
-/// exclusively.
-fn claim(p: &Path, force: bool, limits: &Limits) -> Result<Option<Reserved>, Failure> {
-    if refuse_existing(p, force, limits)? {
-        // --force on an existing regular file: it is replaced at the first save.
-        return Ok(None);
-    }
-    match Reserved::create(p) {
-        Ok(r) => Ok(Some(r)),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Failure::usage(format!(
-            "{} was created by another process just now (another interview with the same --id?); it is not shared or overwritten. Start again with another --id or --out",
-            p.display()
-        ))),
-        Err(e) => Err(Failure::usage(format!(
-            "cannot create {}: {}",
-            p.display(),
-            io_reason(&e)
-        ))),
-    }
-}
-
-/// A new intake file this run created empty (mode 0600). Dropped while
-/// still empty (nothing was saved: the run stopped before the interview),
-/// it is removed.
-struct Reserved(PathBuf);
-
-impl Reserved {
-    fn create(p: &Path) -> std::io::Result<Reserved> {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        opts.open(p)?;
-        Ok(Reserved(p.to_path_buf()))
-    }
-}
-
-impl Drop for Reserved {
-    fn drop(&mut self) {
-        if std::fs::symlink_metadata(&self.0).is_ok_and(|m| m.is_file() && m.len() == 0) {
-            let _ = std::fs::remove_file(&self.0);
-        }
-    }
-}
-
-/// Whether `p` is a file with something in it.
-fn has_content(p: &Path) -> bool {
-    std::fs::metadata(p).is_ok_and(|m| m.len() > 0)
-}
-
-/// Refuses what an intake cannot be saved to, and an existing file without
-/// `force`. `Ok(true)`: `p` is an existing regular file (or a link to one)
-/// and `force` is given; `Ok(false)`: nothing is there. The type is looked
-/// at first, so a FIFO or a device is never opened; a regular file is read
-/// (for its status) to at most the intake size limit.
-fn refuse_existing(p: &Path, force: bool, limits: &Limits) -> Result<bool, Failure> {
-    match std::fs::symlink_metadata(p) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => {
-            return Err(Failure::usage(format!(
-                "cannot use {}: {}",
-                p.display(),
-                io_reason(&e)
-            )))
-        }
-        Ok(_) => {}
-    }
-    let what = match std::fs::metadata(p) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Some("a symbolic link to a file that does not exist")
-        }
-        Err(e) => {
-            return Err(Failure::usage(format!(
-                "cannot use {}: {}",
-                p.display(),
-                io_reason(&e)
-            )))
-        }
-        Ok(m) if m.is_dir() => Some("a folder"),
-        Ok(m) if !m.is_file() => Some("not a regular file (a FIFO, socket or device)"),
-        Ok(_) => None,
-    };
-    if let Some(what) = what {
-        return Err(Failure::usage(format!(
-            "{} is {what}; an intake is saved only to a regular file",
-            p.display()
-        )));
-    }
-    if force {
-        return Ok(true);
-    }
-    let status = crate::fsutil::read_bounded(p, limits.max_bytes)
-        .ok()
-        .and_then(|bytes| {
-            String::from_utf8_lossy(&bytes).lines().find_map(|l| {
-                l.strip_prefix("status:")
-                    .map(|s| s.trim().trim_matches('"').to_string())
-            })
-        });
-    Err(Failure::usage(match status.as_deref() {
-        Some("in_progress") => format!(
-            "{} already holds an interview in progress; continue it with `placement assess --resume {}`, or add --force to start over and replace it",
-            p.display(),
-            shell_quote(&p.display().to_string())
-        ),
-        Some("complete") => format!(
-            "{} is a finished intake; it is not overwritten without --force",
-            p.display()
-        ),
-        _ => format!("{} already exists; it is not overwritten without --force", p.display()),
-    }))
-}
-
 fn resume_hint(g: &Globals, path: &Path) -> String {
     let rules = g
         .rules
@@ -507,6 +280,7 @@ fn shell_quote(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::files::safe_file_part;
     use super::*;
 
     #[test]
