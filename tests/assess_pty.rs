@@ -146,6 +146,10 @@ fn a_killed_interview_resumes_where_it_stopped() {
     s.get_process_mut().kill(Signal::SIGKILL).unwrap();
     let saved = read(&out);
     assert_eq!(saved.status.as_deref(), Some("in_progress"));
+    // Started and saved, but no recommendation reached yet.
+    let started = saved.started_at.clone().expect("started_at");
+    assert!(saved.updated_at.is_some());
+    assert_eq!(saved.assessed_at, None);
     assert_eq!(saved.slots[q("gad7_1")], Slot::Num(1.0));
     assert_eq!(saved.slots[q("gad7_2")], Slot::Num(0.0));
     assert_eq!(saved.slots[q("gad7_3")], Slot::Absent);
@@ -176,6 +180,10 @@ fn a_killed_interview_resumes_where_it_stopped() {
     assert_eq!(saved.slots[q("gad7_1")], Slot::Num(1.0));
     assert_eq!(saved.slots[q("gad7_3")], Slot::Num(0.0));
     assert_eq!(saved.id.as_deref(), Some("2026-0100"));
+    // When it began is kept across resumes; when it was assessed is now.
+    assert_eq!(saved.started_at.as_deref(), Some(started.as_str()));
+    assert!(saved.assessed_at.is_some());
+    assert!(saved.updated_at >= saved.assessed_at);
     // A finished intake is not resumed (or overwritten) without --force.
     let s = spawn(dir.path(), &["--resume", out_s]);
     assert_eq!(exit_code(s), 2);

@@ -107,6 +107,7 @@ impl<'r, S: Store> Interview<'r, S> {
     }
 
     pub fn save(&mut self) -> Res<()> {
+        self.intake.updated_at = Some((self.now)());
         let saved = self.saved_intake();
         self.store.save(self.rs, &saved).map_err(AssessError::Save)
     }

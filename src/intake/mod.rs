@@ -86,7 +86,13 @@ pub struct Placement {
 pub struct Intake {
     pub id: Option<String>,
     pub status: Option<String>,
+    /// When the interview began (`assess`).
+    pub started_at: Option<String>,
+    /// When the recommendation was reached: set when the interview is
+    /// finished, never before.
     pub assessed_at: Option<String>,
+    /// When the file was last saved (`assess` saves after every answer).
+    pub updated_at: Option<String>,
     pub assessor: Option<String>,
     pub comment: Option<String>,
     pub rules: Option<RulesRef>,

@@ -13,7 +13,9 @@ const TOP_KEYS: &[&str] = &[
     "intake",
     "id",
     "status",
+    "started_at",
     "assessed_at",
+    "updated_at",
     "assessor",
     "comment",
     "rules",
@@ -219,7 +221,9 @@ fn read_node(
             None
         }
     });
+    intake.started_at = get("started_at").and_then(|n| r.text(n, "`started_at`"));
     intake.assessed_at = get("assessed_at").and_then(|n| r.text(n, "`assessed_at`"));
+    intake.updated_at = get("updated_at").and_then(|n| r.text(n, "`updated_at`"));
     intake.assessor = get("assessor").and_then(|n| r.text(n, "`assessor`"));
     intake.comment = get("comment").and_then(|n| r.text(n, "`comment`"));
     if let Some(n) = get("rules") {

@@ -25,7 +25,9 @@ pub fn to_json(rs: &RuleSet, intake: &Intake) -> serde_json::Value {
     };
     opt(&mut m, "id", &intake.id);
     opt(&mut m, "status", &intake.status);
+    opt(&mut m, "started_at", &intake.started_at);
     opt(&mut m, "assessed_at", &intake.assessed_at);
+    opt(&mut m, "updated_at", &intake.updated_at);
     opt(&mut m, "assessor", &intake.assessor);
     opt(&mut m, "comment", &intake.comment);
     if let Some(r) = &intake.rules {
@@ -116,8 +118,14 @@ pub fn to_yaml(rs: &RuleSet, intake: &Intake) -> String {
     if let Some(s) = &intake.status {
         let _ = writeln!(out, "status: {}", scalar(s));
     }
-    if let Some(s) = &intake.assessed_at {
-        let _ = writeln!(out, "assessed_at: {}", quote(s));
+    for (key, value) in [
+        ("started_at", &intake.started_at),
+        ("assessed_at", &intake.assessed_at),
+        ("updated_at", &intake.updated_at),
+    ] {
+        if let Some(s) = value {
+            let _ = writeln!(out, "{key}: {}", quote(s));
+        }
     }
     if let Some(s) = &intake.assessor {
         let _ = writeln!(out, "assessor: {}", quote(s));

@@ -133,9 +133,21 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
         }
     }
 
-    let started = assess::now_rfc3339();
-    if start.assessed_at.is_none() {
-        start.assessed_at = Some(started);
+    // `started_at` is when the interview began; `assessed_at` is set when
+    // the recommendation is reached. (Files saved in progress before
+    // `started_at` existed kept the start in `assessed_at`.)
+    if start.status.as_deref() == Some("in_progress") && start.started_at.is_none() {
+        start.started_at = start.assessed_at.take();
+    }
+    if start.started_at.is_none() && args.resume.is_none() {
+        start.started_at = Some(assess::now_rfc3339());
+    }
+    // A finished intake reopened with --force is in progress again: its
+    // recommendation and when it was reached are those of the superseded
+    // copy, until the interview is finished again.
+    if resumed_finished {
+        start.assessed_at = None;
+        start.recommendation = None;
     }
     let mut iv = Interview::new(
         rs,
