@@ -392,7 +392,9 @@ mod tests {
         let intake = Intake {
             id: Some("2026-0042".into()),
             status: Some("complete".into()),
+            started_at: Some("2026-11-26T13:41:00Z".into()),
             assessed_at: Some("2026-11-26T14:05:00Z".into()),
+            updated_at: Some("2026-11-26T14:06:10Z".into()),
             assessor: Some("staff: 17 \"B\"".into()),
             comment: None,
             rules: Some(RulesRef {
