@@ -167,6 +167,7 @@ pub fn rule_file() -> Value {
                 "not": {"required": ["no_override", "note_required"], "properties": {"no_override": {"const": true}, "note_required": {"const": true}}},
             }},
             "flag_actions": {"type": "array", "description": "What an assessor may record as done about a critical flag when acknowledging it.", "items": object(json!({"id": id(), "label": text(), "note_required": {"type": "boolean"}}), &["id", "label"])},
+            "answer_sources": {"type": "array", "description": "Where an answer may come from (the client, family, records ...), recorded per answer in an intake's `sources`.", "items": object(json!({"id": id(), "label": text()}), &["id", "label"])},
         },
     })
 }
@@ -210,6 +211,11 @@ fn answer(kind: &QuestionKind) -> Value {
     any
 }
 
+fn with_description(mut v: Value, d: &str) -> Value {
+    v["description"] = json!(d);
+    v
+}
+
 /// `answers` and `declined` for a rule set.
 fn answers(rs: &RuleSet) -> (Value, Value) {
     let mut props = Map::new();
@@ -227,10 +233,44 @@ fn answers(rs: &RuleSet) -> (Value, Value) {
 
 /// The schema of intake files answered against `rs`.
 pub fn intake(rs: &RuleSet) -> Value {
-    let (answers, declined) = answers(rs);
+    let (answers, _) = answers(rs);
     let levels: Vec<&str> = rs.levels.iter().map(|l| l.id.as_str()).collect();
     let reasons: Vec<&str> = rs.override_reasons.iter().map(|o| o.id.as_str()).collect();
     let actions: Vec<&str> = rs.flag_actions.iter().map(|a| a.id.as_str()).collect();
+    let question_ids: Vec<&str> = rs.questions.iter().map(|q| q.id.as_str()).collect();
+    let question = json!({"$ref": "#/definitions/question"});
+    let no_answer = json!({"type": ["array", "null"], "uniqueItems": true, "items": question});
+    let sources: Vec<&str> = rs.answer_sources.iter().map(|s| s.id.as_str()).collect();
+    let event = |name: &str, props: Value, required: &[&str]| {
+        let mut p = json!({"event": {"const": name}, "at": text(), "by": text()});
+        for (k, v) in props.as_object().into_iter().flatten() {
+            p[k] = v.clone();
+        }
+        let mut req = vec!["event"];
+        req.extend_from_slice(required);
+        object(p, &req)
+    };
+    let value =
+        json!({"description": "An answer, or `{no_answer: declined|unknown|not_applicable}`."});
+    let history = json!([
+        event("started", json!({}), &[]),
+        event("resumed", json!({}), &[]),
+        event(
+            "changed",
+            json!({"question": question, "from": value, "to": value}),
+            &["question"]
+        ),
+        event(
+            "acknowledged",
+            json!({"flag": text(), "action": {"enum": actions}, "note": text()}),
+            &["flag"]
+        ),
+        event(
+            "placed",
+            json!({"level": {"enum": levels}, "reason": {"enum": reasons}, "note": text()}),
+            &["level"]
+        ),
+    ]);
     let action = if actions.is_empty() {
         json!({"type": "null", "description": "The rule set has no flag actions."})
     } else {
@@ -243,6 +283,7 @@ pub fn intake(rs: &RuleSet) -> Value {
         "type": "object",
         "additionalProperties": false,
         "required": ["intake", "answers"],
+        "definitions": {"question": {"enum": question_ids, "description": "A question id of the rule set."}},
         "properties": {
             "intake": {"const": crate::intake::FORMAT_VERSION, "description": "The format version."},
             "id": {"type": ["string", "integer"], "description": "A pseudonymous reference; never a name."},
@@ -250,11 +291,21 @@ pub fn intake(rs: &RuleSet) -> Value {
             "started_at": {"type": "string", "description": "When the interview began."},
             "assessed_at": {"type": "string", "description": "When the recommendation was reached (absent while the interview is in progress)."},
             "updated_at": {"type": "string", "description": "When the file was last saved."},
-            "assessor": text(),
+            "assessor": {"type": "string", "description": "The first assessor; later ones appear in `history`."},
+            "client": {"type": ["string", "integer"], "description": "The program's own reference for the person, the same in every assessment of them; never a name."},
             "comment": text(),
             "rules": object(json!({"name": text(), "version": text(), "sha256": text()}), &[]),
+            "reassessment": object(json!({
+                "previous": object(json!({"id": {"type": ["string", "integer"]}, "sha256": text(), "assessed_at": text()}), &[]),
+                "changed": {"type": ["array", "null"], "description": "Questions whose answer differs from the previous assessment.", "uniqueItems": true, "items": question},
+            }), &[]),
             "answers": answers,
-            "declined": declined,
+            "declined": with_description(no_answer.clone(), "Questions asked that the person chose not to answer."),
+            "unknown": with_description(no_answer.clone(), "Questions asked whose answer nobody knows."),
+            "not_applicable": with_description(no_answer, "Questions asked that do not apply to the person."),
+            "notes": {"type": ["object", "null"], "description": "Question id to a note on its answer.", "propertyNames": question, "additionalProperties": text()},
+            "sources": {"type": ["object", "null"], "description": "Question id to where its answer came from: one of the rule set's `answer_sources`.", "propertyNames": question, "additionalProperties": {"enum": sources}},
+            "history": {"type": ["array", "null"], "description": "What happened in the interview, oldest first (append-only).", "items": {"oneOf": history}},
             "acknowledged_flags": {"type": ["array", "null"], "items": object(json!({"id": text(), "at": text(), "by": text(), "action": action, "note": {"type": ["string", "null"]}}), &["id"])},
             "recommendation": object(json!({"level": text(), "max_level": text(), "supports": {"type": "array", "items": text()}}), &[]),
             "placement": {"anyOf": [

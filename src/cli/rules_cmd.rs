@@ -177,6 +177,7 @@ pub fn show_json(rs: &RuleSet) -> Value {
         "checks": rs.checks.iter().map(|c| json!({"id": c.id, "severity": c.severity.as_str(), "when": c.when_text, "message": c.message, "questions": c.questions.iter().map(|&q| rs.questions[q].id.as_str()).collect::<Vec<_>>()})).collect::<Vec<_>>(),
         "override_reasons": rs.override_reasons.iter().map(|o| json!({"id": o.id, "label": o.label, "note_required": o.note_required, "no_override": o.no_override})).collect::<Vec<_>>(),
         "flag_actions": rs.flag_actions.iter().map(|a| json!({"id": a.id, "label": a.label, "note_required": a.note_required})).collect::<Vec<_>>(),
+        "answer_sources": rs.answer_sources.iter().map(|s| json!({"id": s.id, "label": s.label})).collect::<Vec<_>>(),
     })
 }
 

@@ -307,6 +307,12 @@ fn pass(rs: &RuleSet, slots: &[Slot], trace: bool) -> Pass {
 /// Scores an intake.
 pub fn score(rs: &RuleSet, intake: &Intake) -> Assessment {
     let mut a = score_slots(rs, &intake.slots);
+    if !intake.history.is_empty() {
+        let applicable = |q: usize| a.questions[q].applicable != Tri::False;
+        let mismatches = intake.history_mismatches(applicable);
+        a.warnings
+            .extend(mismatches.into_iter().map(Warning::HistoryMismatch));
+    }
     a.stored_level = intake
         .recommendation
         .as_ref()

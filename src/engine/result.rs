@@ -116,6 +116,9 @@ pub enum Warning {
     FlagUndecided(usize),
     /// An exclusion that missing answers leave undecided.
     ExclusionUndecided(usize),
+    /// An answer that differs from the last change the intake's history
+    /// records for its question.
+    HistoryMismatch(usize),
 }
 
 impl Warning {
@@ -144,6 +147,10 @@ impl Warning {
             Warning::ExclusionUndecided(i) => format!(
                 "exclusion `{}` cannot be ruled out until the missing answers are known",
                 rs.exclusions[i].id
+            ),
+            Warning::HistoryMismatch(i) => format!(
+                "`{}`: the answer differs from the last change the history records for it; the file was changed outside `placement assess`",
+                q(i)
             ),
         }
     }

@@ -3,7 +3,7 @@
 //! evaluates.
 
 use super::reader::{safe_key, Reader};
-use super::{Intake, Slot};
+use super::{Intake, Recorded, Slot};
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::rules::model::QuestionKind;
 use crate::yaml::decode::is_id;
@@ -31,9 +31,24 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
         );
         return;
     };
-    if v.kind == Kind::Null {
-        return;
+    match value(r, q, v) {
+        Some(Recorded::Answer(slot, text)) => {
+            if let Some(t) = text {
+                intake.texts.push((q, t));
+            }
+            intake.slots[q] = slot;
+        }
+        Some(_) | None => {}
     }
+}
+
+/// One answer to question `q`, checked: [`Recorded::Nothing`] for null,
+/// `None` (with the problem in `r`) when it does not fit the question.
+pub(super) fn value(r: &mut Reader, q: usize, v: &Node) -> Option<Recorded> {
+    if v.kind == Kind::Null {
+        return Some(Recorded::Nothing);
+    }
+    let rs = r.rs;
     let question = &rs.questions[q];
     let id = &question.id;
     let wrong = |r: &mut Reader, expected: &str| {
@@ -48,7 +63,7 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
             Kind::Bool(b) => Slot::Num(if b { 1.0 } else { 0.0 }),
             _ => {
                 wrong(r, "true or false");
-                return;
+                return None;
             }
         },
         QuestionKind::Integer {
@@ -75,7 +90,7 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
                         v.span,
                         format!("answer to `{id}` is out of range: it must be {range}"),
                     );
-                    return;
+                    return None;
                 }
                 Slot::Num(i as f64)
             }
@@ -86,7 +101,7 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
                     v.span,
                     format!("answer to `{id}` is out of range: it must be from {min} to {max}"),
                 );
-                return;
+                return None;
             }
             Kind::Float(_) => {
                 r.err(
@@ -96,11 +111,11 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
                         "answer to `{id}` must be a whole number from {min} to {max}, not a decimal number"
                     ),
                 );
-                return;
+                return None;
             }
             _ => {
                 wrong(r, &format!("a whole number from {min} to {max}"));
-                return;
+                return None;
             }
         },
         QuestionKind::Number { min, max } => {
@@ -109,7 +124,7 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
                 Kind::Float(f) => f,
                 _ => {
                     wrong(r, "a number");
-                    return;
+                    return None;
                 }
             };
             if !(x >= *min && x <= *max) {
@@ -118,7 +133,7 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
                     v.span,
                     format!("answer to `{id}` is out of range: it must be from {min} to {max}"),
                 );
-                return;
+                return None;
             }
             Slot::Num(if x == 0.0 { 0.0 } else { x })
         }
@@ -141,12 +156,12 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
                                 .join(", ")
                         )),
                     );
-                    return;
+                    return None;
                 }
             },
             _ => {
                 wrong(r, "one of its option ids");
-                return;
+                return None;
             }
         },
         QuestionKind::MultiChoice(options) => match &v.kind {
@@ -163,7 +178,7 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
                                 it.span,
                                 format!("an option is listed twice in the answer to `{id}`"),
                             );
-                            return;
+                            return None;
                         }
                         Some(i) => mask |= 1 << i,
                         None => {
@@ -171,7 +186,7 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
                                 Diagnostic::error("unknown-option", it.span, format!("an entry in the answer to `{id}` is not one of its options"))
                                     .with_help(format!("options: {}", options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", "))),
                             );
-                            return;
+                            return None;
                         }
                     }
                 }
@@ -183,13 +198,13 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
                             "`{id}`: an exclusive option is ticked together with other options"
                         ),
                     );
-                    return;
+                    return None;
                 }
                 Slot::Multi(mask)
             }
             _ => {
                 wrong(r, "a list of option ids");
-                return;
+                return None;
             }
         },
         QuestionKind::Text { max_length } => match &v.kind {
@@ -200,18 +215,17 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
                         v.span,
                         format!("answer to `{id}` is longer than {max_length} characters"),
                     );
-                    return;
+                    return None;
                 }
-                intake.texts.push((q, s.clone()));
-                Slot::Text
+                return Some(Recorded::Answer(Slot::Text, Some(s.clone())));
             }
             _ => {
                 wrong(r, "text");
-                return;
+                return None;
             }
         },
     };
-    intake.slots[q] = slot;
+    Some(Recorded::Answer(slot, None))
 }
 
 /// Whether a multi-choice answer (`mask`) ticks an exclusive option (one of

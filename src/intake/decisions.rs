@@ -63,6 +63,16 @@ pub(super) fn flag_action(r: &mut Reader, v: &Node, flag: Option<&str>) -> Optio
 pub(super) fn placement(r: &mut Reader, n: &Node) -> Option<Placement> {
     let entries = r.map(n, "`placement`");
     r.check_keys(&entries, &["level", "reason", "note"], "`placement`");
+    placement_of(r, n, &entries)
+}
+
+/// The placement held in `entries` (the fields of `n`), whose keys are
+/// already checked.
+pub(super) fn placement_of(
+    r: &mut Reader,
+    n: &Node,
+    entries: &[(&str, &Node, &Node)],
+) -> Option<Placement> {
     let f = |k: &str| entries.iter().find(|(e, _, _)| *e == k).map(|(_, _, v)| *v);
     let rs = r.rs;
     let level = match f("level") {

@@ -3,9 +3,12 @@
 
 use super::answers::answer;
 use super::decisions::{flag_action, placement};
-use super::reader::{safe_key, without_quoted, Reader};
-use super::{AckFlag, Intake, IntakeError, RulesRef, Slot, StoredRecommendation, FORMAT_VERSION};
-use crate::diag::{did_you_mean_unlisted, Diagnostic, Span};
+use super::reader::{without_quoted, Reader};
+use super::record;
+use super::{
+    AckFlag, Intake, IntakeError, NoAnswer, RulesRef, Slot, StoredRecommendation, FORMAT_VERSION,
+};
+use crate::diag::{Diagnostic, Span};
 use crate::rules::model::RuleSet;
 use crate::yaml::{self, Kind, Limits, Node};
 
@@ -17,13 +20,20 @@ const TOP_KEYS: &[&str] = &[
     "assessed_at",
     "updated_at",
     "assessor",
+    "client",
     "comment",
     "rules",
+    "reassessment",
     "answers",
     "declined",
+    "unknown",
+    "not_applicable",
+    "notes",
+    "sources",
     "acknowledged_flags",
     "recommendation",
     "placement",
+    "history",
 ];
 
 /// Reads an intake from text (YAML or JSON).
@@ -225,6 +235,10 @@ fn read_node(
     intake.assessed_at = get("assessed_at").and_then(|n| r.text(n, "`assessed_at`"));
     intake.updated_at = get("updated_at").and_then(|n| r.text(n, "`updated_at`"));
     intake.assessor = get("assessor").and_then(|n| r.text(n, "`assessor`"));
+    intake.client = get("client").and_then(|n| match &n.kind {
+        Kind::Int(i) => Some(i.to_string()),
+        _ => r.text(n, "`client`"),
+    });
     intake.comment = get("comment").and_then(|n| r.text(n, "`comment`"));
     if let Some(n) = get("rules") {
         let entries = r.map(n, "`rules`");
@@ -271,57 +285,22 @@ fn read_node(
             "the intake has no `answers`",
         ),
     }
-    if let Some(n) = get("declined") {
-        match &n.kind {
-            Kind::Seq(items) => {
-                for it in items {
-                    let Some(id) = it.as_str() else {
-                        r.err(
-                            "wrong-type",
-                            it.span,
-                            "entries of `declined` must be question ids",
-                        );
-                        continue;
-                    };
-                    match rs.question(id) {
-                        Some(q) => match intake.slots[q] {
-                            Slot::Absent => intake.slots[q] = Slot::Declined,
-                            Slot::Declined => r.err(
-                                "duplicate-key",
-                                it.span,
-                                format!("`{id}` is listed twice in `declined`"),
-                            ),
-                            _ => r.err(
-                                "declined-and-answered",
-                                it.span,
-                                format!("`{id}` is both answered and declined"),
-                            ),
-                        },
-                        None => {
-                            let listed = Node::texts(items);
-                            let help = did_you_mean_unlisted(
-                                id,
-                                rs.questions.iter().map(|q| q.id.as_str()),
-                                &listed,
-                            );
-                            r.diags.push(
-                                Diagnostic::error("unknown-question", it.span, format!("`declined` names `{}`, which is not a question of rule set `{}`", safe_key(id), rs.name))
-                                    .with_help_opt(help),
-                            );
-                        }
-                    }
-                }
-            }
-            Kind::Null => {}
-            _ => r.err(
-                "wrong-type",
-                n.span,
-                format!(
-                    "`declined` must be a list of question ids, not {}",
-                    n.kind_name()
-                ),
-            ),
+    for why in NoAnswer::ALL {
+        if let Some(n) = get(why.key()) {
+            record::no_answers(&mut r, &mut intake, n, why);
         }
+    }
+    if let Some(n) = get("notes") {
+        record::notes(&mut r, &mut intake, n);
+    }
+    if let Some(n) = get("sources") {
+        record::sources(&mut r, &mut intake, n);
+    }
+    if let Some(n) = get("reassessment") {
+        intake.reassessment = record::reassessment(&mut r, n);
+    }
+    if let Some(n) = get("history") {
+        intake.history = record::history(&mut r, n);
     }
     if let Some(n) = get("acknowledged_flags") {
         if let Kind::Seq(items) = &n.kind {

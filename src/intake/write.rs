@@ -8,14 +8,14 @@
 //! escapes, so quotes, newlines, control characters and any Unicode read
 //! back exactly.
 
-use super::{Intake, Slot, FORMAT_VERSION};
+use super::{Event, EventKind, Intake, NoAnswer, Reassessment, Recorded, Slot, FORMAT_VERSION};
 use crate::rules::model::{QuestionKind, RuleSet};
+use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 
 /// An intake as the JSON (or YAML) value of the intake format, fields in
 /// the documented order, answers in question order.
 pub fn to_json(rs: &RuleSet, intake: &Intake) -> serde_json::Value {
-    use serde_json::{json, Map, Value};
     let mut m = Map::new();
     m.insert("intake".into(), json!(FORMAT_VERSION));
     let opt = |m: &mut Map<String, Value>, k: &str, v: &Option<String>| {
@@ -29,6 +29,7 @@ pub fn to_json(rs: &RuleSet, intake: &Intake) -> serde_json::Value {
     opt(&mut m, "assessed_at", &intake.assessed_at);
     opt(&mut m, "updated_at", &intake.updated_at);
     opt(&mut m, "assessor", &intake.assessor);
+    opt(&mut m, "client", &intake.client);
     opt(&mut m, "comment", &intake.comment);
     if let Some(r) = &intake.rules {
         let mut rm = Map::new();
@@ -37,42 +38,47 @@ pub fn to_json(rs: &RuleSet, intake: &Intake) -> serde_json::Value {
         opt(&mut rm, "sha256", &r.sha256);
         m.insert("rules".into(), Value::Object(rm));
     }
+    if let Some(x) = &intake.reassessment {
+        m.insert("reassessment".into(), reassessment_json(rs, x));
+    }
     let mut answers = Map::new();
-    let mut declined = Vec::new();
-    for (q, slot) in intake.slots.iter().enumerate() {
-        let question = &rs.questions[q];
-        let v = match (slot, &question.kind) {
-            (Slot::Absent, _) => continue,
-            (Slot::Declined, _) => {
-                declined.push(json!(question.id));
-                continue;
+    for q in 0..intake.slots.len().min(rs.questions.len()) {
+        if let Recorded::Answer(slot, text) = intake.recorded(q) {
+            if let Some(v) = answer_json(rs, q, &slot, text.as_deref()) {
+                answers.insert(rs.questions[q].id.clone(), v);
             }
-            (Slot::Num(x), QuestionKind::YesNo) => json!(*x != 0.0),
-            (Slot::Num(x), QuestionKind::SingleChoice(o)) => {
-                json!(o.get(*x as usize).map(|o| o.id.as_str()))
-            }
-            (Slot::Num(x), QuestionKind::Integer { .. }) => json!(*x as i64),
-            (Slot::Num(x), _) => json!(x),
-            (Slot::Multi(mask), kind) => json!(kind
-                .options()
-                .unwrap_or(&[])
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| mask & (1 << i) != 0)
-                .map(|(_, o)| o.id.as_str())
-                .collect::<Vec<_>>()),
-            (Slot::Text, _) => json!(intake
-                .texts
-                .iter()
-                .find(|(i, _)| *i == q)
-                .map(|(_, t)| t.as_str())
-                .unwrap_or("")),
-        };
-        answers.insert(question.id.clone(), v);
+        }
     }
     m.insert("answers".into(), Value::Object(answers));
-    if !declined.is_empty() {
-        m.insert("declined".into(), Value::Array(declined));
+    for why in NoAnswer::ALL {
+        let ids = no_answer_ids(rs, intake, why);
+        if !ids.is_empty() {
+            m.insert(why.key().into(), json!(ids));
+        }
+    }
+    let notes = notes_by_id(rs, intake);
+    if !notes.is_empty() {
+        m.insert(
+            "notes".into(),
+            Value::Object(
+                notes
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), json!(v)))
+                    .collect(),
+            ),
+        );
+    }
+    let sources = sources_by_id(rs, intake);
+    if !sources.is_empty() {
+        m.insert(
+            "sources".into(),
+            Value::Object(
+                sources
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), json!(v)))
+                    .collect(),
+            ),
+        );
     }
     if !intake.acknowledged_flags.is_empty() {
         let flags: Vec<Value> = intake
@@ -105,6 +111,10 @@ pub fn to_json(rs: &RuleSet, intake: &Intake) -> serde_json::Value {
         opt(&mut pm, "note", &p.note);
         m.insert("placement".into(), Value::Object(pm));
     }
+    if !intake.history.is_empty() {
+        let events = intake.history.iter().map(|e| event_json(rs, e)).collect();
+        m.insert("history".into(), Value::Array(events));
+    }
     Value::Object(m)
 }
 
@@ -130,6 +140,9 @@ pub fn to_yaml(rs: &RuleSet, intake: &Intake) -> String {
     if let Some(s) = &intake.assessor {
         let _ = writeln!(out, "assessor: {}", quote(s));
     }
+    if let Some(s) = &intake.client {
+        let _ = writeln!(out, "client: {}", quote(s));
+    }
     if let Some(c) = &intake.comment {
         let _ = writeln!(out, "comment: {}", quote(c));
     }
@@ -146,44 +159,27 @@ pub fn to_yaml(rs: &RuleSet, intake: &Intake) -> String {
         }
         let _ = writeln!(out, "rules: {{{}}}", parts.join(", "));
     }
+    if let Some(x) = &intake.reassessment {
+        let _ = writeln!(
+            out,
+            "reassessment: {}",
+            flow(&reassessment_json(rs, x), false)
+        );
+    }
     let mut answers = String::new();
-    let mut declined = Vec::new();
-    for (q, slot) in intake.slots.iter().enumerate() {
-        let Some(question) = rs.questions.get(q) else {
-            break;
-        };
-        let value = match (slot, &question.kind) {
-            (Slot::Absent, _) => continue,
-            (Slot::Declined, _) => {
-                declined.push(scalar(&question.id));
-                continue;
+    for q in 0..intake.slots.len().min(rs.questions.len()) {
+        if let Recorded::Answer(slot, text) = intake.recorded(q) {
+            if let Some(v) = answer_json(rs, q, &slot, text.as_deref()) {
+                // Option ids plain where YAML allows, free text quoted.
+                let ids = rs.questions[q].kind.options().is_some();
+                let _ = writeln!(
+                    answers,
+                    "  {}: {}",
+                    scalar(&rs.questions[q].id),
+                    flow(&v, ids)
+                );
             }
-            (Slot::Num(x), QuestionKind::YesNo) => (*x != 0.0).to_string(),
-            (Slot::Num(x), QuestionKind::SingleChoice(options)) => match options.get(*x as usize) {
-                Some(o) => scalar(&o.id),
-                None => continue,
-            },
-            (Slot::Num(x), QuestionKind::Integer { .. }) => format!("{}", *x as i64),
-            (Slot::Num(x), QuestionKind::Number { .. }) => number(*x),
-            (Slot::Multi(mask), QuestionKind::MultiChoice(options)) => {
-                let ids: Vec<String> = options
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i < 64 && mask & (1u64 << i) != 0)
-                    .map(|(_, o)| scalar(&o.id))
-                    .collect();
-                format!("[{}]", ids.join(", "))
-            }
-            (Slot::Text, QuestionKind::Text { .. }) => match text_of(intake, q) {
-                Some(t) => quote(t),
-                None => continue,
-            },
-            // A slot that does not fit its question cannot come from
-            // `intake::parse` or the interview; leave it out rather than
-            // write something that would not read back.
-            _ => continue,
-        };
-        let _ = writeln!(answers, "  {}: {value}", scalar(&question.id));
+        }
     }
     if answers.is_empty() {
         out.push_str("answers: {}\n");
@@ -191,8 +187,26 @@ pub fn to_yaml(rs: &RuleSet, intake: &Intake) -> String {
         out.push_str("answers:\n");
         out.push_str(&answers);
     }
-    if !declined.is_empty() {
-        let _ = writeln!(out, "declined: [{}]", declined.join(", "));
+    for why in NoAnswer::ALL {
+        let ids = no_answer_ids(rs, intake, why);
+        if !ids.is_empty() {
+            let ids: Vec<String> = ids.iter().map(|s| scalar(s)).collect();
+            let _ = writeln!(out, "{}: [{}]", why.key(), ids.join(", "));
+        }
+    }
+    let notes = notes_by_id(rs, intake);
+    if !notes.is_empty() {
+        out.push_str("notes:\n");
+        for (id, note) in notes {
+            let _ = writeln!(out, "  {}: {}", scalar(id), quote(note));
+        }
+    }
+    let sources = sources_by_id(rs, intake);
+    if !sources.is_empty() {
+        out.push_str("sources:\n");
+        for (id, source) in sources {
+            let _ = writeln!(out, "  {}: {}", scalar(id), scalar(source));
+        }
     }
     if !intake.acknowledged_flags.is_empty() {
         out.push_str("acknowledged_flags:\n");
@@ -234,19 +248,185 @@ pub fn to_yaml(rs: &RuleSet, intake: &Intake) -> String {
             let _ = writeln!(out, "  note: {}", quote(n));
         }
     }
+    if !intake.history.is_empty() {
+        out.push_str("history:\n");
+        for e in &intake.history {
+            let _ = writeln!(out, "  - {}", flow(&event_json(rs, e), false));
+        }
+    }
     out
 }
 
-fn text_of(intake: &Intake, q: usize) -> Option<&str> {
-    intake
-        .texts
-        .iter()
-        .rev()
-        .find(|(i, _)| *i == q)
-        .map(|(_, t)| t.as_str())
+/// An answer to question `q` as the intake format's JSON value (`None` for
+/// a slot that does not fit its question: that cannot come from reading a
+/// file or from the interview, and is left out rather than written so that
+/// it would not read back).
+fn answer_json(rs: &RuleSet, q: usize, slot: &Slot, text: Option<&str>) -> Option<Value> {
+    Some(match (slot, &rs.questions.get(q)?.kind) {
+        (Slot::Num(x), QuestionKind::YesNo) => json!(*x != 0.0),
+        (Slot::Num(x), QuestionKind::SingleChoice(o)) => json!(o.get(*x as usize)?.id),
+        (Slot::Num(x), QuestionKind::Integer { .. }) => json!(*x as i64),
+        (Slot::Num(x), QuestionKind::Number { .. }) => json!(x),
+        (Slot::Multi(mask), QuestionKind::MultiChoice(o)) => json!(o
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 64 && mask & (1u64 << i) != 0)
+            .map(|(_, o)| o.id.as_str())
+            .collect::<Vec<_>>()),
+        (Slot::Text, QuestionKind::Text { .. }) => json!(text?),
+        _ => return None,
+    })
 }
 
-/// A number as YAML reads it back to the same value.
+/// What a `changed` event records: an answer, or `{no_answer: why}`.
+fn recorded_json(rs: &RuleSet, q: usize, r: &Recorded) -> Value {
+    match r {
+        Recorded::Nothing => Value::Null,
+        Recorded::NoAnswer(why) => json!({"no_answer": why.key()}),
+        Recorded::Answer(slot, text) => {
+            answer_json(rs, q, slot, text.as_deref()).unwrap_or(Value::Null)
+        }
+    }
+}
+
+fn event_json(rs: &RuleSet, e: &Event) -> Value {
+    let mut m = Map::new();
+    m.insert("event".into(), json!(e.what.name()));
+    match &e.what {
+        EventKind::Started | EventKind::Resumed => {}
+        EventKind::Changed { question, from, to } => {
+            m.insert("question".into(), json!(rs.questions[*question].id));
+            if *from != Recorded::Nothing {
+                m.insert("from".into(), recorded_json(rs, *question, from));
+            }
+            m.insert("to".into(), recorded_json(rs, *question, to));
+        }
+        EventKind::Acknowledged { flag, action, note } => {
+            m.insert("flag".into(), json!(flag));
+            if let Some(a) = action {
+                m.insert("action".into(), json!(a));
+            }
+            if let Some(n) = note {
+                m.insert("note".into(), json!(n));
+            }
+        }
+        EventKind::Placed(p) => {
+            m.insert("level".into(), json!(rs.levels[p.level].id));
+            if let Some(r) = p.reason {
+                m.insert("reason".into(), json!(rs.override_reasons[r].id));
+            }
+            if let Some(n) = &p.note {
+                m.insert("note".into(), json!(n));
+            }
+        }
+    }
+    if let Some(at) = &e.at {
+        m.insert("at".into(), json!(at));
+    }
+    if let Some(by) = &e.by {
+        m.insert("by".into(), json!(by));
+    }
+    Value::Object(m)
+}
+
+fn reassessment_json(rs: &RuleSet, x: &Reassessment) -> Value {
+    let mut p = Map::new();
+    for (k, v) in [
+        ("id", &x.previous.id),
+        ("sha256", &x.previous.sha256),
+        ("assessed_at", &x.previous.assessed_at),
+    ] {
+        if let Some(v) = v {
+            p.insert(k.into(), json!(v));
+        }
+    }
+    let changed: Vec<&str> = x
+        .changed
+        .iter()
+        .map(|&q| rs.questions[q].id.as_str())
+        .collect();
+    json!({"previous": p, "changed": changed})
+}
+
+/// The ids of the questions with no answer for the reason `why`.
+fn no_answer_ids<'r>(rs: &'r RuleSet, intake: &Intake, why: NoAnswer) -> Vec<&'r str> {
+    (0..intake.slots.len().min(rs.questions.len()))
+        .filter(|&q| intake.slots[q] == Slot::Declined && intake.why_no_answer(q) == why)
+        .map(|q| rs.questions[q].id.as_str())
+        .collect()
+}
+
+/// Notes by question id, in question order.
+fn notes_by_id<'a>(rs: &'a RuleSet, intake: &'a Intake) -> Vec<(&'a str, &'a str)> {
+    let mut v: Vec<(usize, &str)> = intake.notes.iter().map(|(q, n)| (*q, n.as_str())).collect();
+    v.sort_by_key(|(q, _)| *q);
+    v.into_iter()
+        .map(|(q, n)| (rs.questions[q].id.as_str(), n))
+        .collect()
+}
+
+/// Answer sources by question id, in question order.
+fn sources_by_id<'a>(rs: &'a RuleSet, intake: &Intake) -> Vec<(&'a str, &'a str)> {
+    let mut v = intake.sources.clone();
+    v.sort_by_key(|(q, _)| *q);
+    v.into_iter()
+        .map(|(q, s)| {
+            (
+                rs.questions[q].id.as_str(),
+                rs.answer_sources[s].id.as_str(),
+            )
+        })
+        .collect()
+}
+
+/// Keys whose values are ids (of events, questions, flags, actions,
+/// levels, reasons), written plain where YAML allows.
+const ID_KEYS: &[&str] = &[
+    "event",
+    "question",
+    "flag",
+    "action",
+    "level",
+    "reason",
+    "no_answer",
+    "changed",
+];
+
+/// A JSON value as YAML flow text, keys plain where YAML allows: strings
+/// likewise when they are `ids`, otherwise double-quoted with escapes (they
+/// may be free text).
+fn flow(v: &Value, ids: bool) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => number(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) if ids => scalar(s),
+        Value::String(s) => quote(s),
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|v| flow(v, ids))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Object(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!(
+                    "{}: {}",
+                    scalar(k),
+                    flow(v, ids || ID_KEYS.contains(&k.as_str()))
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 fn number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
@@ -305,7 +485,10 @@ pub fn quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::intake::{parse, AckFlag, Placement, RulesRef, StoredRecommendation};
+    use crate::intake::{
+        parse, AckFlag, Event, EventKind, NoAnswer, Placement, Previous, Reassessment, Recorded,
+        RulesRef, StoredRecommendation,
+    };
     use crate::yaml::Limits;
 
     fn rs() -> &'static RuleSet {
@@ -389,6 +572,13 @@ mod tests {
         slots[q("phq9_9")] = Slot::Num(2.0);
         slots[q("intoxicated_now")] = Slot::Num(0.0);
         slots[q("referral_source")] = Slot::Declined;
+        slots[q("phq9_1")] = Slot::Declined;
+        slots[q("phq9_2")] = Slot::Declined;
+        let event = |by: &str, what| Event {
+            at: Some("2026-11-26T14:00:00Z".into()),
+            by: Some(by.into()),
+            what,
+        };
         let intake = Intake {
             id: Some("2026-0042".into()),
             status: Some("complete".into()),
@@ -396,6 +586,7 @@ mod tests {
             assessed_at: Some("2026-11-26T14:05:00Z".into()),
             updated_at: Some("2026-11-26T14:06:10Z".into()),
             assessor: Some("staff: 17 \"B\"".into()),
+            client: Some("C-1042".into()),
             comment: None,
             rules: Some(RulesRef {
                 name: Some(rs.name.clone()),
@@ -408,6 +599,56 @@ mod tests {
                 "She said: \"I can't stop\"\nsecond line\ttab — ünï ✓ 😀 'x' #no comment: [a]"
                     .into(),
             )],
+            no_answer: vec![
+                (q("phq9_1"), NoAnswer::Unknown),
+                (q("phq9_2"), NoAnswer::NotApplicable),
+            ],
+            notes: vec![(q("age"), "from the ID card \"x\"\nsecond".into())],
+            sources: vec![(q("age"), 2), (q("phq9_9"), 0)],
+            history: vec![
+                event("staff-17", EventKind::Started),
+                event(
+                    "staff-17",
+                    EventKind::Changed {
+                        question: q("phq9_9"),
+                        from: Recorded::Answer(Slot::Num(1.0), None),
+                        to: Recorded::Answer(Slot::Num(2.0), None),
+                    },
+                ),
+                event(
+                    "staff-99",
+                    EventKind::Changed {
+                        question: q("reason_for_visit"),
+                        from: Recorded::NoAnswer(NoAnswer::Unknown),
+                        to: Recorded::Answer(Slot::Text, Some("a \"b\"\nc".into())),
+                    },
+                ),
+                event("staff-99", EventKind::Resumed),
+                event(
+                    "staff-99",
+                    EventKind::Acknowledged {
+                        flag: "self_harm_thoughts".into(),
+                        action: Some("other".into()),
+                        note: Some("n\n2".into()),
+                    },
+                ),
+                event(
+                    "staff-99",
+                    EventKind::Placed(Placement {
+                        level: rs.level_index("php").unwrap(),
+                        reason: rs.override_reasons.iter().position(|r| r.id == "other"),
+                        note: Some("multi\nline \"note\"".into()),
+                    }),
+                ),
+            ],
+            reassessment: Some(Reassessment {
+                previous: Previous {
+                    id: Some("2026-0007".into()),
+                    sha256: Some("ab".repeat(32)),
+                    assessed_at: Some("2026-10-01T09:00:00Z".into()),
+                },
+                changed: vec![q("age"), q("phq9_9")],
+            }),
             acknowledged_flags: vec![AckFlag {
                 id: "self_harm_thoughts".into(),
                 at: Some("2026-11-26T14:12:00Z".into()),
@@ -429,6 +670,14 @@ mod tests {
         let back =
             parse(&text, rs, &Limits::INTAKE).unwrap_or_else(|e| panic!("{}\n{text}", e.message()));
         assert_eq!(back, intake, "{text}");
+        let json = serde_json::to_string(&to_json(rs, &intake)).unwrap();
+        let back =
+            parse(&json, rs, &Limits::INTAKE).unwrap_or_else(|e| panic!("{}\n{json}", e.message()));
+        assert_eq!(back, intake, "{json}");
+        assert!(
+            text.contains("{event: changed, question: phq9_9, from: 1, to: 2, at: \"2026-11-26T14:00:00Z\", by: \"staff-17\"}"),
+            "{text}"
+        );
     }
 
     proptest::proptest! {

@@ -33,6 +33,9 @@ pub struct RuleSet {
     /// What an assessor may record as done about a critical flag when
     /// acknowledging it (`flag_actions` in the rule files).
     pub flag_actions: Vec<FlagAction>,
+    /// Where an answer may come from (the person, family, records ...),
+    /// recorded per answer in an intake (`answer_sources`).
+    pub answer_sources: Vec<AnswerSource>,
     pub sources: Sources,
     pub question_index: rustc_hash::FxHashMap<String, usize>,
     /// What the conditions that ask questions and set the level read,
@@ -520,6 +523,13 @@ pub struct FlagAction {
     pub id: String,
     pub label: String,
     pub note_required: bool,
+}
+
+/// One place an answer may come from (`answer_sources`).
+#[derive(Debug, Clone)]
+pub struct AnswerSource {
+    pub id: String,
+    pub label: String,
 }
 
 impl RuleSet {

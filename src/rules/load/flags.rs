@@ -293,6 +293,29 @@ impl<'s, 'd> Compiler<'s, 'd> {
         }
         out
     }
+
+    /// `answer_sources`: where an answer may come from.
+    pub(super) fn answer_sources(&mut self, tops: &[Fields]) -> Vec<AnswerSource> {
+        let mut ids = Ids::default();
+        let mut out = Vec::new();
+        for n in self.lists(tops, "answer_sources", "`answer_sources`") {
+            let Some(f) =
+                self.dec
+                    .fields(n, "an answer source", &["id", "label"], &["id", "label"])
+            else {
+                continue;
+            };
+            let id = f.get("id").and_then(|n| self.dec.id(n, "answer source id"));
+            let label = f.get("label").and_then(|n| self.dec.text(n, "`label`"));
+            if let (Some(id), Some(label)) = (id, label) {
+                let span = f.get("id").map(|n| n.span).unwrap_or(f.span);
+                if ids.add(self.dec, &id, span, "answer source", self.sources) {
+                    out.push(AnswerSource { id, label });
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Characters that break a line, in YAML or on a terminal.

@@ -23,6 +23,7 @@ const TOP_KEYS: &[&str] = &[
     "checks",
     "override_reasons",
     "flag_actions",
+    "answer_sources",
 ];
 
 impl<'s, 'd> Compiler<'s, 'd> {
@@ -149,6 +150,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             checks: Vec::new(),
             override_reasons: Vec::new(),
             flag_actions: Vec::new(),
+            answer_sources: Vec::new(),
             sources: Sources::default(),
             question_index,
             reads: Default::default(),
@@ -204,6 +206,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
         rs.exclusions = self.exclusions(&tops, &rs);
         rs.checks = self.checks(&tops, &rs);
         rs.override_reasons = self.override_reasons(&tops);
+        rs.answer_sources = self.answer_sources(&tops);
 
         if rs.levels.is_empty() {
             self.dec
