@@ -265,6 +265,13 @@ fn no_id_of_the_default_rules_is_written_in_src() {
     ids.extend(rs.exclusions.iter().map(|e| e.id.clone()));
     ids.extend(rs.supports.iter().map(|s| s.id.clone()));
     ids.extend(rs.override_reasons.iter().map(|o| o.id.clone()));
+    // Keys of the intake format (docs/intake.md) that the default rules
+    // also happen to use as an id: the format's own words, not clinical
+    // logic (`not_applicable` lists questions that do not apply to the
+    // person; the override reason of that name is another thing).
+    for word in ["not_applicable"] {
+        ids.remove(word);
+    }
     let mut found = Vec::new();
     for (module, path) in source_files() {
         if module.ends_with("::tests") {

@@ -74,6 +74,7 @@ fn with_defaults(s: Scripted) -> Scripted {
 
 fn interview(intake: Intake) -> Interview<'static, MemoryStore> {
     Interview::new(rs(), intake, MemoryStore::default(), || NOW.to_string())
+        .assessor(Some("staff-17".into()))
 }
 
 fn last_saved(iv: &Interview<MemoryStore>) -> Intake {
@@ -572,7 +573,8 @@ fn flags_are_shown_with_their_action_and_again_before_the_placement() {
         .on(KEY_PLACEMENT, [Step::Pick(0)]);
     let mut iv = Interview::new(mini(), Intake::default(), MemoryStore::default(), || {
         NOW.to_string()
-    });
+    })
+    .assessor(Some("staff-17".into()));
     assert_eq!(iv.run(&mut p, true).unwrap(), Outcome::Complete);
     let flags: Vec<(&str, FlagSeverity, Option<&str>)> = p
         .shown
@@ -626,10 +628,11 @@ fn flags_are_shown_with_their_action_and_again_before_the_placement() {
                 f.acknowledged.as_deref()
             ))
             .collect::<Vec<_>>(),
+        // Acknowledged by the assessor of the session.
         [(
             "no_sleep",
             Some("Book a same-day check with the duty clinician before the client leaves."),
-            Some("seen")
+            Some("seen (staff-17)")
         )]
     );
     assert_eq!(p.asked.last().map(String::as_str), Some(KEY_PLACEMENT));
@@ -670,7 +673,8 @@ fn an_error_contradiction_is_changed_or_stops_the_interview() {
     let mut p = steps(Step::PickText("Stop the interview here".into()));
     let mut iv = Interview::new(&mini, Intake::default(), MemoryStore::default(), || {
         NOW.to_string()
-    });
+    })
+    .assessor(Some("staff-17".into()));
     assert_eq!(iv.run(&mut p, true).unwrap(), Outcome::Contradiction(0));
     let saved = last_saved(&iv);
     assert_eq!(saved.status.as_deref(), Some("in_progress"));
@@ -699,7 +703,8 @@ fn an_error_contradiction_is_changed_or_stops_the_interview() {
         .on("age", [t("45")])
         .on(KEY_REVIEW, [Step::Pick(0)])
         .on(KEY_PLACEMENT, [Step::Pick(0)]);
-    let mut iv = Interview::new(&mini, saved, MemoryStore::default(), || NOW.to_string());
+    let mut iv = Interview::new(&mini, saved, MemoryStore::default(), || NOW.to_string())
+        .assessor(Some("staff-17".into()));
     let outcome = iv.run(&mut p, true);
     assert_eq!(p.asked.first().map(String::as_str), Some(KEY_CONTRADICTION));
     assert!(

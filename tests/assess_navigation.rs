@@ -88,7 +88,8 @@ fn keep_contradictions(s: Scripted) -> Scripted {
 }
 
 fn run(p: &mut Scripted, intake: Intake) -> (Result<(), AssessError>, Intake) {
-    let mut iv = Interview::new(rs(), intake, MemoryStore::default(), || NOW.to_string());
+    let mut iv = Interview::new(rs(), intake, MemoryStore::default(), || NOW.to_string())
+        .assessor(Some("staff-17".into()));
     let r = iv.run(p, true).map(|_| ());
     let saved = iv.store().saves.last().cloned().expect("saved");
     (r, saved)

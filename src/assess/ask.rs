@@ -159,11 +159,9 @@ impl<S: Store> Interview<'_, S> {
                 let initial = match current {
                     Slot::Text => self
                         .intake
-                        .texts
-                        .iter()
-                        .rev()
-                        .find(|(i, _)| *i == q)
-                        .map(|(_, t)| t.clone()),
+                        .text(q)
+                        .or_else(|| self.previous_text(q))
+                        .map(str::to_string),
                     _ => None,
                 };
                 let max = *max_length;

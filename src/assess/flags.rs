@@ -6,7 +6,7 @@ use super::{
     Choice, CriticalFlag, Interview, Notice, Prompt, Prompter, Reply, Res, Store, KEY_ACKNOWLEDGE,
     KEY_ACK_NOTE,
 };
-use crate::intake::AckFlag;
+use crate::intake::{AckFlag, EventKind};
 use crate::rules::model::FlagSeverity;
 
 impl<S: Store> Interview<'_, S> {
@@ -82,13 +82,19 @@ impl<S: Store> Interview<'_, S> {
         } else {
             None
         };
-        self.intake.acknowledged_flags.push(AckFlag {
+        let ack = AckFlag {
             id: flag.id.clone(),
             at: Some((self.now)()),
-            by: self.intake.assessor.clone(),
+            by: self.by.clone(),
             action: action.map(|a| a.id.clone()),
             note,
+        };
+        self.record_event(EventKind::Acknowledged {
+            flag: ack.id.clone(),
+            action: ack.action.clone(),
+            note: ack.note.clone(),
         });
+        self.intake.acknowledged_flags.push(ack);
         self.save()
     }
 

@@ -2,10 +2,15 @@
 //! fresh, prefilled or resumed intake to a finished one; what is asked
 //! next and how each answer is recorded, saved and followed up.
 
-use super::{Asked, AssessError, Notice, Outcome, Prompt, Prompter, Reply, Res, Store};
+use super::{
+    Asked, AssessError, Choice, Notice, Outcome, Prompt, Prompter, Reply, Res, Store, KEY_ASSESSOR,
+    KEY_NO_ANSWER,
+};
 use crate::cond::Tri;
 use crate::engine::{score_slots, Assessment};
-use crate::intake::{Intake, RulesRef, Slot, StoredRecommendation};
+use crate::intake::{
+    Event, EventKind, Intake, NoAnswer, Recorded, RulesRef, Slot, StoredRecommendation,
+};
 use crate::rules::model::RuleSet;
 
 /// One interview, from a fresh, prefilled or resumed intake to a finished
@@ -22,6 +27,13 @@ pub struct Interview<'r, S: Store> {
     pub(super) shown_flags: Vec<bool>,
     /// Consistency checks shown since they last arose.
     pub(super) shown_checks: Vec<bool>,
+    /// Who is assessing now (the intake's `assessor` is the first one).
+    pub(super) by: Option<String>,
+    /// How this session opens the history: started, or resumed.
+    opening: EventKind,
+    /// A reassessment: what the previous assessment recorded, per
+    /// question, offered as the current answers.
+    previous: Option<Vec<Recorded>>,
 }
 
 impl<'r, S: Store> Interview<'r, S> {
@@ -50,7 +62,88 @@ impl<'r, S: Store> Interview<'r, S> {
             header: None,
             shown_flags: vec![false; rs.flags.len()],
             shown_checks: vec![false; rs.checks.len()],
+            by: None,
+            opening: EventKind::Started,
+            previous: None,
         }
+    }
+
+    /// Who assesses in this session. Without one, [`Interview::run`] asks
+    /// at a terminal. The intake's `assessor` stays the first assessor.
+    pub fn assessor(mut self, by: Option<String>) -> Self {
+        self.by = by;
+        self
+    }
+
+    /// This session continues an interview saved before (`--resume`): the
+    /// history records it as resumed.
+    pub fn resumed(mut self) -> Self {
+        self.opening = EventKind::Resumed;
+        self
+    }
+
+    /// A reassessment: `previous` (an intake of the same person) offers its
+    /// answers as the current ones, each confirmed or changed; the record
+    /// lists the questions whose answer differs (`reassessment.changed`).
+    pub fn reassessing(mut self, previous: &Intake) -> Self {
+        let recorded = (0..self.rs.questions.len())
+            .map(|q| match previous.slots.get(q) {
+                Some(_) => previous.recorded(q),
+                None => Recorded::Nothing,
+            })
+            .collect();
+        self.previous = Some(recorded);
+        self
+    }
+
+    /// The previous assessment's text answer to `q` (a reassessment).
+    pub(super) fn previous_text(&self, q: usize) -> Option<&str> {
+        match self.previous.as_ref()?.get(q)? {
+            Recorded::Answer(Slot::Text, t) => t.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Appends an event to the history, by the current assessor, now.
+    pub(super) fn record_event(&mut self, what: EventKind) {
+        self.intake.history.push(Event {
+            at: Some((self.now)()),
+            by: self.by.clone(),
+            what,
+        });
+    }
+
+    /// Asks who is assessing when nobody said; opens the session in the
+    /// history.
+    fn open(&mut self, p: &mut dyn Prompter, interactive: bool) -> Res<()> {
+        if self.by.is_none() && interactive {
+            let valid = |s: &str| {
+                let s = s.trim();
+                if s.is_empty() {
+                    Err("A staff id is needed: it is recorded with every change and acknowledgement.".to_string())
+                } else if s.chars().count() > 64 || s.chars().any(char::is_control) {
+                    Err("A staff id is one line of at most 64 characters.".to_string())
+                } else {
+                    Ok(())
+                }
+            };
+            let prompt = Prompt::plain(
+                KEY_ASSESSOR,
+                "Your staff id (recorded with every change and acknowledgement)",
+            );
+            loop {
+                if let Reply::Value(s) = p.input(&prompt, "e.g. staff-17", None, &valid)? {
+                    self.by = Some(s.trim().to_string());
+                    break;
+                }
+            }
+        }
+        if self.intake.assessor.is_none() {
+            self.intake.assessor.clone_from(&self.by);
+        }
+        let opening = self.opening.clone();
+        self.record_event(opening);
+        Ok(())
     }
 
     /// The intake as it stands in memory (answers that no longer apply
@@ -108,6 +201,15 @@ impl<'r, S: Store> Interview<'r, S> {
 
     pub fn save(&mut self) -> Res<()> {
         self.intake.updated_at = Some((self.now)());
+        if let Some(prev) = &self.previous {
+            let saved = self.saved_intake();
+            let changed = (0..prev.len())
+                .filter(|&q| saved.recorded(q) != prev[q])
+                .collect();
+            if let Some(r) = &mut self.intake.reassessment {
+                r.changed = changed;
+            }
+        }
         let saved = self.saved_intake();
         self.store.save(self.rs, &saved).map_err(AssessError::Save)
     }
@@ -117,6 +219,7 @@ impl<'r, S: Store> Interview<'r, S> {
     /// [`Interview::has_questions_left`]); the review and the placement
     /// prompt are skipped and a prefilled placement is kept.
     pub fn run(&mut self, p: &mut dyn Prompter, interactive: bool) -> Res<Outcome> {
+        self.open(p, interactive)?;
         self.save()?;
         if !interactive {
             if let Some(x) = self.excluded() {
@@ -198,28 +301,60 @@ impl<'r, S: Store> Interview<'r, S> {
             can_decline: true,
             can_move,
         };
+        // A reassessment offers the previous answer as the current one.
+        let offered = match (&self.previous, edit) {
+            (Some(prev), false) => match &prev[q] {
+                Recorded::Answer(slot, _) => slot.clone(),
+                _ => Slot::Absent,
+            },
+            _ => Slot::Absent,
+        };
         let current = if edit {
             self.intake.slots[q].clone()
         } else {
-            Slot::Absent
+            offered
         };
-        let (slot, text) = loop {
+        let new = loop {
             match self.ask_once(p, &prompt, q, &current)? {
                 Reply::Help => p.show(&Notice::Help(question.help.clone().unwrap_or_default())),
-                Reply::Declined => break (Slot::Declined, None),
-                Reply::Value(v) => break v,
+                Reply::Declined => break Recorded::NoAnswer(self.why_no_answer(p)?),
+                Reply::Value((slot, text)) => break Recorded::Answer(slot, text),
                 Reply::Back => return Ok(Asked::Back),
                 Reply::Jump => return Ok(Asked::Jump),
             }
         };
-        self.intake.texts.retain(|(i, _)| *i != q);
-        if let Some(t) = text {
-            self.intake.texts.push((q, t));
+        let old = self.intake.recorded(q);
+        if old != Recorded::Nothing && old != new {
+            self.record_event(EventKind::Changed {
+                question: q,
+                from: old,
+                to: new.clone(),
+            });
         }
-        self.intake.slots[q] = slot;
+        self.intake.record(q, new);
         self.rescore();
         self.save()?;
         self.after_answer(p, q)
+    }
+
+    /// Why a question has no answer: declined, unknown or not applicable.
+    fn why_no_answer(&mut self, p: &mut dyn Prompter) -> Res<NoAnswer> {
+        let items: Vec<Choice> = [
+            "Declined: the client chose not to answer",
+            "Unknown: nobody knows the answer",
+            "Not applicable to this client",
+        ]
+        .into_iter()
+        .map(Choice::new)
+        .collect();
+        let prompt = Prompt::plain(KEY_NO_ANSWER, "Why is there no answer?");
+        loop {
+            if let Reply::Value(i) = p.select(&prompt, &items, None)? {
+                if let Some(w) = NoAnswer::ALL.get(i) {
+                    return Ok(*w);
+                }
+            }
+        }
     }
 
     /// After an answer to `q`: instrument totals it completes, flags it

@@ -77,6 +77,8 @@ pub use review::{distinctive, short};
 
 /// Prompt keys of the prompts that are not questions.
 pub const KEY_REVIEW: &str = "review";
+pub const KEY_ASSESSOR: &str = "assessor";
+pub const KEY_NO_ANSWER: &str = "no_answer";
 pub const KEY_REVIEW_QUESTION: &str = "review_question";
 pub const KEY_CONFIRM_NONE: &str = "confirm_none";
 pub const KEY_ACKNOWLEDGE: &str = "acknowledge";

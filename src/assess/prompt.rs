@@ -253,7 +253,8 @@ pub enum Step {
     Help,
     Back,
     Jump,
-    /// Enter on an empty line (input): keeps the current answer.
+    /// Enter on the current answer: an empty line (input), the item the
+    /// list starts on (select), the ticks as they are (multi select).
     Keep,
     /// Ctrl-C.
     Interrupt,
@@ -318,6 +319,8 @@ impl Scripted {
             Some(Step::Interrupt) => Err(PromptError::Interrupted),
             None if prompt.key == crate::assess::KEY_ACKNOWLEDGE => Ok(Step::Pick(0)),
             None if prompt.key == crate::assess::KEY_ACK_NOTE => Ok(Step::Type(String::new())),
+            // A decline is "declined" unless the script says otherwise.
+            None if prompt.key == crate::assess::KEY_NO_ANSWER => Ok(Step::Pick(0)),
             None => Err(PromptError::Interrupted),
             Some(s) => Ok(s),
         }
@@ -349,7 +352,7 @@ impl Prompter for Scripted {
         &mut self,
         prompt: &Prompt,
         items: &[Choice],
-        _current: Option<usize>,
+        current: Option<usize>,
     ) -> Result<Reply<usize>, PromptError> {
         self.last_items = items.iter().map(|c| c.label.clone()).collect();
         let step = self.next(prompt)?;
@@ -358,6 +361,7 @@ impl Prompter for Scripted {
         }
         match &step {
             Step::Pick(i) if *i < items.len() => Ok(Reply::Value(*i)),
+            Step::Keep if current.is_some() => Ok(Reply::Value(current.unwrap_or_default())),
             Step::Type(t) => match items
                 .iter()
                 .position(|i| i.key.as_deref() == Some(t.as_str()) || i.label == *t)
@@ -384,7 +388,7 @@ impl Prompter for Scripted {
         prompt: &Prompt,
         items: &[Choice],
         _exclusive: &[bool],
-        _checked: &[bool],
+        checked: &[bool],
     ) -> Result<Reply<Vec<usize>>, PromptError> {
         self.last_items = items.iter().map(|c| c.label.clone()).collect();
         let step = self.next(prompt)?;
@@ -398,6 +402,9 @@ impl Prompter for Scripted {
                 v.dedup();
                 Ok(Reply::Value(v))
             }
+            Step::Keep => Ok(Reply::Value(
+                (0..checked.len()).filter(|&i| checked[i]).collect(),
+            )),
             _ => Self::unexpected(prompt, &step),
         }
     }
@@ -405,13 +412,14 @@ impl Prompter for Scripted {
     fn yes_no(
         &mut self,
         prompt: &Prompt,
-        _current: Option<bool>,
+        current: Option<bool>,
     ) -> Result<Reply<bool>, PromptError> {
         let step = self.next(prompt)?;
         if let Some(r) = Self::escape(prompt, &step) {
             return r;
         }
         match step {
+            Step::Keep if current.is_some() => Ok(Reply::Value(current == Some(true))),
             Step::Yes | Step::Pick(1) => Ok(Reply::Value(true)),
             Step::No | Step::Pick(0) => Ok(Reply::Value(false)),
             _ => Self::unexpected(prompt, &step),

@@ -7,7 +7,7 @@ use super::{
     KEY_PLACEMENT_REASON, KEY_REVIEW, KEY_REVIEW_QUESTION,
 };
 use crate::cond::Tri;
-use crate::intake::{Placement, Slot};
+use crate::intake::{EventKind, Placement, Slot};
 use crate::rules::model::QuestionKind;
 
 type Res<T> = Result<T, AssessError>;
@@ -179,6 +179,13 @@ impl<S: Store> Interview<'_, S> {
     /// with an override reason (and a note where the reason needs one).
     /// Reasons that mean "no override" are not offered for another level.
     pub fn ask_placement(&mut self, p: &mut dyn Prompter) -> Res<()> {
+        let placement = self.choose_placement(p)?;
+        self.record_event(EventKind::Placed(placement.clone()));
+        self.intake.placement = Some(placement);
+        Ok(())
+    }
+
+    fn choose_placement(&mut self, p: &mut dyn Prompter) -> Res<Placement> {
         let rs = self.rs;
         let rec = self.assessment.level;
         let items = vec![
@@ -198,12 +205,11 @@ impl<S: Store> Interview<'_, S> {
             }
         };
         if choice != 1 {
-            self.intake.placement = Some(Placement {
+            return Ok(Placement {
                 level: rec,
                 reason: None,
                 note: None,
             });
-            return Ok(());
         }
         let others: Vec<usize> = (0..rs.levels.len()).filter(|&l| l != rec).collect();
         let items: Vec<Choice> = others
@@ -254,12 +260,11 @@ impl<S: Store> Interview<'_, S> {
             .is_some_and(|r| rs.override_reasons[r].note_required)
             .then_some("This reason needs a note.");
         let note = self.ask_note(p, KEY_PLACEMENT_NOTE, required)?;
-        self.intake.placement = Some(Placement {
+        Ok(Placement {
             level,
             reason,
             note,
-        });
-        Ok(())
+        })
     }
 }
 

@@ -8,9 +8,12 @@
 use super::answers::value;
 use super::decisions::{flag_action, placement_of};
 use super::reader::{safe_key, Reader};
+use super::write::answer_json;
 use super::{Event, EventKind, Intake, NoAnswer, Previous, Reassessment, Recorded, Slot};
 use crate::diag::{did_you_mean, did_you_mean_unlisted, Diagnostic, Span};
+use crate::rules::model::RuleSet;
 use crate::yaml::{Kind, Node};
+use serde_json::{json, Map, Value};
 
 /// The event names of `history`, as the file writes them.
 pub const EVENTS: &[&str] = &["started", "resumed", "changed", "acknowledged", "placed"];
@@ -342,6 +345,109 @@ fn recorded(r: &mut Reader, q: usize, v: &Node) -> Option<Recorded> {
         };
     }
     value(r, q, v)
+}
+
+// Writing: the JSON values [`super::write`] writes, in JSON or as YAML flow.
+
+/// What a `changed` event records: an answer, or `{no_answer: why}`.
+fn recorded_json(rs: &RuleSet, q: usize, r: &Recorded) -> Value {
+    match r {
+        Recorded::Nothing => Value::Null,
+        Recorded::NoAnswer(why) => json!({"no_answer": why.key()}),
+        Recorded::Answer(slot, text) => {
+            answer_json(rs, q, slot, text.as_deref()).unwrap_or(Value::Null)
+        }
+    }
+}
+
+pub(super) fn event_json(rs: &RuleSet, e: &Event) -> Value {
+    let mut m = Map::new();
+    m.insert("event".into(), json!(e.what.name()));
+    match &e.what {
+        EventKind::Started | EventKind::Resumed => {}
+        EventKind::Changed { question, from, to } => {
+            m.insert("question".into(), json!(rs.questions[*question].id));
+            if *from != Recorded::Nothing {
+                m.insert("from".into(), recorded_json(rs, *question, from));
+            }
+            m.insert("to".into(), recorded_json(rs, *question, to));
+        }
+        EventKind::Acknowledged { flag, action, note } => {
+            m.insert("flag".into(), json!(flag));
+            if let Some(a) = action {
+                m.insert("action".into(), json!(a));
+            }
+            if let Some(n) = note {
+                m.insert("note".into(), json!(n));
+            }
+        }
+        EventKind::Placed(p) => {
+            m.insert("level".into(), json!(rs.levels[p.level].id));
+            if let Some(r) = p.reason {
+                m.insert("reason".into(), json!(rs.override_reasons[r].id));
+            }
+            if let Some(n) = &p.note {
+                m.insert("note".into(), json!(n));
+            }
+        }
+    }
+    if let Some(at) = &e.at {
+        m.insert("at".into(), json!(at));
+    }
+    if let Some(by) = &e.by {
+        m.insert("by".into(), json!(by));
+    }
+    Value::Object(m)
+}
+
+pub(super) fn reassessment_json(rs: &RuleSet, x: &Reassessment) -> Value {
+    let mut p = Map::new();
+    for (k, v) in [
+        ("id", &x.previous.id),
+        ("sha256", &x.previous.sha256),
+        ("assessed_at", &x.previous.assessed_at),
+    ] {
+        if let Some(v) = v {
+            p.insert(k.into(), json!(v));
+        }
+    }
+    let changed: Vec<&str> = x
+        .changed
+        .iter()
+        .map(|&q| rs.questions[q].id.as_str())
+        .collect();
+    json!({"previous": p, "changed": changed})
+}
+
+/// The ids of the questions with no answer for the reason `why`.
+pub(super) fn no_answer_ids<'r>(rs: &'r RuleSet, intake: &Intake, why: NoAnswer) -> Vec<&'r str> {
+    (0..intake.slots.len().min(rs.questions.len()))
+        .filter(|&q| intake.slots[q] == Slot::Declined && intake.why_no_answer(q) == why)
+        .map(|q| rs.questions[q].id.as_str())
+        .collect()
+}
+
+/// Notes by question id, in question order.
+pub(super) fn notes_by_id<'a>(rs: &'a RuleSet, intake: &'a Intake) -> Vec<(&'a str, &'a str)> {
+    let mut v: Vec<(usize, &str)> = intake.notes.iter().map(|(q, n)| (*q, n.as_str())).collect();
+    v.sort_by_key(|(q, _)| *q);
+    v.into_iter()
+        .map(|(q, n)| (rs.questions[q].id.as_str(), n))
+        .collect()
+}
+
+/// Answer sources by question id, in question order.
+pub(super) fn sources_by_id<'a>(rs: &'a RuleSet, intake: &Intake) -> Vec<(&'a str, &'a str)> {
+    let mut v = intake.sources.clone();
+    v.sort_by_key(|(q, _)| *q);
+    v.into_iter()
+        .map(|(q, s)| {
+            (
+                rs.questions[q].id.as_str(),
+                rs.answer_sources[s].id.as_str(),
+            )
+        })
+        .collect()
 }
 
 impl Intake {

@@ -8,7 +8,8 @@
 //! escapes, so quotes, newlines, control characters and any Unicode read
 //! back exactly.
 
-use super::{Event, EventKind, Intake, NoAnswer, Reassessment, Recorded, Slot, FORMAT_VERSION};
+use super::record::{event_json, no_answer_ids, notes_by_id, reassessment_json, sources_by_id};
+use super::{Intake, NoAnswer, Recorded, Slot, FORMAT_VERSION};
 use crate::rules::model::{QuestionKind, RuleSet};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
@@ -261,7 +262,12 @@ pub fn to_yaml(rs: &RuleSet, intake: &Intake) -> String {
 /// a slot that does not fit its question: that cannot come from reading a
 /// file or from the interview, and is left out rather than written so that
 /// it would not read back).
-fn answer_json(rs: &RuleSet, q: usize, slot: &Slot, text: Option<&str>) -> Option<Value> {
+pub(super) fn answer_json(
+    rs: &RuleSet,
+    q: usize,
+    slot: &Slot,
+    text: Option<&str>,
+) -> Option<Value> {
     Some(match (slot, &rs.questions.get(q)?.kind) {
         (Slot::Num(x), QuestionKind::YesNo) => json!(*x != 0.0),
         (Slot::Num(x), QuestionKind::SingleChoice(o)) => json!(o.get(*x as usize)?.id),
@@ -276,107 +282,6 @@ fn answer_json(rs: &RuleSet, q: usize, slot: &Slot, text: Option<&str>) -> Optio
         (Slot::Text, QuestionKind::Text { .. }) => json!(text?),
         _ => return None,
     })
-}
-
-/// What a `changed` event records: an answer, or `{no_answer: why}`.
-fn recorded_json(rs: &RuleSet, q: usize, r: &Recorded) -> Value {
-    match r {
-        Recorded::Nothing => Value::Null,
-        Recorded::NoAnswer(why) => json!({"no_answer": why.key()}),
-        Recorded::Answer(slot, text) => {
-            answer_json(rs, q, slot, text.as_deref()).unwrap_or(Value::Null)
-        }
-    }
-}
-
-fn event_json(rs: &RuleSet, e: &Event) -> Value {
-    let mut m = Map::new();
-    m.insert("event".into(), json!(e.what.name()));
-    match &e.what {
-        EventKind::Started | EventKind::Resumed => {}
-        EventKind::Changed { question, from, to } => {
-            m.insert("question".into(), json!(rs.questions[*question].id));
-            if *from != Recorded::Nothing {
-                m.insert("from".into(), recorded_json(rs, *question, from));
-            }
-            m.insert("to".into(), recorded_json(rs, *question, to));
-        }
-        EventKind::Acknowledged { flag, action, note } => {
-            m.insert("flag".into(), json!(flag));
-            if let Some(a) = action {
-                m.insert("action".into(), json!(a));
-            }
-            if let Some(n) = note {
-                m.insert("note".into(), json!(n));
-            }
-        }
-        EventKind::Placed(p) => {
-            m.insert("level".into(), json!(rs.levels[p.level].id));
-            if let Some(r) = p.reason {
-                m.insert("reason".into(), json!(rs.override_reasons[r].id));
-            }
-            if let Some(n) = &p.note {
-                m.insert("note".into(), json!(n));
-            }
-        }
-    }
-    if let Some(at) = &e.at {
-        m.insert("at".into(), json!(at));
-    }
-    if let Some(by) = &e.by {
-        m.insert("by".into(), json!(by));
-    }
-    Value::Object(m)
-}
-
-fn reassessment_json(rs: &RuleSet, x: &Reassessment) -> Value {
-    let mut p = Map::new();
-    for (k, v) in [
-        ("id", &x.previous.id),
-        ("sha256", &x.previous.sha256),
-        ("assessed_at", &x.previous.assessed_at),
-    ] {
-        if let Some(v) = v {
-            p.insert(k.into(), json!(v));
-        }
-    }
-    let changed: Vec<&str> = x
-        .changed
-        .iter()
-        .map(|&q| rs.questions[q].id.as_str())
-        .collect();
-    json!({"previous": p, "changed": changed})
-}
-
-/// The ids of the questions with no answer for the reason `why`.
-fn no_answer_ids<'r>(rs: &'r RuleSet, intake: &Intake, why: NoAnswer) -> Vec<&'r str> {
-    (0..intake.slots.len().min(rs.questions.len()))
-        .filter(|&q| intake.slots[q] == Slot::Declined && intake.why_no_answer(q) == why)
-        .map(|q| rs.questions[q].id.as_str())
-        .collect()
-}
-
-/// Notes by question id, in question order.
-fn notes_by_id<'a>(rs: &'a RuleSet, intake: &'a Intake) -> Vec<(&'a str, &'a str)> {
-    let mut v: Vec<(usize, &str)> = intake.notes.iter().map(|(q, n)| (*q, n.as_str())).collect();
-    v.sort_by_key(|(q, _)| *q);
-    v.into_iter()
-        .map(|(q, n)| (rs.questions[q].id.as_str(), n))
-        .collect()
-}
-
-/// Answer sources by question id, in question order.
-fn sources_by_id<'a>(rs: &'a RuleSet, intake: &Intake) -> Vec<(&'a str, &'a str)> {
-    let mut v = intake.sources.clone();
-    v.sort_by_key(|(q, _)| *q);
-    v.into_iter()
-        .map(|(q, s)| {
-            (
-                rs.questions[q].id.as_str(),
-                rs.answer_sources[s].id.as_str(),
-            )
-        })
-        .collect()
 }
 
 /// Keys whose values are ids (of events, questions, flags, actions,

@@ -107,11 +107,25 @@ pub fn spawn(dir: &Path, args: &[&str]) -> Session {
 
 /// `placement assess ARGS` in a terminal of `cols` × `rows`.
 pub fn spawn_sized(dir: &Path, args: &[&str], cols: u16, rows: u16) -> Session {
+    spawn_with(dir, args, cols, rows, Some("staff-pty"))
+}
+
+/// `placement assess ARGS` in a terminal of `cols` × `rows`, with
+/// `PLACEMENT_ASSESSOR` set to `assessor` (or unset: the interview asks).
+pub fn spawn_with(
+    dir: &Path,
+    args: &[&str],
+    cols: u16,
+    rows: u16,
+    assessor: Option<&str>,
+) -> Session {
     let mut cmd = Command::new(BIN);
     cmd.arg("assess").args(args).current_dir(dir);
-    cmd.env("NO_COLOR", "1")
-        .env("TERM", "xterm-256color")
-        .env_remove("PLACEMENT_ASSESSOR");
+    cmd.env("NO_COLOR", "1").env("TERM", "xterm-256color");
+    match assessor {
+        Some(a) => cmd.env("PLACEMENT_ASSESSOR", a),
+        None => cmd.env_remove("PLACEMENT_ASSESSOR"),
+    };
     let mut s = Session::spawn(cmd).expect("spawn in a pty");
     s.get_process_mut()
         .set_window_size(cols, rows)

@@ -60,7 +60,12 @@ fn process_alive(_pid: u32) -> bool {
 }
 
 /// Reads an intake file to prefill or resume from.
-pub(super) fn read_intake(rs: &RuleSet, p: &Path, limits: &Limits) -> Result<Intake, Failure> {
+/// Reads an intake file; with it, the SHA-256 of its bytes (hex).
+pub(super) fn read_intake(
+    rs: &RuleSet,
+    p: &Path,
+    limits: &Limits,
+) -> Result<(Intake, String), Failure> {
     let bytes = crate::fsutil::read_bounded(p, limits.max_bytes)
         .map_err(|e| Failure::usage(format!("cannot read {}: {}", p.display(), io_reason(&e))))?;
     if bytes.len() > limits.max_bytes {
@@ -70,16 +75,19 @@ pub(super) fn read_intake(rs: &RuleSet, p: &Path, limits: &Limits) -> Result<Int
             limits.max_bytes
         )));
     }
+    use sha2::Digest as _;
+    let hash = format!("{:x}", sha2::Sha256::digest(&bytes));
     let text = String::from_utf8(bytes)
         .map_err(|_| Failure::usage(format!("{} is not UTF-8 text", p.display())))?;
-    intake::parse(&text, rs, limits).map_err(|e| {
+    let intake = intake::parse(&text, rs, limits).map_err(|e| {
         let place = if e.first.span.is_known() {
             format!("{}:{}:{}", p.display(), e.first.span.line, e.first.span.col)
         } else {
             p.display().to_string()
         };
         Failure::usage(format!("{place}: error[{}]: {}", e.first.code, e.message()))
-    })
+    })?;
+    Ok((intake, hash))
 }
 
 /// The file a new interview writes: `--out`, or a new name in `--dir`.

@@ -8,7 +8,7 @@ use super::{eprintln_safe, CmdResult, Failure, Globals};
 use crate::assess::terminal::{signals, Terminal};
 use crate::assess::{self, AssessError, Interview, Outcome, Prompter, Store};
 use crate::fsutil::write_private;
-use crate::intake::Intake;
+use crate::intake::{Intake, Previous, Reassessment};
 use crate::rules::load::io_reason;
 use crate::rules::RuleSet;
 use clap::Args;
@@ -37,10 +37,23 @@ pub struct AssessArgs {
     #[arg(long, value_name = "ID", conflicts_with = "resume")]
     pub id: Option<String>,
 
-    /// Staff id of the assessor, recorded in the file and with every
-    /// acknowledged flag.
+    /// Staff id of the assessor in this session, recorded with every
+    /// change, acknowledgement and placement (the file's `assessor` stays
+    /// the first one; later ones are in its history). Without it, the
+    /// interview asks.
     #[arg(long, value_name = "ID", env = "PLACEMENT_ASSESSOR")]
     pub assessor: Option<String>,
+
+    /// The program's own reference for the client (never a name), the
+    /// same in every assessment of one person (`placement history`).
+    #[arg(long, value_name = "ID", conflicts_with = "resume")]
+    pub client: Option<String>,
+
+    /// Reassess: a new intake for the person assessed in PREVIOUS, linked
+    /// to it by id and SHA-256, with its answers offered as the current
+    /// ones, each confirmed or changed. The new file lists what changed.
+    #[arg(long, value_name = "PREVIOUS", conflicts_with_all = ["resume", "answers"])]
+    pub reassess: Option<PathBuf>,
 
     /// Continue the interview saved in FILE, from its first unanswered
     /// question.
@@ -80,9 +93,10 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
     // chosen; `_reserved` removes it again if nothing is ever saved in it.
     let mut _reserved = None;
     let mut resumed_finished = false;
+    let mut previous = None;
     let (path, mut start) = match &args.resume {
         Some(p) => {
-            let intake = read_intake(rs, p, &g.intake_limits)?;
+            let (intake, _) = read_intake(rs, p, &g.intake_limits)?;
             resumed_finished = intake.status.as_deref() == Some("complete");
             if intake.status.as_deref() == Some("complete") && !args.force {
                 return Err(Failure::usage(format!(
@@ -100,7 +114,7 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
                     // acknowledgements, recommendation and placement belong
                     // to that intake, not to this one. Its rule-set
                     // reference is kept for the warning below.
-                    let from = read_intake(rs, p, &g.intake_limits)?;
+                    let (from, _) = read_intake(rs, p, &g.intake_limits)?;
                     Intake {
                         rules: from.rules,
                         slots: from.slots,
@@ -110,6 +124,37 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
                 }
                 None => Intake::default(),
             };
+            if let Some(p) = &args.reassess {
+                let (prev, sha256) = read_intake(rs, p, &g.intake_limits)?;
+                if prev.status.as_deref() != Some("complete") {
+                    eprintln_safe(&format!(
+                        "warning: {} is not a finished intake (status: {}); its answers are offered all the same",
+                        p.display(),
+                        prev.status.as_deref().unwrap_or("not given")
+                    ));
+                }
+                if let (Some(a), Some(b)) = (&args.client, &prev.client) {
+                    if a != b {
+                        return Err(Failure::usage(format!(
+                            "--client {a} differs from the client of the previous assessment in {}; a reassessment is of the same person",
+                            p.display()
+                        )));
+                    }
+                }
+                intake.client.clone_from(&prev.client);
+                intake.reassessment = Some(Reassessment {
+                    previous: Previous {
+                        id: prev.id.clone(),
+                        sha256: Some(sha256),
+                        assessed_at: prev.assessed_at.clone(),
+                    },
+                    changed: Vec::new(),
+                });
+                previous = Some(prev);
+            }
+            if let Some(c) = &args.client {
+                intake.client = Some(c.clone());
+            }
             if let Some(id) = &args.id {
                 intake.id = Some(id.clone());
             }
@@ -118,9 +163,6 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
             (path, intake)
         }
     };
-    if let Some(a) = &args.assessor {
-        start.assessor = Some(a.clone());
-    }
     if let Some(r) = &start.rules {
         if r.sha256.as_deref().is_some_and(|h| h != rs.sha256) {
             eprintln_safe(&format!(
@@ -154,7 +196,14 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
         start,
         FileStore { path: path.clone() },
         assess::now_rfc3339,
-    );
+    )
+    .assessor(args.assessor.clone().filter(|a| !a.trim().is_empty()));
+    if args.resume.is_some() {
+        iv = iv.resumed();
+    }
+    if let Some(prev) = &previous {
+        iv = iv.reassessing(prev);
+    }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !interactive && iv.has_questions_left() && iv.excluded().is_none() {
         let which = if std::io::stdin().is_terminal() {
@@ -189,6 +238,12 @@ and ask only the rest, use `placement assess --answers FILE` (with nothing left 
         term.show(&assess::Notice::Info(format!(
             "Rule set `{}` version {}. Answers are saved to {} after every answer. Ctrl-C stops; --resume continues.",
             rs.name, rs.version, shown
+        )));
+    }
+    if let (true, Some(p)) = (interactive, &args.reassess) {
+        term.show(&assess::Notice::Info(format!(
+            "Reassessment of {}: each of its answers is offered as the current one; Enter keeps it, or give the answer as it is now.",
+            p.display()
         )));
     }
     if interactive && (args.resume.is_some() || args.answers.is_some()) {
