@@ -269,9 +269,7 @@ fn no_id_of_the_default_rules_is_written_in_src() {
     // also happen to use as an id: the format's own words, not clinical
     // logic (`not_applicable` lists questions that do not apply to the
     // person; the override reason of that name is another thing).
-    for word in ["not_applicable"] {
-        ids.remove(word);
-    }
+    ids.remove("not_applicable");
     let mut found = Vec::new();
     for (module, path) in source_files() {
         if module.ends_with("::tests") {

@@ -358,9 +358,18 @@ fn with_standard_output_redirected_the_assessor_still_sees_the_recommendation() 
         ))
         .current_dir(dir.path())
         .env("NO_COLOR", "1")
-        .env("TERM", "xterm-256color");
+        .env("TERM", "xterm-256color")
+        .env_remove("PLACEMENT_ASSESSOR");
     let mut s = expectrl::session::OsSession::spawn(cmd).unwrap();
     s.set_expect_timeout(Some(Duration::from_secs(20)));
+    // No --assessor and no PLACEMENT_ASSESSOR: asked first; an empty line
+    // is refused.
+    answer(&mut s, "Your staff id", &[ENTER]);
+    answer(
+        &mut s,
+        "A staff id is needed",
+        &["s", "t", "a", "f", "f", "-", "8", ENTER],
+    );
     answer(&mut s, &prompt_of("housing"), &["1", ENTER]);
     answer(&mut s, "Review the answers", &["1", ENTER]);
     s.expect("Recommended level: ").unwrap();
@@ -368,6 +377,12 @@ fn with_standard_output_redirected_the_assessor_still_sees_the_recommendation() 
     assert_eq!(exit_code(s), 0);
     let table = std::fs::read_to_string(dir.path().join("table.txt")).unwrap();
     assert!(table.contains("Recommended level: "), "{table}");
+    let saved = std::fs::read_to_string(dir.path().join("x.yaml")).unwrap();
+    assert!(saved.contains("\nassessor: \"staff-8\"\n"), "{saved}");
+    assert!(
+        saved.contains("\n  - {event: started, at: \"") && saved.contains("\", by: \"staff-8\"}\n"),
+        "{saved}"
+    );
 }
 
 /// On a short terminal the critical flags before the placement are cut to

@@ -31,14 +31,11 @@ pub(super) fn answer(r: &mut Reader, intake: &mut Intake, key: &str, kn: &Node, 
         );
         return;
     };
-    match value(r, q, v) {
-        Some(Recorded::Answer(slot, text)) => {
-            if let Some(t) = text {
-                intake.texts.push((q, t));
-            }
-            intake.slots[q] = slot;
+    if let Some(Recorded::Answer(slot, text)) = value(r, q, v) {
+        if let Some(t) = text {
+            intake.texts.push((q, t));
         }
-        Some(_) | None => {}
+        intake.slots[q] = slot;
     }
 }
 

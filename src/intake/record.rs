@@ -8,7 +8,7 @@
 use super::answers::value;
 use super::decisions::{flag_action, placement_of};
 use super::reader::{safe_key, Reader};
-use super::write::answer_json;
+use super::write::{answer_json, number, quote, scalar};
 use super::{Event, EventKind, Intake, NoAnswer, Previous, Reassessment, Recorded, Slot};
 use crate::diag::{did_you_mean, did_you_mean_unlisted, Diagnostic, Span};
 use crate::rules::model::RuleSet;
@@ -450,6 +450,54 @@ pub(super) fn sources_by_id<'a>(rs: &'a RuleSet, intake: &Intake) -> Vec<(&'a st
         .collect()
 }
 
+/// Keys whose values are ids (of events, questions, flags, actions,
+/// levels, reasons), written plain where YAML allows.
+const ID_KEYS: &[&str] = &[
+    "event",
+    "question",
+    "flag",
+    "action",
+    "level",
+    "reason",
+    "no_answer",
+    "changed",
+];
+
+/// A JSON value as YAML flow text, keys plain where YAML allows: strings
+/// likewise when they are `ids`, otherwise double-quoted with escapes (they
+/// may be free text).
+pub(super) fn flow(v: &Value, ids: bool) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => number(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) if ids => scalar(s),
+        Value::String(s) => quote(s),
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|v| flow(v, ids))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Object(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!(
+                    "{}: {}",
+                    scalar(k),
+                    flow(v, ids || ID_KEYS.contains(&k.as_str()))
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 impl Intake {
     /// The questions whose answer differs from the last change the
     /// history records for them (a hand edit, or a file put together from
@@ -467,7 +515,8 @@ impl Intake {
             .into_iter()
             .filter(|(q, to)| {
                 let now = self.recorded(*q);
-                now != **to && !(now == Recorded::Nothing && !applies(*q))
+                // Different, and not only dropped by skip logic.
+                now != **to && (now != Recorded::Nothing || applies(*q))
             })
             .map(|(q, _)| q)
             .collect();

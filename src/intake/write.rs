@@ -8,7 +8,9 @@
 //! escapes, so quotes, newlines, control characters and any Unicode read
 //! back exactly.
 
-use super::record::{event_json, no_answer_ids, notes_by_id, reassessment_json, sources_by_id};
+use super::record::{
+    event_json, flow, no_answer_ids, notes_by_id, reassessment_json, sources_by_id,
+};
 use super::{Intake, NoAnswer, Recorded, Slot, FORMAT_VERSION};
 use crate::rules::model::{QuestionKind, RuleSet};
 use serde_json::{json, Map, Value};
@@ -284,55 +286,7 @@ pub(super) fn answer_json(
     })
 }
 
-/// Keys whose values are ids (of events, questions, flags, actions,
-/// levels, reasons), written plain where YAML allows.
-const ID_KEYS: &[&str] = &[
-    "event",
-    "question",
-    "flag",
-    "action",
-    "level",
-    "reason",
-    "no_answer",
-    "changed",
-];
-
-/// A JSON value as YAML flow text, keys plain where YAML allows: strings
-/// likewise when they are `ids`, otherwise double-quoted with escapes (they
-/// may be free text).
-fn flow(v: &Value, ids: bool) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => i.to_string(),
-            None => number(n.as_f64().unwrap_or(0.0)),
-        },
-        Value::String(s) if ids => scalar(s),
-        Value::String(s) => quote(s),
-        Value::Array(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(|v| flow(v, ids))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Object(m) => format!(
-            "{{{}}}",
-            m.iter()
-                .map(|(k, v)| format!(
-                    "{}: {}",
-                    scalar(k),
-                    flow(v, ids || ID_KEYS.contains(&k.as_str()))
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-fn number(x: f64) -> String {
+pub(super) fn number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
     } else {
