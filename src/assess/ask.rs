@@ -277,7 +277,7 @@ pub fn parse_number(s: &str, min: f64, max: f64) -> Result<f64, String> {
 fn check_text(s: &str, max: usize) -> Result<(), String> {
     let t = s.trim();
     if t.is_empty() {
-        Err("Type an answer, or give declined / unknown.".into())
+        Err("Type an answer, or - for no answer.".into())
     } else if t.chars().count() > max {
         Err(format!("Too long: at most {max} characters."))
     } else {

@@ -127,12 +127,10 @@ impl<'r, S: Store> Interview<'r, S> {
                     Ok(())
                 }
             };
-            let prompt = Prompt::plain(
-                KEY_ASSESSOR,
-                "Your staff id (recorded with every change and acknowledgement)",
-            );
+            let prompt = Prompt::plain(KEY_ASSESSOR, "Your staff id");
+            let hint = "recorded with every change, acknowledgement and placement";
             loop {
-                if let Reply::Value(s) = p.input(&prompt, "e.g. staff-17", None, &valid)? {
+                if let Reply::Value(s) = p.input(&prompt, hint, None, &valid)? {
                     self.by = Some(s.trim().to_string());
                     break;
                 }
@@ -301,12 +299,23 @@ impl<'r, S: Store> Interview<'r, S> {
             can_decline: true,
             can_move,
         };
-        // A reassessment offers the previous answer as the current one.
+        // A reassessment offers the previous answer as the current one,
+        // and says what it was (also when there was none).
         let offered = match (&self.previous, edit) {
-            (Some(prev), false) => match &prev[q] {
-                Recorded::Answer(slot, _) => slot.clone(),
-                _ => Slot::Absent,
-            },
+            (Some(prev), false) => {
+                let was = &prev[q];
+                p.show(&Notice::Info(match was {
+                    Recorded::Answer(..) => format!(
+                        "Previous assessment: {}. Enter keeps it, or give the answer as it is now.",
+                        self.recorded_text(q, was)
+                    ),
+                    _ => format!("Previous assessment: {}.", self.recorded_text(q, was)),
+                }));
+                match was {
+                    Recorded::Answer(slot, _) => slot.clone(),
+                    _ => Slot::Absent,
+                }
+            }
             _ => Slot::Absent,
         };
         let current = if edit {

@@ -18,7 +18,7 @@ pub struct Prompt<'a> {
     pub progress: Option<&'a str>,
     /// Help text exists and may be asked for.
     pub has_help: bool,
-    /// "Declined / unknown" may be given instead of an answer.
+    /// No answer (declined, unknown, not applicable) may be given instead.
     pub can_decline: bool,
     /// Back (to the previous question) and Jump (to a section) may be
     /// asked for instead of an answer.

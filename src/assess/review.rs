@@ -7,7 +7,7 @@ use super::{
     KEY_PLACEMENT_REASON, KEY_REVIEW, KEY_REVIEW_QUESTION,
 };
 use crate::cond::Tri;
-use crate::intake::{EventKind, Placement, Slot};
+use crate::intake::{EventKind, Placement, Recorded, Slot};
 use crate::rules::model::QuestionKind;
 
 type Res<T> = Result<T, AssessError>;
@@ -15,10 +15,19 @@ type Res<T> = Result<T, AssessError>;
 impl<S: Store> Interview<'_, S> {
     /// The answer to `q` for people.
     pub fn answer_text(&self, q: usize) -> String {
+        self.recorded_text(q, &self.intake.recorded(q))
+    }
+
+    /// What `r`, recorded for question `q`, says to people.
+    pub(super) fn recorded_text(&self, q: usize, r: &Recorded) -> String {
         let question = &self.rs.questions[q];
-        match (&self.intake.slots[q], &question.kind) {
-            (Slot::Absent, _) => "(not answered)".into(),
-            (Slot::Declined, _) => "declined / unknown".into(),
+        let (slot, text) = match r {
+            Recorded::Nothing => return "(not answered)".into(),
+            Recorded::NoAnswer(why) => return format!("({})", why.label()),
+            Recorded::Answer(slot, text) => (slot, text),
+        };
+        match (slot, &question.kind) {
+            (Slot::Absent | Slot::Declined, _) => String::new(),
             (Slot::Num(x), QuestionKind::YesNo) => if *x != 0.0 { "Yes" } else { "No" }.into(),
             (Slot::Num(x), QuestionKind::SingleChoice(o)) => o
                 .get(*x as usize)
@@ -45,14 +54,7 @@ impl<S: Store> Interview<'_, S> {
                     labels.join(", ")
                 }
             }
-            (Slot::Text, _) => self
-                .intake
-                .texts
-                .iter()
-                .rev()
-                .find(|(i, _)| *i == q)
-                .map(|(_, t)| t.clone())
-                .unwrap_or_default(),
+            (Slot::Text, _) => text.clone().unwrap_or_default(),
             _ => String::new(),
         }
     }

@@ -14,7 +14,7 @@ fn answer_text(rs: &RuleSet, s: &Scored, q: usize) -> String {
     let question = &rs.questions[q];
     match &s.intake.slots[q] {
         Slot::Absent => "(no answer)".into(),
-        Slot::Declined => "(declined / unknown)".into(),
+        Slot::Declined => format!("({})", s.intake.why_no_answer(q).label()),
         Slot::Text => "(text answer)".into(),
         Slot::Multi(m) => {
             let opts = question.kind.options().unwrap_or(&[]);

@@ -163,7 +163,7 @@ impl Line<'_> {
         let answer = match &how {
             Typed::Text(t) if t.is_empty() => "(none)".to_string(),
             Typed::Text(t) => one_line(t),
-            Typed::Declined => "declined / unknown".into(),
+            Typed::Declined => "no answer".into(),
             Typed::Help => "(help)".into(),
             Typed::Back => "(back)".into(),
             Typed::Jump => "(sections)".into(),

@@ -67,13 +67,13 @@ impl List<'_> {
                 Key::Char('-') if self.escapes.decline => {
                     if self.ticks.as_ref().is_some_and(|(t, _)| t.contains(&true)) {
                         message = Some((
-                            "Untick the answers first to record declined / unknown.".into(),
+                            "Untick the answers first to record that there is no answer.".into(),
                             Paint::Error,
                         ));
                     } else {
                         self.cursor = None;
                         message = Some((
-                            "Declined / unknown: press Enter to record it.".into(),
+                            "No answer: press Enter, then say why.".into(),
                             Paint::Plain,
                         ));
                         typed = "-".into();
@@ -280,7 +280,7 @@ impl List<'_> {
                 .map(|&i| self.items[i].1.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-            Picked::Declined => "declined / unknown".into(),
+            Picked::Declined => "no answer".into(),
             Picked::Help => "(help)".into(),
             Picked::Back => "(back)".into(),
             Picked::Jump => "(sections)".into(),

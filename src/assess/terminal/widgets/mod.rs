@@ -39,7 +39,7 @@ fn footer(parts: &[&str], width: usize) -> Vec<(String, Paint)> {
 
 fn escape_keys(e: Escapes, parts: &mut Vec<&'static str>) {
     if e.decline {
-        parts.push("- declined/unknown");
+        parts.push("- no answer");
     }
     if e.help {
         parts.push("? help");
