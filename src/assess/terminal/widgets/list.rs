@@ -72,10 +72,8 @@ impl List<'_> {
                         ));
                     } else {
                         self.cursor = None;
-                        message = Some((
-                            "No answer: press Enter, then say why.".into(),
-                            Paint::Plain,
-                        ));
+                        message =
+                            Some(("No answer: press Enter, then say why.".into(), Paint::Plain));
                         typed = "-".into();
                     }
                 }
