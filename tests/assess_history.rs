@@ -5,8 +5,8 @@
 //! against the mini rule set (tests/fixtures/mini).
 
 use placement::assess::{
-    Interview, MemoryStore, Scripted, Step, KEY_ASSESSOR, KEY_NO_ANSWER, KEY_PLACEMENT, KEY_REVIEW,
-    KEY_REVIEW_QUESTION,
+    Interview, MemoryStore, Scripted, Step, KEY_ANSWER_NOTE, KEY_ANSWER_SOURCE, KEY_ASSESSOR,
+    KEY_NO_ANSWER, KEY_PLACEMENT, KEY_REVIEW, KEY_REVIEW_QUESTION, KEY_REVIEW_SECTION,
 };
 use placement::engine::{score, Warning};
 use placement::intake::{
@@ -332,4 +332,76 @@ fn a_reassessment_offers_each_previous_answer_and_lists_what_changed() {
         "{text}"
     );
     assert!(text.contains("changed: [housing, notes]}"), "{text}");
+}
+
+/// The mini rules with answer sources declared.
+fn mini_with_sources() -> RuleSet {
+    let dir = tempfile::tempdir().unwrap();
+    let mini = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
+    for e in std::fs::read_dir(&mini).unwrap() {
+        let path = e.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("90-sources.yaml"),
+        "answer_sources:\n  - {id: client, label: The client}\n  - {id: records, label: Records}\n",
+    )
+    .unwrap();
+    placement::rules::load_path(dir.path(), 1 << 20)
+        .expect("mini rules with sources")
+        .rules
+}
+
+#[test]
+fn a_note_and_a_source_are_added_to_an_answer_in_the_review() {
+    let rs = mini_with_sources();
+    let mut p = answers(Scripted::new())
+        .on(
+            KEY_REVIEW,
+            [
+                Step::PickText("Add a note to an answer, or where it came from".into()),
+                Step::PickText("Add a note to an answer, or where it came from".into()),
+                Step::Pick(0),
+            ],
+        )
+        .on(
+            KEY_REVIEW_SECTION,
+            [
+                Step::PickText("About you".into()),
+                Step::PickText("About you".into()),
+            ],
+        )
+        .on(
+            KEY_REVIEW_QUESTION,
+            [
+                Step::PickText("How old".into()),
+                Step::PickText("Where do you live".into()),
+            ],
+        )
+        .on(KEY_ANSWER_NOTE, [t("Age from the ID card."), t("")])
+        .on(
+            KEY_ANSWER_SOURCE,
+            [
+                Step::PickText("Records".into()),
+                Step::PickText("Not recorded".into()),
+            ],
+        )
+        .on(KEY_PLACEMENT, [Step::Pick(0)]);
+    let mut iv = Interview::new(&rs, Intake::default(), MemoryStore::default(), stamps())
+        .assessor(Some("staff-17".into()));
+    let out = iv.run(&mut p, true);
+    assert!(out.is_ok(), "{out:?}: asked {:?}", p.asked);
+    let done = iv.store().saves.last().cloned().unwrap();
+    let age = rs.question("age").unwrap();
+    let housing = rs.question("housing").unwrap();
+    assert_eq!(done.note(age), Some("Age from the ID card."));
+    assert_eq!(done.source(age), Some(1));
+    assert_eq!(done.note(housing), None);
+    assert_eq!(done.source(housing), None);
+    let text = to_yaml(&rs, &done);
+    assert!(
+        text.contains("\nnotes:\n  age: \"Age from the ID card.\"\nsources:\n  age: records\n"),
+        "{text}"
+    );
+    assert_eq!(parse(&text, &rs, &Limits::INTAKE).unwrap(), done);
 }

@@ -59,6 +59,32 @@ impl<S: Store> Interview<'_, S> {
         }
     }
 
+    /// One answer of section `s`, picked from a list that shows each
+    /// answer (`None`: back to the review).
+    pub(super) fn pick_question(&mut self, p: &mut dyn Prompter, s: usize) -> Res<Option<usize>> {
+        let questions = self.applicable_in(s);
+        let mut items: Vec<Choice> = questions
+            .iter()
+            .map(|&q| {
+                let texts = questions
+                    .iter()
+                    .map(|&o| self.rs.questions[o].text.as_str());
+                let text = distinctive(&self.rs.questions[q].text, texts);
+                Choice::new(format!(
+                    "{} — {}",
+                    short(&text, 60),
+                    short(&self.answer_text(q), 30)
+                ))
+            })
+            .collect();
+        items.push(Choice::new("Back to the review"));
+        let prompt = Prompt::plain(KEY_REVIEW_QUESTION, "Which answer?");
+        Ok(match p.select(&prompt, &items, None)? {
+            Reply::Value(i) if i < questions.len() => Some(questions[i]),
+            _ => None,
+        })
+    }
+
     fn applicable_in(&self, section: usize) -> Vec<usize> {
         self.rs.sections[section]
             .questions
@@ -106,6 +132,11 @@ impl<S: Store> Interview<'_, S> {
                     self.rs.sections[s].title
                 ))
             }));
+            items.push(Choice::new(if self.rs.answer_sources.is_empty() {
+                "Add a note to an answer"
+            } else {
+                "Add a note to an answer, or where it came from"
+            }));
             let s = match p.select(
                 &Prompt::plain(KEY_REVIEW, "Review the answers"),
                 &items,
@@ -117,28 +148,14 @@ impl<S: Store> Interview<'_, S> {
                     continue;
                 }
                 Reply::Value(i) if i >= 2 && i - 2 < sections.len() => sections[i - 2],
+                Reply::Value(i) if i == 2 + sections.len() => {
+                    self.annotate(p, &sections)?;
+                    continue;
+                }
                 _ => continue,
             };
-            let questions = self.applicable_in(s);
-            let mut items: Vec<Choice> = questions
-                .iter()
-                .map(|&q| {
-                    let texts = questions
-                        .iter()
-                        .map(|&o| self.rs.questions[o].text.as_str());
-                    let text = distinctive(&self.rs.questions[q].text, texts);
-                    Choice::new(format!(
-                        "{} — {}",
-                        short(&text, 60),
-                        short(&self.answer_text(q), 30)
-                    ))
-                })
-                .collect();
-            items.push(Choice::new("Back to the review"));
-            let prompt = Prompt::plain(KEY_REVIEW_QUESTION, "Which answer?");
-            let q = match p.select(&prompt, &items, None)? {
-                Reply::Value(i) if i < questions.len() => questions[i],
-                _ => continue,
+            let Some(q) = self.pick_question(p, s)? else {
+                continue;
             };
             let before: Vec<(Tri, String)> = (0..self.rs.questions.len())
                 .map(|i| (self.assessment.questions[i].applicable, self.answer_text(i)))

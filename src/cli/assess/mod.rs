@@ -119,6 +119,7 @@ pub fn run(g: &Globals, args: AssessArgs) -> CmdResult {
                         rules: from.rules,
                         slots: from.slots,
                         texts: from.texts,
+                        no_answer: from.no_answer,
                         ..Intake::default()
                     }
                 }
