@@ -147,8 +147,9 @@ fn a_second_assessor_resuming_is_kept_beside_the_first() {
     );
 }
 
-#[test]
-fn an_edit_in_the_review_is_in_the_history_with_who_and_when() {
+/// An interview by staff-17 whose age answer, 40, is changed to 41 in the
+/// review.
+fn age_changed_in_review() -> Intake {
     let mut p = answers_but(Scripted::new(), &["age"])
         .on(
             KEY_REVIEW,
@@ -160,6 +161,12 @@ fn an_edit_in_the_review_is_in_the_history_with_who_and_when() {
     let mut iv = Interview::new(mini(), Intake::default(), MemoryStore::default(), stamps())
         .assessor(Some("staff-17".into()));
     let done = run(&mut iv, &mut p);
+    done
+}
+
+#[test]
+fn an_edit_in_the_review_is_in_the_history_with_who_and_when() {
+    let done = age_changed_in_review();
     let changes: Vec<&Event> = done
         .history
         .iter()
@@ -238,17 +245,7 @@ fn a_missing_answer_records_whether_declined_unknown_or_not_applicable() {
 
 #[test]
 fn a_hand_edited_answer_that_contradicts_the_history_is_a_warning() {
-    let mut p = answers_but(Scripted::new(), &["age"])
-        .on(
-            KEY_REVIEW,
-            [Step::PickText("About you".into()), Step::Pick(0)],
-        )
-        .on(KEY_REVIEW_QUESTION, [Step::PickText("How old".into())])
-        .on("age", [t("40"), t("41")])
-        .on(KEY_PLACEMENT, [Step::Pick(0)]);
-    let mut iv = Interview::new(mini(), Intake::default(), MemoryStore::default(), stamps())
-        .assessor(Some("staff-17".into()));
-    let done = run(&mut iv, &mut p);
+    let done = age_changed_in_review();
     let text = to_yaml(mini(), &done).replace("\n  age: 41\n", "\n  age: 45\n");
     let edited = parse(&text, mini(), &Limits::INTAKE).unwrap();
     let a = score(mini(), &edited);
