@@ -462,6 +462,8 @@ _Rule set mini 0.3.0 (sha256 {short}). Decision support: the professional decide
 \n\
 **Placement made:** Intensive (override: Client preference)\n\
 \n\
+**Placement note:** Asked for daily sessions.\n\
+\n\
 _Rule set mini 0.3.0 (sha256 {short}). Decision support: the professional decides._\n\
 \n\
 ## tests/fixtures/mini-intakes/invalid/wrong-type.yaml (intake bad-001)\n\

@@ -343,7 +343,105 @@ fn trace(rs: &RuleSet, s: &Scored) -> String {
             }
         }
     }
+    record(&mut out, rs, s);
     out
+}
+
+/// The record: who, when, the placement made, acknowledgements, history.
+fn record(out: &mut String, rs: &RuleSet, s: &Scored) {
+    use super::record::{assessors, event_text};
+    let i = &s.intake;
+    let _ = writeln!(out, "\n== The record ==");
+    if let Some(c) = &i.client {
+        let _ = writeln!(out, "Client: {}", visible(c));
+    }
+    let who = assessors(i);
+    if !who.is_empty() {
+        let who: Vec<String> = who.iter().map(|w| visible(w).into_owned()).collect();
+        let _ = writeln!(out, "Assessor(s): {}", who.join(", "));
+    }
+    for (what, when) in [
+        ("Started", &i.started_at),
+        ("Recommendation reached", &i.assessed_at),
+        ("Last saved", &i.updated_at),
+    ] {
+        if let Some(t) = when {
+            let _ = writeln!(out, "{what}: {}", visible(t));
+        }
+    }
+    if let Some(r) = &i.reassessment {
+        let p = &r.previous;
+        let _ = writeln!(
+            out,
+            "Reassessment of intake {} (recommendation reached {}; sha256 {}); answers changed: {}",
+            visible(p.id.as_deref().unwrap_or("(no id)")),
+            visible(p.assessed_at.as_deref().unwrap_or("(not recorded)")),
+            visible(p.sha256.as_deref().unwrap_or("(not recorded)")),
+            if r.changed.is_empty() {
+                "none".to_string()
+            } else {
+                super::question_ids(rs, &r.changed).join(", ")
+            }
+        );
+    }
+    match &i.placement {
+        Some(p) => {
+            let how = if p.level == s.assessment.level {
+                "the recommended level".to_string()
+            } else if s.overridden() {
+                format!("an override of {}", rs.levels[s.assessment.level].name)
+            } else {
+                "the level recommended when it was placed".to_string()
+            };
+            let _ = writeln!(
+                out,
+                "Placement made: {} ({}), {how}",
+                visible(&rs.levels[p.level].name),
+                rs.levels[p.level].id
+            );
+            if let Some(r) = p.reason {
+                let _ = writeln!(out, "  reason: {}", visible(&rs.override_reasons[r].label));
+            }
+            if let Some(n) = &p.note {
+                let _ = writeln!(out, "  note: {}", visible(n));
+            }
+        }
+        None => {
+            let _ = writeln!(out, "Placement made: none recorded");
+        }
+    }
+    for f in &i.acknowledged_flags {
+        let action = f.action.as_ref().map(|a| {
+            rs.flag_actions
+                .iter()
+                .find(|x| &x.id == a)
+                .map_or(a.as_str(), |x| x.label.as_str())
+        });
+        let _ = writeln!(
+            out,
+            "Acknowledged flag {}: {} (by {}, {}){}",
+            visible(&f.id),
+            visible(action.unwrap_or("seen")),
+            visible(f.by.as_deref().unwrap_or("nobody recorded")),
+            visible(f.at.as_deref().unwrap_or("time not recorded")),
+            f.note
+                .as_ref()
+                .map(|n| format!("; note: {}", visible(n)))
+                .unwrap_or_default()
+        );
+    }
+    if !i.history.is_empty() {
+        let _ = writeln!(out, "History:");
+        for e in &i.history {
+            let _ = writeln!(
+                out,
+                "  {}  {}  {}",
+                visible(e.at.as_deref().unwrap_or("(no time)")),
+                visible(e.by.as_deref().unwrap_or("(nobody recorded)")),
+                visible(&event_text(rs, e))
+            );
+        }
+    }
 }
 
 impl crate::rules::model::Escalation {

@@ -167,6 +167,49 @@ fn body(rs: &RuleSet, r: &Record) -> String {
                         _ => String::new(),
                     }
                 );
+                if let Some(n) = &p.note {
+                    let _ = writeln!(out, "**Placement note:** {}\n", md(n));
+                }
+            }
+            for f in &s.intake.acknowledged_flags {
+                let action = f.action.as_ref().map(|a| {
+                    rs.flag_actions
+                        .iter()
+                        .find(|x| &x.id == a)
+                        .map_or(a.as_str(), |x| x.label.as_str())
+                });
+                let _ = writeln!(
+                    out,
+                    "**Acknowledged** `{}`: {}{} ({}, {})\n",
+                    md(&f.id),
+                    md(action.unwrap_or("seen")),
+                    f.note
+                        .as_ref()
+                        .map(|n| format!("; note: {}", md(n)))
+                        .unwrap_or_default(),
+                    md(f.by.as_deref().unwrap_or("by nobody recorded")),
+                    md(f.at.as_deref().unwrap_or("time not recorded"))
+                );
+            }
+            let who = super::record::assessors(&s.intake);
+            if !who.is_empty() || s.intake.assessed_at.is_some() {
+                let _ = writeln!(
+                    out,
+                    "_Assessed{}{}._\n",
+                    s.intake
+                        .assessed_at
+                        .as_ref()
+                        .map(|t| format!(" {}", md(t)))
+                        .unwrap_or_default(),
+                    if who.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " by {}",
+                            who.iter().map(|w| md(w)).collect::<Vec<_>>().join(", ")
+                        )
+                    }
+                );
             }
             let _ = writeln!(
                 out,

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod explain;
 pub mod json;
 pub mod markdown;
+pub mod record;
 pub mod table;
 
 use crate::engine::Assessment;
