@@ -160,8 +160,7 @@ fn age_changed_in_review() -> Intake {
         .on(KEY_PLACEMENT, [Step::Pick(0)]);
     let mut iv = Interview::new(mini(), Intake::default(), MemoryStore::default(), stamps())
         .assessor(Some("staff-17".into()));
-    let done = run(&mut iv, &mut p);
-    done
+    run(&mut iv, &mut p)
 }
 
 #[test]
