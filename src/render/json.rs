@@ -204,6 +204,11 @@ fn scored(rs: &RuleSet, c: &Cache, s: &Scored, out: &mut Vec<u8>) {
         Some(id) => string(out, id),
         None => out.extend_from_slice(b"null"),
     }
+    // The client a reassessment series shares, when the intake names one.
+    if let Some(client) = &s.intake.client {
+        out.extend_from_slice(b",\"client\":");
+        string(out, client);
+    }
     out.extend_from_slice(b",\"level\":");
     out.extend_from_slice(&c.levels[a.level]);
     out.extend_from_slice(b",\"max_level\":");
