@@ -83,3 +83,37 @@ fn a_file_without_a_record_says_no_placement_is_recorded() {
         "{out}"
     );
 }
+
+#[test]
+fn a_json_record_names_the_client() {
+    let (out, code) = run(&["--rules", MINI, "score", "--format", "jsonl", FILE]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with(
+            "{\"source\":\"tests/fixtures/record/reassessed.yaml\",\"id\":\"R-2\",\"client\":\"C-2077\",\"level\":\"standard\","
+        ),
+        "{out}"
+    );
+    // The same intake as JSON, read by the fast path for JSON intakes.
+    let rs = placement::rules::load_path(std::path::Path::new(MINI), 1 << 20)
+        .unwrap()
+        .rules;
+    let text = std::fs::read_to_string(FILE).unwrap();
+    let intake = placement::intake::parse(&text, &rs, &placement::yaml::Limits::INTAKE).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r2.json");
+    std::fs::write(&json, placement::intake::to_json(&rs, &intake).to_string()).unwrap();
+    let (out, code) = run(&[
+        "--rules",
+        MINI,
+        "score",
+        "--format",
+        "jsonl",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(",\"id\":\"R-2\",\"client\":\"C-2077\",\"level\":\"standard\","),
+        "{out}"
+    );
+}
