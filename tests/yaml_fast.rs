@@ -69,7 +69,7 @@ fn agrees_on_every_file_in_the_repository() {
         .iter()
         .filter(|p| p.starts_with("examples/intakes") && p.extension().is_some_and(|e| e == "yaml"))
         .collect();
-    assert_eq!(examples.len(), 5);
+    assert_eq!(examples.len(), 6);
     for p in examples {
         let text = std::fs::read_to_string(p).unwrap();
         assert!(

@@ -100,6 +100,13 @@ fn trace(rs: &RuleSet, s: &Scored) -> String {
                 visible(&answer_text(rs, s, q)),
                 status
             );
+            if let Some(i) = s.intake.source(q) {
+                let source = &rs.answer_sources[i].label;
+                let _ = writeln!(out, "  {:<24}   source: {}", "", visible(source));
+            }
+            if let Some(n) = s.intake.note(q) {
+                let _ = writeln!(out, "  {:<24}   note: {}", "", visible(n));
+            }
         }
     }
 
