@@ -199,16 +199,20 @@ impl<'r, S: Store> Interview<'r, S> {
 
     pub fn save(&mut self) -> Res<()> {
         self.intake.updated_at = Some((self.now)());
+        let mut saved = self.saved_intake();
+        // A reassessment lists the answers, as saved, that differ from the
+        // previous assessment's.
         if let Some(prev) = &self.previous {
-            let saved = self.saved_intake();
-            let changed = (0..prev.len())
+            let changed: Vec<usize> = (0..prev.len())
                 .filter(|&q| saved.recorded(q) != prev[q])
                 .collect();
-            if let Some(r) = &mut self.intake.reassessment {
-                r.changed = changed;
+            for r in [&mut saved.reassessment, &mut self.intake.reassessment]
+                .into_iter()
+                .flatten()
+            {
+                r.changed.clone_from(&changed);
             }
         }
-        let saved = self.saved_intake();
         self.store.save(self.rs, &saved).map_err(AssessError::Save)
     }
 
