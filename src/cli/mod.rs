@@ -3,6 +3,7 @@
 
 pub mod assess;
 pub mod explain;
+pub mod history;
 pub mod inputs;
 pub mod rules_cmd;
 pub mod sample;
@@ -99,6 +100,9 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// The full reasoning for one intake.
     Explain(explain::ExplainArgs),
+    /// One client's course over time: a row per assessment in date order,
+    /// with the level recommended, the placement made and the ratings.
+    History(history::HistoryArgs),
     /// Rule-set commands: check, test, show, schema, diff, fmt.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -251,6 +255,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Assess(args) => assess::run(&g, args),
         Command::Score(args) => score::run(&g, args),
         Command::Explain(args) => explain::run(&g, args),
+        Command::History(args) => history::run(&g, args),
         Command::Rules(cmd) => rules_cmd::run(&g, cmd),
         Command::Sample(args) => sample::run(&g, args),
         Command::Completions { shell } => {

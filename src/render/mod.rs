@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod explain;
+pub mod history;
 pub mod json;
 pub mod markdown;
 pub mod record;
