@@ -529,3 +529,96 @@ fn intakes_without_a_client_id_are_shown_when_they_are_all_there_is() {
     assert_eq!(ids, [&json!("2026-0199"), &json!("2026-0133")]);
     assert_eq!(rows[0]["client"], Value::Null);
 }
+
+/// The renderer on its own, for a terminal too narrow for the table: one
+/// block of lines per assessment, wrapped to the width.
+#[test]
+fn a_narrow_terminal_gets_a_block_per_assessment() {
+    use placement::render::history::{table, Course, DateField, Dated, Link, Row};
+    use placement::render::{table::Style, Scored};
+
+    let rs = placement::rules::load_default()
+        .expect("default rules")
+        .rules;
+    let limits = placement::yaml::Limits::INTAKE;
+    let scored: Vec<Scored> = [FIRST, STEP_DOWN]
+        .iter()
+        .map(|path| {
+            let intake = placement::intake::parse(&fixture(path), &rs, &limits).expect("reads");
+            Scored {
+                source: path.to_string(),
+                assessment: placement::engine::score(&rs, &intake),
+                intake,
+            }
+        })
+        .collect();
+    fn dated(s: &Scored) -> Option<Dated<'_>> {
+        Some(Dated {
+            text: s.intake.assessed_at.as_deref().unwrap(),
+            field: DateField::AssessedAt,
+            valid: true,
+        })
+    }
+    let course = Course {
+        client: Some("C-3001"),
+        rows: vec![
+            Row {
+                scored: &scored[0],
+                date: dated(&scored[0]),
+                link: Link::None,
+            },
+            Row {
+                scored: &scored[1],
+                date: dated(&scored[1]),
+                link: Link::Prior { sha256: Some(true) },
+            },
+        ],
+        failures: Vec::new(),
+    };
+    let style = Style {
+        color: false,
+        width: Some(60),
+    };
+    assert_eq!(
+        table(&rs, &course, style),
+        "\
+Placement history of client C-3001: 2 assessments,
+    2026-10-01 to 2026-11-02
+
+2026-10-01 · intake 2026-0101 · complete
+  level php; placement php
+  ratings: wit 1, bio 1, emo 3, rea 1, rel 1, env 1
+  flags: !! self_harm_thoughts
+         !! harm_thoughts
+         ! combined_depressants
+
+2026-11-02 · intake 2026-0142 · complete
+  level iop; placement iop
+  ratings: wit 0, bio 1, emo 2, rea 0, rel 1, env 1
+  flags: ! combined_depressants
+  follows prior: yes; changed: 23
+
+Ratings (0 to 4): wit Intoxication and withdrawal potential;
+    bio Physical health conditions and complications; emo
+    Emotional, behavioral or cognitive conditions; rea
+    Readiness to change; rel Relapse and continued-use
+    potential; env Recovery and living environment
+Flags: !! critical, ! warning, ?? and ? possible until the
+    missing answers are known. Levels as rule set default
+    2.0.0 recommends them now.
+"
+    );
+    // Wide enough, the same rows are the table.
+    let wide = table(
+        &rs,
+        &course,
+        Style {
+            color: false,
+            width: Some(200),
+        },
+    );
+    assert!(
+        wide.lines().nth(1).unwrap().starts_with("┌────────────┬"),
+        "{wide}"
+    );
+}

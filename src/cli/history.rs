@@ -4,7 +4,7 @@
 //! matched against the row before it, and `render::history` lays them out.
 
 use super::inputs::scoring::{score_input, Records};
-use super::inputs::{stream::expand, Input};
+use super::inputs::{stream::InputStream, Input};
 use super::{CmdResult, Failure, Globals};
 use crate::render::history::{Course, DateField, Dated, Link, Row};
 use crate::render::{self, table::Style, Record, Scored};
@@ -39,12 +39,10 @@ pub struct HistoryArgs {
     pub format: Option<Format>,
 }
 
-/// One record read, with the file it is the only intake of (for the
-/// SHA-256 a later reassessment may have recorded of it).
-struct Read {
-    record: Record,
-    file: Option<PathBuf>,
-}
+/// An intake kept for the course: its place among the inputs, the record,
+/// and the file it is the only intake of (for the SHA-256 a later
+/// reassessment may have recorded of it).
+type Kept = (usize, Box<Scored>, Option<PathBuf>);
 
 pub fn run(g: &Globals, args: HistoryArgs) -> CmdResult {
     let loaded = g.load_rules()?;
@@ -55,48 +53,54 @@ pub fn run(g: &Globals, args: HistoryArgs) -> CmdResult {
     } else {
         Format::Json
     });
-    let mut read = Vec::new();
-    for input in expand(&args.paths, &g.intake_limits) {
+    // Every input is read and scored once. Only intakes that can be in the
+    // course are kept (the client asked for; without --client, the first
+    // client met and those with no client id), so memory follows one
+    // client's intakes, not the folder's; the others are counted.
+    let mut failures: Vec<render::Failure> = Vec::new();
+    let mut kept: Vec<Kept> = Vec::new();
+    let mut clients: BTreeMap<String, usize> = BTreeMap::new();
+    let (mut total, mut without) = (0usize, 0usize);
+    for input in InputStream::new(&args.paths, &g.intake_limits) {
         let records = score_input(rs, &input, &g.intake_limits);
         let file = match (&input, &records) {
             (Input::File(p), Records::One(_)) => Some(p.clone()),
             _ => None,
         };
-        read.extend(records.into_iter().map(|record| Read {
-            record,
-            file: file.clone(),
-        }));
+        for record in records {
+            total += 1;
+            let s = match record {
+                Record::Failed(f) => {
+                    failures.push(f);
+                    continue;
+                }
+                Record::Scored(s) => s,
+            };
+            let keep = match (&args.client, &s.intake.client) {
+                (Some(want), Some(c)) => want == c,
+                (Some(_), None) => false,
+                (None, None) => true,
+                (None, Some(c)) => clients.is_empty() || clients.contains_key(c),
+            };
+            match &s.intake.client {
+                Some(c) => *clients.entry(c.clone()).or_default() += 1,
+                None => without += 1,
+            }
+            if keep {
+                kept.push((total - 1, s, file.clone()));
+            }
+        }
     }
-    if read.is_empty() {
+    if total == 0 {
         return Err(Failure::usage(
             "no intake files found in the given paths (looked for *.yaml, *.yml, *.json)",
         ));
     }
-    let failures: Vec<&render::Failure> = read
-        .iter()
-        .filter_map(|r| match &r.record {
-            Record::Failed(f) => Some(f),
-            Record::Scored(_) => None,
-        })
-        .collect();
-    let scored: Vec<(&Scored, Option<&PathBuf>)> = read
-        .iter()
-        .filter_map(|r| match &r.record {
-            Record::Scored(s) => Some((&**s, r.file.as_ref())),
-            Record::Failed(_) => None,
-        })
-        .collect();
-    let mut clients: BTreeMap<&str, usize> = BTreeMap::new();
-    for (s, _) in &scored {
-        if let Some(c) = s.intake.client.as_deref() {
-            *clients.entry(c).or_default() += 1;
-        }
-    }
-    let without = scored.len() - clients.values().sum::<usize>();
+    let scored = total - failures.len();
     let client: Option<&str> = match (&args.client, clients.len()) {
         (Some(c), _) => Some(c.as_str()),
         (None, 0) => None,
-        (None, 1) => clients.keys().next().copied(),
+        (None, 1) => clients.keys().next().map(String::as_str),
         (None, n) => {
             for f in &failures {
                 super::eprintln_safe(render::table::failure(f).trim_end());
@@ -119,20 +123,18 @@ pub fn run(g: &Globals, args: HistoryArgs) -> CmdResult {
             super::eprintln_safe(render::table::failure(f).trim_end());
         }
     }
-    let picked: Vec<(usize, &Scored, Option<&PathBuf>)> = scored
+    let picked: Vec<(usize, &Scored, Option<&PathBuf>)> = kept
         .iter()
-        .enumerate()
-        .filter(|(_, (s, _))| s.intake.client.as_deref() == client)
-        .map(|(k, (s, f))| (k, *s, *f))
+        .filter(|(_, s, _)| s.intake.client.as_deref() == client)
+        .map(|(k, s, f)| (*k, &**s, f.as_ref()))
         .collect();
-    let others = scored.len() - without - picked.len() * usize::from(client.is_some());
-    match client {
-        None if !picked.is_empty() => super::eprintln_safe(&format!(
+    if client.is_none() && !picked.is_empty() {
+        super::eprintln_safe(&format!(
             "note: none of the {} intake(s) has a client id; they are shown as one course, so check that they are of the same person",
             picked.len()
-        )),
-        _ => {}
+        ));
     }
+    let others = scored - without - picked.len() * usize::from(client.is_some());
     if client.is_some() && !picked.is_empty() && (others > 0 || without > 0) {
         let mut left = Vec::new();
         if others > 0 {
@@ -147,17 +149,14 @@ pub fn run(g: &Globals, args: HistoryArgs) -> CmdResult {
             left.join(", ")
         ));
     }
-    if picked.is_empty() && !scored.is_empty() {
+    if picked.is_empty() && scored > 0 {
         let who = client.map_or(String::new(), |c| format!(" of client `{c}`"));
         let found = if clients.is_empty() {
             String::new()
         } else {
             format!("; clients found: {}", client_list(&clients))
         };
-        let msg = format!(
-            "no intake{who} among the {} intake(s) read{found}",
-            scored.len()
-        );
+        let msg = format!("no intake{who} among the {scored} intake(s) read{found}");
         if failures.is_empty() {
             return Err(Failure::usage(msg));
         }
@@ -168,7 +167,7 @@ pub fn run(g: &Globals, args: HistoryArgs) -> CmdResult {
     let course = Course {
         client,
         rows,
-        failures: failures.clone(),
+        failures: failures.iter().collect(),
     };
     let text = match format {
         Format::Table => {
@@ -190,14 +189,14 @@ pub fn run(g: &Globals, args: HistoryArgs) -> CmdResult {
         super::eprintln_safe(&format!(
             "{} of {} input(s) could not be read",
             failures.len(),
-            read.len()
+            total
         ));
         Ok(1)
     }
 }
 
 /// `C-3001 (3 intakes), C-3002 (1 intake)`, the first ten.
-fn client_list(clients: &BTreeMap<&str, usize>) -> String {
+fn client_list(clients: &BTreeMap<String, usize>) -> String {
     let mut list: Vec<String> = clients
         .iter()
         .take(10)

@@ -100,8 +100,7 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// The full reasoning for one intake.
     Explain(explain::ExplainArgs),
-    /// One client's course over time: a row per assessment in date order,
-    /// with the level recommended, the placement made and the ratings.
+    /// One client's course over time: a row per assessment, in date order.
     History(history::HistoryArgs),
     /// Rule-set commands: check, test, show, schema, diff, fmt.
     #[command(subcommand)]

@@ -4,6 +4,10 @@
 //! puts them in date order and works out how each reassessment links to
 //! the row before it; this only lays the rows out.
 
+mod page;
+
+pub use page::markdown;
+
 use super::table::Style;
 use super::{Failure, Record, Scored};
 use crate::diag::text::visible;
@@ -95,7 +99,7 @@ fn date_range(c: &Course) -> Option<String> {
         .iter()
         .filter_map(|r| r.date.filter(|d| d.valid).map(|d| d.day().to_string()));
     let first = days.next()?;
-    let last = days.last().unwrap_or_else(|| first.clone());
+    let last = days.next_back().unwrap_or_else(|| first.clone());
     Some(if first == last {
         first
     } else {
@@ -269,27 +273,74 @@ fn level_changes<'c>(rs: &'c RuleSet, c: &Course<'c>) -> Vec<(String, String, &'
 }
 
 /// The course as a table for a terminal, with the inputs that could not be
-/// read after it.
+/// read after it. On a terminal too narrow for the table (`style.width`),
+/// each assessment is a block of lines instead, wrapped to the width.
 pub fn table(rs: &RuleSet, c: &Course, style: Style) -> String {
     let headers = short_headers(rs);
+    // Measured without colour: escape sequences take no columns.
+    let plain = Style {
+        color: false,
+        ..style
+    };
+    let fits = |w: u16| {
+        let t = grid(rs, c, &headers, plain).to_string();
+        t.lines().all(|l| l.chars().count() <= usize::from(w))
+    };
+    // Text lines are wrapped to a terminal's width; the table is laid out
+    // whole or not at all.
+    let fit = |text: String| match style.width {
+        Some(w) => super::table::fit_lines(&text, usize::from(w)),
+        None => text,
+    };
+    let mut out = fit(format!("{}\n", title(c)));
+    if !c.rows.is_empty() {
+        match style.width {
+            Some(w) if !fits(w) => {
+                let mut b = String::new();
+                blocks(rs, c, &headers, &mut b);
+                out.push_str(&fit(b));
+            }
+            _ => {
+                let _ = writeln!(out, "{}", grid(rs, c, &headers, style));
+            }
+        }
+        out.push_str(&fit(format!(
+            "{}\nFlags: !! critical, ! warning, ?? and ? possible until the missing answers are known. Levels as rule set {} {} recommends them now.\n",
+            visible(&legend(rs, &headers)),
+            visible(&rs.name),
+            visible(&rs.version)
+        )));
+    }
+    if !c.failures.is_empty() {
+        let mut f = format!("Could not be read ({}):\n", c.failures.len());
+        for x in &c.failures {
+            let _ = write!(f, "  {}", super::table::failure(x));
+        }
+        out.push_str(&fit(f));
+    }
+    out
+}
+
+/// The flags of a row as the table marks them, one string each.
+fn flag_texts(rs: &RuleSet, s: &Scored) -> Vec<String> {
+    flags(rs, s)
+        .iter()
+        .map(|(id, sev, p)| format!("{}{}", flag_mark(*sev, *p), visible(id)))
+        .collect()
+}
+
+/// The table itself, each column as wide as its content.
+fn grid(rs: &RuleSet, c: &Course, headers: &[String], style: Style) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED);
-    match style.width {
-        Some(w) => {
-            t.set_content_arrangement(ContentArrangement::Dynamic);
-            t.set_width(w.max(40));
-        }
-        None => {
-            t.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
+    t.set_content_arrangement(ContentArrangement::Disabled);
     if !style.color {
         t.force_no_tty();
     }
     let mut head: Vec<String> = ["Date", "Intake", "Status", "Level", "Max", "Placement"]
         .map(String::from)
         .to_vec();
-    head.extend(headers.iter().cloned());
+    head.extend(headers.iter().map(|h| visible(h).into_owned()));
     head.extend(["Flags", "Follows prior", "Changed"].map(String::from));
     t.set_header(head);
     for r in &c.rows {
@@ -308,16 +359,8 @@ pub fn table(rs: &RuleSet, c: &Course, style: Style) -> String {
             Cell::new(placement_cell(rs, s, "\n", |t| visible(t).into_owned())),
         ];
         cells.extend((0..rs.dimensions.len()).map(|d| Cell::new(rating_cell(s, d))));
-        let f = flags(rs, s);
-        let text: Vec<String> = f
-            .iter()
-            .map(|(id, sev, p)| format!("{}{}", flag_mark(*sev, *p), visible(id)))
-            .collect();
-        let flag_cell = Cell::new(text.join("\n"));
-        let critical = f
-            .iter()
-            .any(|(_, sev, p)| !p && *sev == FlagSeverity::Critical);
-        cells.push(if style.color && critical {
+        let flag_cell = Cell::new(flag_texts(rs, s).join("\n"));
+        cells.push(if style.color && critical(rs, s) {
             flag_cell.fg(Color::Red)
         } else {
             flag_cell
@@ -326,25 +369,62 @@ pub fn table(rs: &RuleSet, c: &Course, style: Style) -> String {
         cells.push(Cell::new(changed_cell(s)));
         t.add_row(cells);
     }
-    let mut out = String::new();
-    let _ = writeln!(out, "{}", title(c));
-    if !c.rows.is_empty() {
-        let _ = writeln!(out, "{t}");
-        let _ = writeln!(out, "{}", visible(&legend(rs, &headers)));
+    t
+}
+
+/// Whether a critical flag is raised (not only possible).
+fn critical(rs: &RuleSet, s: &Scored) -> bool {
+    flags(rs, s)
+        .iter()
+        .any(|(_, sev, p)| !p && *sev == FlagSeverity::Critical)
+}
+
+/// The rows as blocks of lines, for a terminal too narrow for the table.
+fn blocks(rs: &RuleSet, c: &Course, headers: &[String], out: &mut String) {
+    for r in &c.rows {
+        let s = r.scored;
+        let a = &s.assessment;
         let _ = writeln!(
             out,
-            "Flags: !! critical, ! warning, ?? and ? possible until the missing answers are known. Levels as rule set {} {} recommends them now.",
-            visible(&rs.name),
-            visible(&rs.version)
+            "\n{} · intake {} · {}",
+            date_cell(r.date),
+            s.intake.id.as_deref().map_or("-".into(), visible),
+            s.intake.status.as_deref().map_or("-".into(), visible)
         );
-    }
-    if !c.failures.is_empty() {
-        let _ = writeln!(out, "Could not be read ({}):", c.failures.len());
-        for f in &c.failures {
-            let _ = write!(out, "  {}", super::table::failure(f));
+        let max = if a.max_level != a.level {
+            format!(
+                " (up to {} with the missing answers)",
+                visible(&rs.levels[a.max_level].id)
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "  level {}{max}; placement {}",
+            visible(&rs.levels[a.level].id),
+            placement_cell(rs, s, " ", |t| visible(t).into_owned())
+        );
+        let ratings: Vec<String> = headers
+            .iter()
+            .enumerate()
+            .map(|(d, h)| format!("{h} {}", rating_cell(s, d)))
+            .collect();
+        let _ = writeln!(out, "  ratings: {}", ratings.join(", "));
+        // A flag a line, so that none is broken between its mark and id.
+        for (k, f) in flag_texts(rs, s).iter().enumerate() {
+            let _ = writeln!(out, "  {}{f}", if k == 0 { "flags: " } else { "       " });
+        }
+        if r.link != Link::None {
+            let _ = writeln!(
+                out,
+                "  follows prior: {}; changed: {}",
+                link_cell(s, r.link),
+                changed_cell(s)
+            );
         }
     }
-    out
+    out.push('\n');
 }
 
 /// The course as JSON: one array, a row per assessment in date order,
@@ -421,110 +501,4 @@ fn row_json(rs: &RuleSet, r: &Row) -> Value {
         "changed": changed,
         "source": s.source,
     })
-}
-
-/// The course as a printable Markdown page: a title with the client and
-/// the date range, the table, a line per change of level, the files.
-pub fn markdown(rs: &RuleSet, c: &Course) -> String {
-    let out = markdown_body(rs, c);
-    // Every input's text is escaped where it is put in (`md`); this is a
-    // last guard that no control character reaches a terminal or a log.
-    crate::diag::text::visible_lines(&out).into_owned()
-}
-
-fn markdown_body(rs: &RuleSet, c: &Course) -> String {
-    use super::markdown::md;
-    let headers = short_headers(rs);
-    let mut out = String::new();
-    let n = c.rows.len();
-    let range = date_range(c);
-    if c.client.is_none() && n == 0 {
-        let _ = writeln!(out, "# Placement history\n\nNo assessment could be read.");
-    } else {
-        let _ = writeln!(
-            out,
-            "# Placement history: {}{}\n",
-            who(c, md),
-            range.as_deref().map_or(String::new(), |r| format!(", {r}"))
-        );
-        let _ = writeln!(
-            out,
-            "{}. Levels as rule set {} {} recommends them now.\n",
-            count(n),
-            md(&rs.name),
-            md(&rs.version)
-        );
-    }
-    if n > 0 {
-        let mut head = vec![
-            "Date",
-            "Intake",
-            "Status",
-            "Level",
-            "Max level",
-            "Placement",
-        ];
-        head.extend(headers.iter().map(String::as_str));
-        head.extend(["Flags", "Follows prior", "Changed"]);
-        let _ = writeln!(out, "| {} |", head.join(" | "));
-        let _ = writeln!(out, "|{}", "---|".repeat(head.len()));
-        for r in &c.rows {
-            let s = r.scored;
-            let a = &s.assessment;
-            let mut cells = vec![
-                md(&date_cell(r.date)),
-                s.intake.id.as_deref().map_or("-".into(), md),
-                s.intake.status.as_deref().map_or("-".into(), md),
-                md(&rs.levels[a.level].id),
-                if a.max_level != a.level {
-                    md(&rs.levels[a.max_level].id)
-                } else {
-                    String::new()
-                },
-                placement_cell(rs, s, " ", md),
-            ];
-            cells.extend((0..rs.dimensions.len()).map(|d| rating_cell(s, d)));
-            let f: Vec<String> = flags(rs, s)
-                .iter()
-                .map(|(id, sev, p)| match (sev, p) {
-                    (FlagSeverity::Critical, false) => format!("**{}** (critical)", md(id)),
-                    (FlagSeverity::Critical, true) => {
-                        format!("**{}** (possible critical)", md(id))
-                    }
-                    (_, true) => format!("{} (possible)", md(id)),
-                    _ => md(id),
-                })
-                .collect();
-            cells.push(f.join(", "));
-            cells.push(md(&link_cell(s, r.link)));
-            cells.push(changed_cell(s));
-            let _ = writeln!(out, "| {} |", cells.join(" | "));
-        }
-        let _ = writeln!(out, "\n{}\n", md(&legend(rs, &headers)));
-        let _ = writeln!(out, "## Changes of level\n");
-        let changes = level_changes(rs, c);
-        if changes.is_empty() {
-            let _ = writeln!(out, "No change of the recommended level.");
-        }
-        for (from, to, a, b) in changes {
-            let _ = writeln!(out, "- {} → {}: {} → {}", md(&from), md(&to), md(a), md(b));
-        }
-        let _ = writeln!(out, "\n## Files\n");
-        for (k, r) in c.rows.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "{}. {}: {}",
-                k + 1,
-                md(&date_cell(r.date)),
-                md(&r.scored.source)
-            );
-        }
-    }
-    if !c.failures.is_empty() {
-        let _ = writeln!(out, "\n## Could not be read\n");
-        for f in &c.failures {
-            let _ = writeln!(out, "- {}", md(super::table::failure(f).trim_end()));
-        }
-    }
-    out
 }

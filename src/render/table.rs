@@ -57,7 +57,7 @@ pub fn scored(rs: &RuleSet, s: &Scored, style: Style) -> String {
 /// indented), so nothing relies on the terminal's own wrapping; the table
 /// itself is already laid out to the width. A line painted whole keeps
 /// its paint on every piece.
-fn fit_lines(text: &str, width: usize) -> String {
+pub(super) fn fit_lines(text: &str, width: usize) -> String {
     const PAINT_END: &str = "\x1b[0m";
     let mut out = String::new();
     for line in text.lines() {
