@@ -418,12 +418,10 @@ fn record(out: &mut String, rs: &RuleSet, s: &Scored) {
         }
     }
     for f in &i.acknowledged_flags {
-        let action = f.action.as_ref().map(|a| {
-            rs.flag_actions
-                .iter()
-                .find(|x| &x.id == a)
-                .map_or(a.as_str(), |x| x.label.as_str())
-        });
+        let action = f
+            .action
+            .as_deref()
+            .map(|a| super::record::action_label(rs, a));
         let _ = writeln!(
             out,
             "Acknowledged flag {}: {} (by {}, {}){}",

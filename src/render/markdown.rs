@@ -172,12 +172,10 @@ fn body(rs: &RuleSet, r: &Record) -> String {
                 }
             }
             for f in &s.intake.acknowledged_flags {
-                let action = f.action.as_ref().map(|a| {
-                    rs.flag_actions
-                        .iter()
-                        .find(|x| &x.id == a)
-                        .map_or(a.as_str(), |x| x.label.as_str())
-                });
+                let action = f
+                    .action
+                    .as_deref()
+                    .map(|a| super::record::action_label(rs, a));
                 let _ = writeln!(
                     out,
                     "**Acknowledged** `{}`: {}{} ({}, {})\n",

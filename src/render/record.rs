@@ -27,6 +27,15 @@ pub fn assessors(intake: &Intake) -> Vec<&str> {
     out
 }
 
+/// The label of flag action `id` (the id itself when the rule set has no
+/// such action).
+pub fn action_label<'a>(rs: &'a RuleSet, id: &'a str) -> &'a str {
+    rs.flag_actions
+        .iter()
+        .find(|x| x.id == id)
+        .map_or(id, |x| x.label.as_str())
+}
+
 /// A recorded value in a few words: option ids, numbers, yes/no;
 /// `(text)` for free text (shown in full only where the answers are).
 pub fn value_text(rs: &RuleSet, q: usize, r: &Recorded) -> String {
@@ -72,12 +81,7 @@ pub fn event_text(rs: &RuleSet, e: &Event) -> String {
         EventKind::Acknowledged { flag, action, note } => {
             let mut s = format!("acknowledged flag `{flag}`");
             if let Some(a) = action {
-                let label = rs
-                    .flag_actions
-                    .iter()
-                    .find(|x| &x.id == a)
-                    .map_or(a.as_str(), |x| x.label.as_str());
-                s.push_str(&format!(": {label}"));
+                s.push_str(&format!(": {}", action_label(rs, a)));
             }
             if let Some(n) = note {
                 s.push_str(&format!(" (note: {n})"));
