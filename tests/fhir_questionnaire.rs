@@ -79,7 +79,10 @@ fn an_invalid_rule_set_is_refused_with_exit_2_and_nothing_on_stdout() {
     let bad = dir.path().join("bad.yaml");
     let text = std::fs::read_to_string(root().join(FIXTURE))
         .unwrap()
-        .replace("system: \"https://example.org/cs/questions\", code: \"H-1\"", "system: \"questions\", code: \"H-1\"");
+        .replace(
+            "system: \"https://example.org/cs/questions\", code: \"H-1\"",
+            "system: \"questions\", code: \"H-1\"",
+        );
     std::fs::write(&bad, text).unwrap();
     let (code, stdout, stderr) = run(&["rules", "questionnaire", bad.to_str().unwrap()]);
     assert_eq!(code, Some(2));
@@ -110,7 +113,10 @@ fn every_enable_when_of_the_default_rules_names_an_earlier_item_with_an_answer_o
     let mut by_link: BTreeMap<String, (usize, Value)> = BTreeMap::new();
     for (i, it) in all.iter().enumerate() {
         let link = it["linkId"].as_str().unwrap().to_string();
-        assert!(by_link.insert(link.clone(), (i, it.clone())).is_none(), "{link} twice");
+        assert!(
+            by_link.insert(link.clone(), (i, it.clone())).is_none(),
+            "{link} twice"
+        );
     }
     let rs = placement::rules::load_default().unwrap().rules;
     let mut with_skip = 0;
@@ -118,11 +124,12 @@ fn every_enable_when_of_the_default_rules_names_an_earlier_item_with_an_answer_o
         let (_, item) = by_link
             .get(&qn.id)
             .unwrap_or_else(|| panic!("question {} is not in the questionnaire", qn.id));
-        let expression = item["extension"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|e| e["url"].as_str().unwrap().ends_with("sdc-questionnaire-enableWhenExpression"));
+        let expression = item["extension"].as_array().into_iter().flatten().any(|e| {
+            e["url"]
+                .as_str()
+                .unwrap()
+                .ends_with("sdc-questionnaire-enableWhenExpression")
+        });
         let enable_when = item["enableWhen"].as_array().cloned().unwrap_or_default();
         // Skip logic is carried one way or the other, never both, never lost.
         assert_eq!(
