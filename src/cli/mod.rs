@@ -2,6 +2,7 @@
 //! command. This is the only part of the crate that prints.
 
 pub mod assess;
+pub mod convert;
 pub mod explain;
 pub mod history;
 pub mod inputs;
@@ -102,6 +103,9 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// One client's course over time: a row per assessment, in date order.
     History(history::HistoryArgs),
+    /// Intakes from one format to another: native YAML or JSON, or a FHIR
+    /// QuestionnaireResponse.
+    Convert(convert::ConvertArgs),
     /// Rule-set commands: check, test, show, schema, diff, fmt.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -262,6 +266,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Score(args) => score::run(&g, args),
         Command::Explain(args) => explain::run(&g, args),
         Command::History(args) => history::run(&g, args),
+        Command::Convert(args) => convert::run(&g, args),
         Command::Rules(cmd) => rules_cmd::run(&g, cmd),
         Command::Sample(args) => sample::run(&g, args),
         Command::Completions { shell } => {

@@ -9,6 +9,7 @@
 
 mod expression;
 pub mod questionnaire;
+pub mod response;
 mod skip;
 
 pub use questionnaire::questionnaire;

@@ -66,6 +66,16 @@ pub fn parse_file(text: &str, rs: &RuleSet, limits: &Limits) -> FileIntakes {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match yaml::parse_spelled(text, 0, limits) {
         Ok((node, odd)) => match &node.kind {
+            _ if crate::fhir::response::resource_type(&node) == Some("Bundle")
+                && odd.is_empty() =>
+            {
+                FileIntakes::Many(
+                    crate::fhir::response::bundle_entries(&node)
+                        .into_iter()
+                        .map(|entry| entry.and_then(|n| from_spelled(n, Vec::new(), rs, limits)))
+                        .collect(),
+                )
+            }
             Kind::Seq(items) if !items.is_empty() => {
                 FileIntakes::Many(each(items.iter().collect(), odd, rs, limits))
             }
@@ -132,7 +142,25 @@ fn from_spelled(
                 .collect(),
         ));
     }
-    from_node_limited(node, rs, limits)
+    match crate::fhir::response::resource_type(node) {
+        None => from_node_limited(node, rs, limits),
+        // A FHIR QuestionnaireResponse: read as the native intake it
+        // stands for, each value at its place in the response.
+        Some("QuestionnaireResponse") => {
+            let native = crate::fhir::response::Layout::of(rs).read(rs, node)?;
+            from_node_limited(&native, rs, limits)
+        }
+        Some("Bundle") => Err(IntakeError::single(Diagnostic::error(
+            "intake-format",
+            node.span,
+            "a FHIR Bundle holds several QuestionnaireResponses: give it as a file of its own, not as one intake (one line of JSON Lines takes one QuestionnaireResponse)",
+        ))),
+        Some(_) => Err(IntakeError::single(Diagnostic::error(
+            "intake-format",
+            node.span,
+            "this is a FHIR resource other than a QuestionnaireResponse (or a Bundle of them); `placement` reads intakes and QuestionnaireResponses",
+        ))),
+    }
 }
 
 /// The message for a number that is not written in plain decimal.

@@ -115,8 +115,10 @@ fn score_file(
         .trim_start_matches('\u{feff}')
         .trim_start()
         .starts_with('{');
-    if looks_json {
-        // JSON object files: the fast path, as for standard input.
+    // JSON object files: the fast path, as for standard input; but a FHIR
+    // resource (a QuestionnaireResponse, or a Bundle of several) is read
+    // as a file that may hold several intakes.
+    if looks_json && !text.contains("\"resourceType\"") {
         return Records::One(score_text(rs, limits, source, text, 0, placements));
     }
     let at = Place {
