@@ -454,8 +454,14 @@ impl Reading<'_> {
         )];
         // Which questionnaire it answers: this rule set's, or refused.
         let questionnaire = get(node, "questionnaire");
+        // The SHA-256 a response may name: this rule set's, or that of the
+        // other rule set whose questionnaire it answers (`fhir_accepts`).
+        let mut sha256 = self.layout.sha256.as_str();
         match questionnaire.map(|n| (n, n.as_str())) {
             Some((_, Some(q))) if q == self.layout.canonical => {}
+            Some((_, Some(q))) if rs.fhir_accepts.iter().any(|(c, _)| c == q) => {
+                sha256 = &rs.fhir_accepts.iter().find(|(c, _)| c == q).expect("found").1;
+            }
             Some((n, Some(q))) => {
                 return Err(error(
                     "questionnaire-mismatch",
@@ -493,13 +499,13 @@ impl Reading<'_> {
                         match get(e, "url").and_then(Node::as_str) {
                             Some(ext::RULES_SHA256) => {
                                 let sha = get(e, "valueString").and_then(Node::as_str);
-                                if sha != Some(self.layout.sha256.as_str()) {
+                                if sha != Some(sha256) && sha != Some(self.layout.sha256.as_str()) {
                                     return Err(error(
                                         "questionnaire-mismatch",
                                         e.span,
                                         format!(
                                             "the response was made from a questionnaire of another edit of this rule set version (its SHA-256 differs from {}): score it with the rule set it was made from (--rules)",
-                                            rs.sha256
+                                            sha256
                                         ),
                                     ));
                                 }

@@ -39,6 +39,10 @@ pub struct RuleSet {
     /// Where an answer may come from (the person, family, records ...),
     /// recorded per answer in an intake (`answer_sources`).
     pub answer_sources: Vec<AnswerSource>,
+    /// The questionnaires of other rule sets whose FHIR responses this one
+    /// reads too, each as (`URL|VERSION`, SHA-256): set by `rules diff` on
+    /// NEW for OLD's, where the responses were made. Empty when loaded.
+    pub fhir_accepts: Vec<(String, String)>,
     pub sources: Sources,
     pub question_index: rustc_hash::FxHashMap<String, usize>,
     /// What the conditions that ask questions and set the level read,

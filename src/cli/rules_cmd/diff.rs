@@ -86,6 +86,12 @@ pub fn run(g: &Globals, a: DiffArgs) -> CmdResult {
     if let Some(w) = diff::same_version(&old.rules, &new.rules) {
         eprintln_safe(&format!("warning: {}", crate::diag::text::visible(&w)));
     }
+    // A FHIR response answers OLD's questionnaire: NEW reads it too.
+    let mut new = new;
+    let old_layout = crate::fhir::response::Layout::of(&old.rules);
+    new.rules
+        .fhir_accepts
+        .push((old_layout.canonical().to_string(), old.rules.sha256.clone()));
     let inputs = expand(&a.intakes, &g.intake_limits);
     if inputs.is_empty() {
         return Err(Failure::usage(

@@ -145,6 +145,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
         }
 
         let mut rs = RuleSet {
+            fhir_accepts: Vec::new(),
             name: name.clone().unwrap_or_default(),
             version: version.clone().unwrap_or_default(),
             description,

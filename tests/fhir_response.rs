@@ -1,0 +1,374 @@
+//! Intakes as FHIR R4 QuestionnaireResponses: `placement convert` writes
+//! them, and `score`, `explain` and `rules diff` read them (a file, a
+//! Bundle, one per line on standard input) exactly as native intakes,
+//! with errors at their line and column in the response.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const MINI: &str = "tests/fixtures/mini";
+const RECORD: &str = "tests/fixtures/record/reassessed.yaml";
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Run {
+    let mut cmd = Command::cargo_bin("placement").unwrap();
+    cmd.args(args);
+    if let Some(s) = stdin {
+        cmd.write_stdin(s.to_string());
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        code: out.status.code().unwrap(),
+    }
+}
+
+fn ok(args: &[&str], stdin: Option<&str>) -> String {
+    let r = run(args, stdin);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{args:?}");
+    r.stdout
+}
+
+fn examples() -> Vec<String> {
+    let mut all: Vec<String> = std::fs::read_dir("examples/intakes")
+        .unwrap()
+        .map(|e| e.unwrap().path().to_str().unwrap().to_string())
+        .collect();
+    all.sort();
+    assert_eq!(all.len(), 11);
+    all
+}
+
+/// A score record without its source, for comparing two inputs.
+fn record(jsonl: &str) -> Value {
+    let mut v: Value = serde_json::from_str(jsonl.trim()).unwrap();
+    v.as_object_mut().unwrap().remove("source");
+    v
+}
+
+#[test]
+fn the_response_of_a_small_rule_set_is_exact() {
+    let out = ok(&["--rules", MINI, "convert", RECORD, "--to", "fhir"], None);
+    insta::assert_snapshot!("response_reassessed", out);
+}
+
+#[test]
+fn every_example_goes_to_fhir_and_back_unchanged_and_scores_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in examples() {
+        let fhir = ok(&["convert", &file, "--to", "fhir"], None);
+        let response: Value = serde_json::from_str(&fhir).unwrap();
+        assert_eq!(response["resourceType"], "QuestionnaireResponse");
+        let path = dir.path().join("response.json");
+        std::fs::write(&path, &fhir).unwrap();
+        let p = path.to_str().unwrap();
+        for to in ["yaml", "json"] {
+            assert_eq!(
+                ok(&["convert", p, "--to", to], None),
+                ok(&["convert", &file, "--to", to], None),
+                "{file} as {to}"
+            );
+        }
+        assert_eq!(
+            record(&ok(&["score", "--format", "jsonl", p], None)),
+            record(&ok(&["score", "--format", "jsonl", &file], None)),
+            "{file}"
+        );
+        // explain reads it too, and says the same past its first line.
+        let native = ok(&["explain", &file], None);
+        let read = ok(&["explain", p], None);
+        assert_eq!(
+            native.split_once('\n').unwrap().1,
+            read.split_once('\n').unwrap().1,
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn a_thousand_sample_intakes_go_to_fhir_and_back_unchanged() {
+    let sample = ok(&["sample", "--count", "1000", "--seed", "11"], None);
+    let fhir = ok(&["convert", "-", "--to", "fhir"], Some(&sample));
+    assert_eq!(fhir.lines().count(), 1000);
+    assert!(fhir
+        .lines()
+        .all(|l| l.starts_with("{\"resourceType\":\"QuestionnaireResponse\"")));
+    let back = ok(&["convert", "-", "--to", "json"], Some(&fhir));
+    let native = ok(&["convert", "-", "--to", "json"], Some(&sample));
+    assert_eq!(back, native);
+    // And they score the same, line for line.
+    let a = ok(&["score", "--format", "jsonl", "-"], Some(&fhir));
+    let b = ok(&["score", "--format", "jsonl", "-"], Some(&sample));
+    for (x, y) in a.lines().zip(b.lines()) {
+        assert_eq!(record(x), record(y));
+    }
+    assert_eq!(a.lines().count(), 1000);
+}
+
+#[test]
+fn declined_unknown_not_applicable_notes_and_sources_travel_as_extensions() {
+    let dir = tempfile::tempdir().unwrap();
+    let native = dir.path().join("n.yaml");
+    std::fs::write(
+        &native,
+        "intake: 1\nid: \"X-1\"\nstatus: in_progress\nanswers: {age: 30}\ndeclined: [housing]\nunknown: [employment]\nnot_applicable: [legal_problems]\nnotes: {age: \"from the ID card\"}\nsources: {age: records}\n",
+    )
+    .unwrap();
+    let n = native.to_str().unwrap();
+    let fhir = ok(&["convert", n, "--to", "fhir"], None);
+    let mut v: Value = serde_json::from_str(&fhir).unwrap();
+    assert_eq!(v["status"], "in-progress");
+    assert_eq!(v["identifier"]["value"], "X-1");
+    assert_eq!(
+        item(&mut v, "age").clone(),
+        serde_json::json!({
+            "extension": [
+                {"url": "urn:placement:extension:note", "valueString": "from the ID card"},
+                {"url": "urn:placement:extension:source", "valueCode": "records"}
+            ],
+            "linkId": "age",
+            "text": "How old is the client, in years?",
+            "answer": [{"valueInteger": 30}]
+        })
+    );
+    for (id, why) in [
+        ("housing", "declined"),
+        ("employment", "unknown"),
+        ("legal_problems", "not_applicable"),
+    ] {
+        let it = item(&mut v, id);
+        assert_eq!(
+            it["extension"],
+            serde_json::json!([{"url": "urn:placement:extension:no-answer", "valueCode": why}])
+        );
+        assert!(it.get("answer").is_none());
+    }
+    let path = dir.path().join("r.json");
+    std::fs::write(&path, &fhir).unwrap();
+    assert_eq!(
+        ok(&["convert", path.to_str().unwrap(), "--to", "yaml"], None),
+        ok(&["convert", n, "--to", "yaml"], None)
+    );
+}
+
+/// A response of the mini rule set, changed by `edit`, written to a file.
+fn edited(dir: &std::path::Path, edit: impl Fn(&mut Value)) -> String {
+    let fhir = ok(&["--rules", MINI, "convert", RECORD, "--to", "fhir"], None);
+    let mut v: Value = serde_json::from_str(&fhir).unwrap();
+    edit(&mut v);
+    let path = dir.join("edited.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn item<'v>(v: &'v mut Value, id: &str) -> &'v mut Value {
+    fn find<'v>(items: &'v mut Value, id: &str) -> Option<&'v mut Value> {
+        for it in items.as_array_mut()? {
+            if it["linkId"] == id {
+                return Some(it);
+            }
+            if let Some(found) = it.get_mut("item").and_then(|i| find(i, id)) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    find(&mut v["item"], id).unwrap()
+}
+
+/// What `explain` says of a response it cannot read (on stderr, exit 1).
+fn score_error(file: &str) -> String {
+    let r = run(&["--rules", MINI, "explain", file], None);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""), "{}", r.stderr);
+    r.stderr
+}
+
+#[test]
+fn a_response_to_another_questionnaire_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = edited(dir.path(), |v| {
+        v["questionnaire"] = "urn:placement:mini|0.2.0".into()
+    });
+    let text = std::fs::read_to_string(&f).unwrap();
+    let line = 1 + text
+        .lines()
+        .position(|l| l.starts_with("  \"questionnaire\": "))
+        .unwrap();
+    assert_eq!(
+        score_error(&f),
+        format!("{f}:{line}:20: error[questionnaire-mismatch]: the response answers the questionnaire `urn:placement:mini|0.2.0`, not this rule set's (urn:placement:mini|0.3.0): score it with the rule set it was made from (--rules)\n")
+    );
+    let f = edited(dir.path(), |v| v["extension"][0]["valueString"] = "00".into());
+    let err = score_error(&f);
+    let text = std::fs::read_to_string(&f).unwrap();
+    // The extension's object starts on the line before its `url`.
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"urn:placement:extension:rules-sha256\""))
+        .unwrap();
+    assert!(
+        err.starts_with(&format!("{f}:{line}:5: error[questionnaire-mismatch]: the response was made from a questionnaire of another edit of this rule set version (its SHA-256 differs from ")),
+        "{err}"
+    );
+    let f = edited(dir.path(), |v| {
+        v.as_object_mut().unwrap().remove("questionnaire");
+    });
+    assert_eq!(
+        score_error(&f),
+        format!("{f}:1:1: error[questionnaire-mismatch]: the response does not say which questionnaire it answers (`questionnaire`); this rule set's is urn:placement:mini|0.3.0\n")
+    );
+}
+
+#[test]
+fn a_wrong_answer_in_a_response_is_an_error_at_its_place_without_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(Box<dyn Fn(&mut Value)>, &str)> = vec![
+        (
+            Box::new(|v| {
+                item(v, "housing")["answer"][0]["valueCoding"]["code"] = "castle".into()
+            }),
+            "error[unknown-option]: the answer to `housing` is a coding (system and code) that is not one of its answer options in the questionnaire",
+        ),
+        (
+            Box::new(|v| item(v, "age")["answer"] = serde_json::json!([{"valueString": "forty"}])),
+            "error[intake-format]: the answer to `age` must be a valueInteger",
+        ),
+        (
+            Box::new(|v| item(v, "age")["answer"] = serde_json::json!([{"valueInteger": 4000}])),
+            "error[out-of-range]: answer to `age` is out of range: it must be from 0 to 120",
+        ),
+        (
+            Box::new(|v| {
+                item(v, "age")["answer"] =
+                    serde_json::json!([{"valueInteger": 40}, {"valueInteger": 41}])
+            }),
+            "error[intake-format]: `age` takes one answer; the response gives 2",
+        ),
+        (
+            Box::new(|v| v["status"] = "entered-in-error".into()),
+            "error[intake-format]: a response's `status` must be `completed`, `amended` or `in-progress` to be scored (`stopped` and `entered-in-error` responses are not intakes)",
+        ),
+    ];
+    for (edit, want) in cases {
+        let f = edited(dir.path(), edit);
+        let err = score_error(&f);
+        let first = err.lines().next().unwrap();
+        let (place, message) = first.split_once(": ").unwrap();
+        assert_eq!(message, want);
+        // FILE:LINE:COLUMN, the line and column of the value in the file.
+        let mut parts = place.rsplitn(3, ':');
+        let col: usize = parts.next().unwrap().parse().unwrap();
+        let line: usize = parts.next().unwrap().parse().unwrap();
+        assert_eq!(parts.next().unwrap(), f);
+        let text = std::fs::read_to_string(&f).unwrap();
+        let at = &text.lines().nth(line - 1).unwrap()[col - 1..];
+        assert!(
+            at.starts_with('"') || at.starts_with('{') || at.starts_with('[') || at.starts_with(char::is_numeric),
+            "{first}: {at}"
+        );
+        assert!(!err.contains("castle") && !err.contains("forty"));
+    }
+}
+
+#[test]
+fn a_bundle_is_read_entry_by_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = ok(
+        &["--rules", MINI, "convert", RECORD, RECORD, "--to", "fhir-bundle"],
+        None,
+    );
+    let mut v: Value = serde_json::from_str(&bundle).unwrap();
+    assert_eq!(v["type"], "collection");
+    assert_eq!(v["entry"].as_array().unwrap().len(), 2);
+    v["entry"]
+        .as_array_mut()
+        .unwrap()
+        .insert(1, serde_json::json!({"resource": {"resourceType": "Patient"}}));
+    let path = dir.path().join("bundle.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let p = path.to_str().unwrap();
+    let r = run(&["--rules", MINI, "score", "--format", "jsonl", p], None);
+    assert_eq!(r.code, 1);
+    let records: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[0]["source"], format!("{p}#1"));
+    assert_eq!(records[0]["level"], "standard");
+    assert_eq!(records[1]["source"], format!("{p}#2"));
+    assert_eq!(records[1]["code"], "intake-format");
+    assert_eq!(
+        records[1]["error"],
+        "this Bundle entry is not a QuestionnaireResponse; a Bundle given to `placement` holds QuestionnaireResponses only"
+    );
+    assert_eq!(records[2]["level"], "standard");
+    // A Bundle on one line of JSON Lines is not one intake.
+    let line = serde_json::to_string(&v).unwrap();
+    let r = run(&["--rules", MINI, "score", "--format", "jsonl", "-"], Some(&line));
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("a FHIR Bundle holds several QuestionnaireResponses: give it as a file of its own"));
+}
+
+#[test]
+fn rules_diff_reads_responses_made_from_old_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let intakes = dir.path().join("intakes");
+    std::fs::create_dir(&intakes).unwrap();
+    let fhir = ok(
+        &[
+            "convert",
+            "examples/intakes/06-php-depression-critical-flag.yaml",
+            "--to",
+            "fhir",
+        ],
+        None,
+    );
+    std::fs::write(intakes.join("06.json"), fhir).unwrap();
+    // NEW: the same rules under the next version number.
+    let new = dir.path().join("new");
+    std::fs::create_dir(&new).unwrap();
+    for e in std::fs::read_dir("rules").unwrap() {
+        let p = e.unwrap().path();
+        if !p.is_file() {
+            continue;
+        }
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        if p.file_name().unwrap() == "00-ruleset.yaml" {
+            text = text.replacen("version: \"2.0.0\"", "version: \"2.0.1\"", 1);
+        }
+        std::fs::write(new.join(p.file_name().unwrap()), text).unwrap();
+    }
+    let r = run(
+        &[
+            "rules",
+            "diff",
+            "rules",
+            new.to_str().unwrap(),
+            "--intakes",
+            intakes.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["new"]["version"], "2.0.1");
+    assert_eq!((&v["total"], &v["unchanged"]), (&1.into(), &1.into()), "{}", r.stdout);
+    assert_eq!(v["uninterpretable"], serde_json::json!([]));
+    // score with NEW alone refuses it: it answers another questionnaire.
+    let r = run(
+        &["--rules", new.to_str().unwrap(), "score", intakes.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("questionnaire-mismatch"), "{}", r.stdout);
+}
