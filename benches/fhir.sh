@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000}
 [ -n "${QUICK:-}" ] && N=10000
-cargo build --release --quiet
+cargo build --release --quiet --bin placement
 BIN=target/release/placement
 DATA=target/bench-data
 mkdir -p "$DATA"

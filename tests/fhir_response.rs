@@ -204,7 +204,9 @@ fn a_response_to_another_questionnaire_is_refused() {
         score_error(&f),
         format!("{f}:{line}:20: error[questionnaire-mismatch]: the response answers the questionnaire `urn:placement:mini|0.2.0`, not this rule set's (urn:placement:mini|0.3.0): score it with the rule set it was made from (--rules)\n")
     );
-    let f = edited(dir.path(), |v| v["extension"][0]["valueString"] = "00".into());
+    let f = edited(dir.path(), |v| {
+        v["extension"][0]["valueString"] = "00".into()
+    });
     let err = score_error(&f);
     let text = std::fs::read_to_string(&f).unwrap();
     // The extension's object starts on the line before its `url`.
@@ -269,7 +271,10 @@ fn a_wrong_answer_in_a_response_is_an_error_at_its_place_without_its_value() {
         let text = std::fs::read_to_string(&f).unwrap();
         let at = &text.lines().nth(line - 1).unwrap()[col - 1..];
         assert!(
-            at.starts_with('"') || at.starts_with('{') || at.starts_with('[') || at.starts_with(char::is_numeric),
+            at.starts_with('"')
+                || at.starts_with('{')
+                || at.starts_with('[')
+                || at.starts_with(char::is_numeric),
             "{first}: {at}"
         );
         assert!(!err.contains("castle") && !err.contains("forty"));
@@ -280,16 +285,24 @@ fn a_wrong_answer_in_a_response_is_an_error_at_its_place_without_its_value() {
 fn a_bundle_is_read_entry_by_entry() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = ok(
-        &["--rules", MINI, "convert", RECORD, RECORD, "--to", "fhir-bundle"],
+        &[
+            "--rules",
+            MINI,
+            "convert",
+            RECORD,
+            RECORD,
+            "--to",
+            "fhir-bundle",
+        ],
         None,
     );
     let mut v: Value = serde_json::from_str(&bundle).unwrap();
     assert_eq!(v["type"], "collection");
     assert_eq!(v["entry"].as_array().unwrap().len(), 2);
-    v["entry"]
-        .as_array_mut()
-        .unwrap()
-        .insert(1, serde_json::json!({"resource": {"resourceType": "Patient"}}));
+    v["entry"].as_array_mut().unwrap().insert(
+        1,
+        serde_json::json!({"resource": {"resourceType": "Patient"}}),
+    );
     let path = dir.path().join("bundle.json");
     std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
     let p = path.to_str().unwrap();
@@ -312,9 +325,14 @@ fn a_bundle_is_read_entry_by_entry() {
     assert_eq!(records[2]["level"], "standard");
     // A Bundle on one line of JSON Lines is not one intake.
     let line = serde_json::to_string(&v).unwrap();
-    let r = run(&["--rules", MINI, "score", "--format", "jsonl", "-"], Some(&line));
+    let r = run(
+        &["--rules", MINI, "score", "--format", "jsonl", "-"],
+        Some(&line),
+    );
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("a FHIR Bundle holds several QuestionnaireResponses: give it as a file of its own"));
+    assert!(r.stdout.contains(
+        "a FHIR Bundle holds several QuestionnaireResponses: give it as a file of its own"
+    ));
 }
 
 #[test]
@@ -362,11 +380,21 @@ fn rules_diff_reads_responses_made_from_old_rules() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["new"]["version"], "2.0.1");
-    assert_eq!((&v["total"], &v["unchanged"]), (&1.into(), &1.into()), "{}", r.stdout);
+    assert_eq!(
+        (&v["total"], &v["unchanged"]),
+        (&1.into(), &1.into()),
+        "{}",
+        r.stdout
+    );
     assert_eq!(v["uninterpretable"], serde_json::json!([]));
     // score with NEW alone refuses it: it answers another questionnaire.
     let r = run(
-        &["--rules", new.to_str().unwrap(), "score", intakes.to_str().unwrap()],
+        &[
+            "--rules",
+            new.to_str().unwrap(),
+            "score",
+            intakes.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(r.code, 1);

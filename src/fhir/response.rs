@@ -208,7 +208,6 @@ impl Layout {
                 m.insert("extension".into(), Value::Array(extensions));
             }
             m.insert("linkId".into(), json!(id));
-            m.insert("text".into(), json!(rs.questions[q].text));
             if let Some(a) = answer {
                 m.insert("answer".into(), Value::Array(self.answers(rs, q, a)));
             }
@@ -843,4 +842,109 @@ fn from_extension_value(e: &Node, _in_list: bool) -> Result<Node, IntakeError> {
         e.span,
         "an extension of the record needs nested extensions or a valueString, valueInteger, valueDecimal or valueBoolean",
     ))
+}
+
+/// A JSON text as a tree with no places (every span unknown), read by
+/// `serde_json`: the fast way in for responses, whose errors are then
+/// reported by reading the text again with places.
+struct Plain(Node);
+
+impl<'de> serde::Deserialize<'de> for Plain {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn node(kind: Kind) -> Node {
+            Node {
+                kind,
+                span: Span::default(),
+            }
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Plain;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Plain, E> {
+                Ok(Plain(node(Kind::Bool(v))))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Plain, E> {
+                Ok(Plain(node(Kind::Int(v))))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Plain, E> {
+                i64::try_from(v)
+                    .map(|v| Plain(node(Kind::Int(v))))
+                    .map_err(|_| E::custom("too large"))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Plain, E> {
+                Ok(Plain(node(Kind::Float(v))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Plain, E> {
+                Ok(Plain(node(Kind::Str(v.to_string()))))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Plain, E> {
+                Ok(Plain(node(Kind::Str(v))))
+            }
+            fn visit_unit<E>(self) -> Result<Plain, E> {
+                Ok(Plain(node(Kind::Null)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Plain, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Plain(n)) = a.next_element()? {
+                    items.push(n);
+                }
+                Ok(Plain(node(Kind::Seq(items))))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Plain, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(k) = a.next_key::<std::borrow::Cow<'de, str>>()? {
+                    // Text for people, never read: skipped unread.
+                    if k == "text" || k == "display" {
+                        a.next_value::<serde::de::IgnoredAny>()?;
+                        continue;
+                    }
+                    let Plain(v) = a.next_value()?;
+                    pairs.push((node(Kind::Str(k.into_owned())), v));
+                }
+                Ok(Plain(node(Kind::Map(pairs))))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Reads a QuestionnaireResponse JSON text the fast way, or `None` when it
+/// is not one or anything about it needs the full reader (which then says
+/// what, with its line and column). Accepts exactly what the full reader
+/// accepts: the same conversion and the same intake reader, on a tree
+/// built by `serde_json`; near the full reader's budgets, it gives up.
+pub fn fast(text: &str, rs: &RuleSet, limits: &crate::yaml::Limits) -> Option<Intake> {
+    if text.len() > limits.max_bytes || !text.contains("QuestionnaireResponse") {
+        return None;
+    }
+    let Plain(node) = serde_json::from_str(text).ok()?;
+    if resource_type(&node) != Some("QuestionnaireResponse") {
+        return None;
+    }
+    // Counted here with every scalar a level and every key a node, at
+    // least as much as the YAML parser counts; at a budget, give up.
+    let (nodes, depth) = size(&node);
+    if depth + 1 > limits.max_depth || nodes > limits.max_nodes {
+        return None;
+    }
+    let native = Layout::of(rs).read(rs, &node).ok()?;
+    crate::intake::from_node_limited(&native, rs, limits).ok()
+}
+
+/// How many nodes a tree has, and how deep it is.
+fn size(n: &Node) -> (usize, usize) {
+    match &n.kind {
+        Kind::Seq(items) => items
+            .iter()
+            .map(size)
+            .fold((1, 1), |(c, d), (c2, d2)| (c + c2, d.max(d2 + 1))),
+        Kind::Map(pairs) => pairs
+            .iter()
+            .map(|(_, v)| size(v))
+            .fold((1, 1), |(c, d), (c2, d2)| (c + c2 + 1, d.max(d2 + 1))),
+        _ => (1, 1),
+    }
 }

@@ -247,7 +247,13 @@ pub(super) fn score_text(
         .trim_start()
         .starts_with('{');
     if looks_json {
-        if let Some(intake) = crate::intake::fast::parse(text, rs, limits) {
+        // A FHIR resource names its type; a native intake never does.
+        let fast = if memchr::memmem::find(text.as_bytes(), b"\"resourceType\"").is_some() {
+            crate::fhir::response::fast(text, rs, limits)
+        } else {
+            crate::intake::fast::parse(text, rs, limits)
+        };
+        if let Some(intake) = fast {
             return record(intake);
         }
     }
