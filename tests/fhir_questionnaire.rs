@@ -264,3 +264,90 @@ fn the_questionnaires_validate_with_fhir_resources() {
         )
     );
 }
+
+/// (linkId, first code) of every item that has a code, depth first.
+fn coded(v: &Value) -> Vec<(String, String)> {
+    let mut all = Vec::new();
+    items(v, &mut all);
+    all.iter()
+        .filter_map(|it| {
+            let c = it["code"].as_array()?.first()?;
+            Some((
+                it["linkId"].as_str().unwrap().to_string(),
+                format!("{}|{}", c["system"].as_str().unwrap(), c["code"].as_str().unwrap()),
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn the_default_rules_carry_the_loinc_codes_of_docs_instruments() {
+    let q: Value = serde_json::from_str(&questionnaire(&[])).unwrap();
+    let got = coded(&q);
+    let loinc = |l: &str, c: &str| (l.to_string(), format!("http://loinc.org|{c}"));
+    let want = vec![
+        loinc("instrument-phq9", "44249-1"),
+        loinc("phq9_1", "44250-9"),
+        loinc("phq9_2", "44255-8"),
+        loinc("phq9_3", "44259-0"),
+        loinc("phq9_4", "44254-1"),
+        loinc("phq9_5", "44251-7"),
+        loinc("phq9_6", "44258-2"),
+        loinc("phq9_7", "44252-5"),
+        loinc("phq9_8", "44253-3"),
+        loinc("phq9_9", "44260-8"),
+        loinc("instrument-gad7", "69737-5"),
+        loinc("gad7_1", "69725-0"),
+        loinc("gad7_2", "68509-9"),
+        loinc("gad7_3", "69733-4"),
+        loinc("gad7_4", "69734-2"),
+        loinc("gad7_5", "69735-9"),
+        loinc("gad7_6", "69689-8"),
+        loinc("gad7_7", "69736-7"),
+        loinc("instrument-audit", "72110-0"),
+        loinc("audit_1", "68518-0"),
+        loinc("audit_2", "68519-8"),
+        loinc("audit_3", "68520-6"),
+        loinc("audit_4", "97734-8"),
+        loinc("audit_5", "97735-5"),
+        loinc("audit_6", "97736-3"),
+        loinc("audit_7", "97737-1"),
+        loinc("audit_8", "97738-9"),
+        loinc("audit_9", "97739-7"),
+        loinc("audit_10", "97740-5"),
+        loinc("instrument-dast10", "82666-9"),
+    ];
+    assert_eq!(got, want);
+    // The answers: LOINC answer codes where docs/instruments.md lists them,
+    // the rule set's own codes elsewhere.
+    let mut all = Vec::new();
+    items(&q, &mut all);
+    let answers = |link: &str| -> Vec<String> {
+        let it = all.iter().find(|i| i["linkId"] == link).unwrap();
+        it["answerOption"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["valueCoding"]["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let frequency = ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"];
+    for link in ["phq9_1", "phq9_9", "gad7_1", "gad7_7"] {
+        assert_eq!(answers(link), frequency, "{link}");
+    }
+    assert_eq!(answers("gad7_2"), ["0", "1", "2", "3"]);
+    assert_eq!(
+        answers("audit_1"),
+        ["LA6270-8", "LA18926-8", "LA18927-6", "LA18928-4", "LA18929-2"]
+    );
+    assert_eq!(
+        answers("audit_2"),
+        ["LA15694-5", "LA15695-2", "LA18930-0", "LA18931-8", "LA18932-6"]
+    );
+    assert_eq!(
+        answers("audit_3"),
+        ["LA6270-8", "LA18933-4", "LA18876-5", "LA18891-4", "LA18934-2"]
+    );
+    assert_eq!(answers("audit_4"), ["0", "1", "2", "3", "4"]);
+    assert_eq!(answers("audit_9"), ["0", "2", "4"]);
+}
