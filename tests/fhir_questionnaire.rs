@@ -3,7 +3,8 @@
 //! exactly `tests/fixtures/fhir/questionnaire.json`; the default rule set's
 //! skip logic refers only to items that exist, with answers of their type;
 //! and `tests/fhir/validate.py` validates both with the `fhir.resources`
-//! models.
+//! models and evaluates the small one's skip logic (FHIRPath with
+//! `fhirpathpy`) on the answers of `tests/fixtures/fhir/enable-cases.json`.
 //!
 //! After changing the export on purpose, regenerate the expected file with
 //! `PLACEMENT_UPDATE_FHIR=1 cargo test --test fhir_questionnaire`.
@@ -19,6 +20,8 @@ fn root() -> PathBuf {
 
 const FIXTURE: &str = "tests/fixtures/fhir/rules.yaml";
 const EXPECTED: &str = "tests/fixtures/fhir/questionnaire.json";
+/// Answers to the small rule set's questionnaire and the items they enable.
+const CASES: &str = "tests/fixtures/fhir/enable-cases.json";
 
 /// (exit code, stdout, stderr) of `placement ARGS`, run in the repository.
 fn run(args: &[&str]) -> (Option<i32>, String, String) {
@@ -228,6 +231,9 @@ fn the_questionnaires_validate_with_fhir_resources() {
         .arg(root().join("tests/fhir/validate.py"))
         .arg(root().join(EXPECTED))
         .arg(&default)
+        .arg("--cases")
+        .arg(root().join(EXPECTED))
+        .arg(root().join(CASES))
         .output();
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let out = match out {
@@ -241,7 +247,7 @@ fn the_questionnaires_validate_with_fhir_resources() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     if out.status.code() == Some(3) {
-        assert!(!ci, "CI=true but fhir.resources is missing: {stderr}");
+        assert!(!ci, "CI=true but a package is missing: {stderr}");
         eprintln!(
             "SKIPPED the_questionnaires_validate_with_fhir_resources: {stderr}install it with \
              `pip install -r tests/fhir/requirements.txt` or run `.ci/run`"
@@ -258,9 +264,12 @@ fn the_questionnaires_validate_with_fhir_resources() {
     assert_eq!(
         stdout,
         format!(
-            "{}: valid Questionnaire (fhir.resources {version}, R4B)\n{}: valid Questionnaire (fhir.resources {version}, R4B)\n",
-            root().join(EXPECTED).display(),
-            default.display()
+            "{q}: skip logic as expected in 11 cases of {c} (fhirpathpy)\n\
+             {q}: valid Questionnaire (fhir.resources {version}, R4B)\n\
+             {d}: valid Questionnaire (fhir.resources {version}, R4B)\n",
+            q = root().join(EXPECTED).display(),
+            c = root().join(CASES).display(),
+            d = default.display()
         )
     );
 }
