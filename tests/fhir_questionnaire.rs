@@ -283,7 +283,11 @@ fn coded(v: &Value) -> Vec<(String, String)> {
             let c = it["code"].as_array()?.first()?;
             Some((
                 it["linkId"].as_str().unwrap().to_string(),
-                format!("{}|{}", c["system"].as_str().unwrap(), c["code"].as_str().unwrap()),
+                format!(
+                    "{}|{}",
+                    c["system"].as_str().unwrap(),
+                    c["code"].as_str().unwrap()
+                ),
             ))
         })
         .collect()
@@ -347,15 +351,33 @@ fn the_default_rules_carry_the_loinc_codes_of_docs_instruments() {
     assert_eq!(answers("gad7_2"), ["0", "1", "2", "3"]);
     assert_eq!(
         answers("audit_1"),
-        ["LA6270-8", "LA18926-8", "LA18927-6", "LA18928-4", "LA18929-2"]
+        [
+            "LA6270-8",
+            "LA18926-8",
+            "LA18927-6",
+            "LA18928-4",
+            "LA18929-2"
+        ]
     );
     assert_eq!(
         answers("audit_2"),
-        ["LA15694-5", "LA15695-2", "LA18930-0", "LA18931-8", "LA18932-6"]
+        [
+            "LA15694-5",
+            "LA15695-2",
+            "LA18930-0",
+            "LA18931-8",
+            "LA18932-6"
+        ]
     );
     assert_eq!(
         answers("audit_3"),
-        ["LA6270-8", "LA18933-4", "LA18876-5", "LA18891-4", "LA18934-2"]
+        [
+            "LA6270-8",
+            "LA18933-4",
+            "LA18876-5",
+            "LA18891-4",
+            "LA18934-2"
+        ]
     );
     assert_eq!(answers("audit_4"), ["0", "1", "2", "3", "4"]);
     assert_eq!(answers("audit_9"), ["0", "2", "4"]);
