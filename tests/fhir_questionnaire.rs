@@ -22,6 +22,8 @@ const FIXTURE: &str = "tests/fixtures/fhir/rules.yaml";
 const EXPECTED: &str = "tests/fixtures/fhir/questionnaire.json";
 /// Answers to the small rule set's questionnaire and the items they enable.
 const CASES: &str = "tests/fixtures/fhir/enable-cases.json";
+/// The same for the default rule set.
+const DEFAULT_CASES: &str = "tests/fixtures/fhir/default-enable-cases.json";
 
 /// (exit code, stdout, stderr) of `placement ARGS`, run in the repository.
 fn run(args: &[&str]) -> (Option<i32>, String, String) {
@@ -234,6 +236,9 @@ fn the_questionnaires_validate_with_fhir_resources() {
         .arg("--cases")
         .arg(root().join(EXPECTED))
         .arg(root().join(CASES))
+        .arg("--cases")
+        .arg(&default)
+        .arg(root().join(DEFAULT_CASES))
         .output();
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     let out = match out {
@@ -265,10 +270,12 @@ fn the_questionnaires_validate_with_fhir_resources() {
         stdout,
         format!(
             "{q}: skip logic as expected in 11 cases of {c} (fhirpathpy)\n\
+             {d}: skip logic as expected in 11 cases of {dc} (fhirpathpy)\n\
              {q}: valid Questionnaire (fhir.resources {version}, R4B)\n\
              {d}: valid Questionnaire (fhir.resources {version}, R4B)\n",
             q = root().join(EXPECTED).display(),
             c = root().join(CASES).display(),
+            dc = root().join(DEFAULT_CASES).display(),
             d = default.display()
         )
     );
