@@ -10,6 +10,8 @@
 mod expression;
 pub mod questionnaire;
 mod skip;
+#[cfg(test)]
+mod tests;
 
 pub use questionnaire::questionnaire;
 
