@@ -246,7 +246,7 @@ impl<'a> Export<'a> {
                             "text": "Help-Button",
                         },
                     }],
-                    "linkId": format!("{}-help", q.id),
+                    "linkId": format!("help-{}", q.id),
                     "text": help,
                     "type": "display",
                 }]),
