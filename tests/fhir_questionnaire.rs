@@ -389,3 +389,152 @@ fn the_default_rules_carry_the_loinc_codes_of_docs_instruments() {
     assert_eq!(answers("audit_4"), ["0", "1", "2", "3", "4"]);
     assert_eq!(answers("audit_9"), ["0", "2", "4"]);
 }
+
+/// A sample intake's answers as the case file of `tests/fhir/validate.py`
+/// writes them: booleans, numbers, and codings as `system|code`, taken
+/// from the Questionnaire's own answer options.
+fn case_answers(
+    rs: &placement::rules::RuleSet,
+    by_link: &BTreeMap<String, Value>,
+    intake: &placement::intake::Intake,
+    asked: &[placement::cond::Tri],
+) -> serde_json::Map<String, Value> {
+    use placement::intake::Slot;
+    use placement::rules::model::QuestionKind;
+    let mut out = serde_json::Map::new();
+    for (qi, q) in rs.questions.iter().enumerate() {
+        // A form holds answers to enabled items only.
+        if q.retired || asked[qi] != placement::cond::Tri::True {
+            continue;
+        }
+        let item = &by_link[&q.id];
+        let options = item["answerOption"].as_array().cloned().unwrap_or_default();
+        let coding = |o: &Value| {
+            Value::String(format!(
+                "{}|{}",
+                o["valueCoding"]["system"].as_str().unwrap(),
+                o["valueCoding"]["code"].as_str().unwrap()
+            ))
+        };
+        let values: Vec<Value> = match (&intake.slots[qi], &q.kind) {
+            (Slot::Num(v), QuestionKind::YesNo) => vec![Value::Bool(*v != 0.0)],
+            (Slot::Num(v), QuestionKind::SingleChoice(_)) => vec![coding(&options[*v as usize])],
+            (Slot::Num(v), QuestionKind::Integer { .. }) if item["type"] == "choice" => {
+                let o = options
+                    .iter()
+                    .find(|o| o["extension"][0]["valueDecimal"].as_f64() == Some(*v))
+                    .unwrap();
+                vec![coding(o)]
+            }
+            (Slot::Num(v), QuestionKind::Integer { .. }) => vec![Value::from(*v as i64)],
+            (Slot::Num(v), _) => vec![Value::from(*v)],
+            (Slot::Multi(mask), _) => (0..options.len())
+                .filter(|i| mask & (1 << i) != 0)
+                .map(|i| coding(&options[i]))
+                .collect(),
+            (Slot::Text, _) => vec![Value::String("text".into())],
+            _ => continue,
+        };
+        out.insert(q.id.clone(), Value::Array(values));
+    }
+    out
+}
+
+/// How many sample intakes the form is compared with the interview on.
+const SAMPLES: usize = 100;
+
+/// For sample intakes (`placement sample`), every item with skip logic
+/// that the answers decide is enabled in the form, by its `enableWhen`
+/// or by fhirpathpy on its FHIRPath, exactly when the interview asks it.
+#[test]
+#[allow(clippy::print_stderr)] // the skip message when fhirpathpy is missing outside CI
+fn on_sample_intakes_the_form_enables_what_the_interview_asks() {
+    let rs = placement::rules::load_default().unwrap().rules;
+    let text = questionnaire(&[]);
+    let q: Value = serde_json::from_str(&text).unwrap();
+    let mut all = Vec::new();
+    items(&q, &mut all);
+    let by_link: BTreeMap<String, Value> = all
+        .into_iter()
+        .map(|it| (it["linkId"].as_str().unwrap().to_string(), it))
+        .collect();
+    let mut cases = Vec::new();
+    let (mut decided, mut disabled) = (0, 0);
+    for n in 0..SAMPLES {
+        let intake = placement::sample::intake(&rs, 19, n as u64);
+        let assessment = placement::engine::score(&rs, &intake);
+        let asked: Vec<_> = assessment.questions.iter().map(|s| s.applicable).collect();
+        let mut enabled = serde_json::Map::new();
+        for (qi, question) in rs.questions.iter().enumerate() {
+            if question.ask_when.is_none() || question.retired {
+                continue;
+            }
+            match asked[qi] {
+                placement::cond::Tri::True => {
+                    enabled.insert(question.id.clone(), Value::Bool(true))
+                }
+                placement::cond::Tri::False => {
+                    disabled += 1;
+                    enabled.insert(question.id.clone(), Value::Bool(false))
+                }
+                placement::cond::Tri::Unknown => continue,
+            };
+            decided += 1;
+        }
+        cases.push(serde_json::json!({
+            "answers": case_answers(&rs, &by_link, &intake, &asked),
+            "enabled": enabled,
+        }));
+    }
+    // Both ways, many times over.
+    assert!(
+        decided > SAMPLES * 40 && disabled > SAMPLES * 10 && decided - disabled > SAMPLES * 5,
+        "{decided} {disabled}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let qpath = dir.path().join("default.json");
+    let cpath = dir.path().join("cases.json");
+    std::fs::write(&qpath, &text).unwrap();
+    std::fs::write(
+        &cpath,
+        serde_json::to_string(&serde_json::json!({"cases": cases})).unwrap(),
+    )
+    .unwrap();
+    let out = std::process::Command::new(python())
+        .arg(root().join("tests/fhir/validate.py"))
+        .arg("--cases")
+        .arg(&qpath)
+        .arg(&cpath)
+        .output();
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let out = match out {
+        Ok(o) if o.status.code() != Some(3) => o,
+        other => {
+            let why = match other {
+                Ok(o) => String::from_utf8_lossy(&o.stderr).into_owned(),
+                Err(e) => format!("{} could not run ({e})\n", python()),
+            };
+            assert!(!ci, "CI=true but a package is missing: {why}");
+            eprintln!(
+                "SKIPPED on_sample_intakes_the_form_enables_what_the_interview_asks: {why}install it with \
+                 `pip install -r tests/fhir/requirements.txt` or run `.ci/run`"
+            );
+            return;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        (out.status.code(), stdout.as_ref()),
+        (
+            Some(0),
+            format!(
+                "{}: skip logic as expected in {SAMPLES} cases of {} (fhirpathpy)\n",
+                qpath.display(),
+                cpath.display()
+            )
+            .as_str()
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
