@@ -5,6 +5,7 @@ pub mod assess;
 pub mod explain;
 pub mod history;
 pub mod inputs;
+pub mod report;
 pub mod rules_cmd;
 pub mod sample;
 pub mod score;
@@ -102,6 +103,9 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// One client's course over time: a row per assessment, in date order.
     History(history::HistoryArgs),
+    /// A chart-ready summary of one intake (Markdown, or HTML that prints
+    /// on one or two pages).
+    Report(report::ReportArgs),
     /// Rule-set commands: check, test, show, schema, diff, fmt.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
@@ -255,6 +259,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Score(args) => score::run(&g, args),
         Command::Explain(args) => explain::run(&g, args),
         Command::History(args) => history::run(&g, args),
+        Command::Report(args) => report::run(&g, args),
         Command::Rules(cmd) => rules_cmd::run(&g, cmd),
         Command::Sample(args) => sample::run(&g, args),
         Command::Completions { shell } => {
