@@ -103,8 +103,7 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// One client's course over time: a row per assessment, in date order.
     History(history::HistoryArgs),
-    /// A chart-ready summary of one intake (Markdown, or HTML that prints
-    /// on one or two pages).
+    /// A chart-ready summary of one intake: Markdown, or printable HTML.
     Report(report::ReportArgs),
     /// Rule-set commands: check, test, show, schema, diff, fmt.
     #[command(subcommand)]

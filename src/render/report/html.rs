@@ -32,7 +32,7 @@ tr { break-inside: avoid; }
 .flags .sev { font-weight: 700; white-space: nowrap; width: 1%; }
 .flags .critical td { background: #fbe3e6; }
 .flags .critical .sev { color: #a0001c; }
-.flags .other td { background: #fdf5dc; }
+.flags .lesser td { background: #fdf5dc; }
 .dims td:first-child { width: 28%; }
 .dims td:nth-child(3) { width: 17%; }
 .legend { font-size: 7.4pt; color: #444; margin-top: 0; }
@@ -114,7 +114,7 @@ pub fn render(r: &Report) -> String {
             let _ = write!(
                 out,
                 "<tr class=\"{}\"><td class=\"sev\">{}</td><td><b>{}</b>: {}",
-                if f.critical { "critical" } else { "other" },
+                if f.critical { "critical" } else { "lesser" },
                 esc(&f.severity),
                 esc(&f.id),
                 esc(&f.message)
