@@ -6,6 +6,7 @@ pub mod convert;
 pub mod explain;
 pub mod history;
 pub mod inputs;
+pub mod report;
 pub mod rules_cmd;
 pub mod sample;
 pub mod score;
@@ -103,6 +104,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// One client's course over time: a row per assessment, in date order.
     History(history::HistoryArgs),
+    /// A chart-ready summary of one intake: Markdown, or printable HTML.
+    Report(report::ReportArgs),
     /// Intakes from one format to another: native YAML or JSON, or a FHIR
     /// QuestionnaireResponse.
     Convert(convert::ConvertArgs),
@@ -266,6 +269,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Score(args) => score::run(&g, args),
         Command::Explain(args) => explain::run(&g, args),
         Command::History(args) => history::run(&g, args),
+        Command::Report(args) => report::run(&g, args),
         Command::Convert(args) => convert::run(&g, args),
         Command::Rules(cmd) => rules_cmd::run(&g, cmd),
         Command::Sample(args) => sample::run(&g, args),

@@ -234,7 +234,7 @@ fn flag_action(out: &mut String, f: &Flag) {
 /// space, and any other control character (and what else
 /// [`super::visible`] escapes) is shown as an escape, its backslash
 /// escaped for Markdown (`\\e` shows as `\e`).
-pub(super) fn md(s: &str) -> String {
+pub(crate) fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c == '\n' {

@@ -7,6 +7,7 @@ pub mod history;
 pub mod json;
 pub mod markdown;
 pub mod record;
+pub mod report;
 pub mod table;
 
 use crate::engine::Assessment;
