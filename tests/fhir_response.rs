@@ -133,7 +133,6 @@ fn declined_unknown_not_applicable_notes_and_sources_travel_as_extensions() {
                 {"url": "urn:placement:extension:source", "valueCode": "records"}
             ],
             "linkId": "age",
-            "text": "How old is the client, in years?",
             "answer": [{"valueInteger": 30}]
         })
     );
@@ -399,4 +398,85 @@ fn rules_diff_reads_responses_made_from_old_rules() {
     );
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("questionnaire-mismatch"), "{}", r.stdout);
+}
+
+/// The Python that has `fhir.resources` (as in tests/fhir_questionnaire.rs):
+/// `PLACEMENT_FHIR_PYTHON`, set by `.ci/run`, else the virtual environment
+/// it makes, else `python3`.
+fn python() -> String {
+    std::env::var("PLACEMENT_FHIR_PYTHON").unwrap_or_else(|_| {
+        let venv = std::path::Path::new("target/fhir-venv/bin/python");
+        if venv.exists() {
+            venv.to_string_lossy().into_owned()
+        } else {
+            "python3".into()
+        }
+    })
+}
+
+#[test]
+#[allow(clippy::print_stderr)] // the skip message when fhir.resources is missing outside CI
+fn the_responses_validate_with_fhir_resources_against_the_questionnaire() {
+    let dir = tempfile::tempdir().unwrap();
+    let q = dir.path().join("questionnaire.json");
+    std::fs::write(&q, ok(&["rules", "questionnaire"], None)).unwrap();
+    let mut files = Vec::new();
+    for (n, file) in examples().iter().enumerate() {
+        let path = dir.path().join(format!("example-{n}.json"));
+        std::fs::write(&path, ok(&["convert", file, "--to", "fhir"], None)).unwrap();
+        files.push(path);
+    }
+    // Sampled intakes, with contradictions and every kind of answer.
+    let sample = ok(
+        &[
+            "sample",
+            "--count",
+            "40",
+            "--seed",
+            "5",
+            "--contradictions",
+            "0.2",
+        ],
+        None,
+    );
+    let fhir = ok(&["convert", "-", "--to", "fhir"], Some(&sample));
+    for (n, line) in fhir.lines().enumerate() {
+        let path = dir.path().join(format!("sample-{n}.json"));
+        std::fs::write(&path, line).unwrap();
+        files.push(path);
+    }
+    let out = std::process::Command::new(python())
+        .arg("tests/fhir/validate.py")
+        .arg("--questionnaire")
+        .arg(&q)
+        .args(&files)
+        .output();
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => {
+            assert!(!ci, "CI=true but {} could not run: {e}", python());
+            eprintln!(
+                "SKIPPED: {} could not run ({e}); `.ci/run` installs what it needs",
+                python()
+            );
+            return;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.code() == Some(3) {
+        assert!(!ci, "CI=true but a package is missing: {stderr}");
+        eprintln!("SKIPPED: {stderr}install it with `pip install -r tests/fhir/requirements.txt` or run `.ci/run`");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.ends_with("valid QuestionnaireResponse (fhir.resources 8.3.0, R4B)"))
+            .count(),
+        51,
+        "{stdout}"
+    );
 }

@@ -3,9 +3,12 @@
 models (R4B: Questionnaire is the same in R4 and R4B), a library no one on
 this project wrote.
 
-Usage: validate.py FILE... [--cases QUESTIONNAIRE CASES]...
+Usage: validate.py FILE... [--cases QUESTIONNAIRE CASES]... [--questionnaire Q]
 
-Each FILE is a JSON Questionnaire (`-` reads stdin). With `--cases`, the
+Each FILE is a JSON Questionnaire or QuestionnaireResponse (`-` reads
+stdin). A response is also checked against the Questionnaire Q when given:
+it names Q (`url|version`), each item is an item of Q under the same parent,
+and each answer fits its item's type (a coding one of its answer options). With `--cases`, the
 answers of each case in CASES (JSON, see tests/fixtures/fhir/) are put in
 a QuestionnaireResponse, and every item the case lists is checked to be
 enabled or not as the case says: its `enableWhen` evaluated here, its SDC
@@ -24,12 +27,13 @@ import sys
 
 try:
     from fhir.resources.R4B.questionnaire import Questionnaire
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
     import fhir.resources
 except ImportError as e:  # the caller tells a missing package from a failure
     print(f"fhir.resources is not installed: {e}", file=sys.stderr)
     sys.exit(3)
 
-MODELS = {"Questionnaire": Questionnaire}
+MODELS = {"Questionnaire": Questionnaire, "QuestionnaireResponse": QuestionnaireResponse}
 
 
 def walk_items(items, out):
@@ -111,6 +115,58 @@ def check_questionnaire(q):
     return problems
 
 
+RESPONSE_STATUSES = {"in-progress", "completed", "amended", "entered-in-error", "stopped"}
+VALUE_OF_TYPE = {
+    "boolean": "valueBoolean",
+    "integer": "valueInteger",
+    "decimal": "valueDecimal",
+    "string": "valueString",
+    "text": "valueString",
+    "choice": "valueCoding",
+}
+
+
+def check_response(r, q):
+    """A response against its Questionnaire: same canonical, every item an
+    item of the Questionnaire under the same parent, answers that fit."""
+    problems = []
+    if r.get("status") not in RESPONSE_STATUSES:
+        problems.append(f"status {r.get('status')!r} is not a response status")
+    if q is None:
+        return problems
+    canonical = f"{q['url']}|{q['version']}"
+    if r.get("questionnaire") != canonical:
+        problems.append(f"questionnaire {r.get('questionnaire')!r} is not {canonical!r}")
+
+    def walk(r_items, q_items, parent):
+        by_link = {it["linkId"]: it for it in q_items or []}
+        for it in r_items or []:
+            qi = by_link.get(it.get("linkId"))
+            if qi is None:
+                problems.append(f"{it.get('linkId')}: not an item of {parent} in the questionnaire")
+                continue
+            answers = it.get("answer") or []
+            if qi["type"] in ("group", "display") and answers:
+                problems.append(f"{it['linkId']}: a {qi['type']} item has answers")
+            if len(answers) > 1 and not qi.get("repeats"):
+                problems.append(f"{it['linkId']}: {len(answers)} answers to an item that does not repeat")
+            want = VALUE_OF_TYPE.get(qi["type"])
+            for a in answers:
+                keys = [k for k in a if k.startswith("value")]
+                if keys != [want]:
+                    problems.append(f"{it['linkId']}: answer {keys} does not fit a {qi['type']} item")
+                    continue
+                if want == "valueCoding":
+                    c = a["valueCoding"]
+                    offered = [o.get("valueCoding") or {} for o in qi.get("answerOption") or []]
+                    if not any(o.get("system") == c.get("system") and o.get("code") == c.get("code") for o in offered):
+                        problems.append(f"{it['linkId']}: coding {c.get('code')} is not an answer option")
+            walk(it.get("item"), qi.get("item"), it["linkId"])
+
+    walk(r.get("item"), q.get("item"), "the questionnaire's top level")
+    return problems
+
+
 def coding(text):
     system, _, code = text.rpartition("|")
     return {"system": system, "code": code}
@@ -179,8 +235,9 @@ def check_cases(q, cases_path):
     return problems
 
 
-def main(paths, cases):
+def main(paths, cases, questionnaire=None):
     failed = False
+    q_for_responses = json.load(open(questionnaire, encoding="utf-8")) if questionnaire else None
     for path, cases_path in cases:
         q = json.load(open(path, encoding="utf-8"))
         problems = check_cases(q, cases_path)
@@ -205,7 +262,11 @@ def main(paths, cases):
             print(f"{path}: {kind} does not validate:\n{e}")
             failed = True
             continue
-        problems = check_questionnaire(data) if kind == "Questionnaire" else []
+        problems = (
+            check_questionnaire(data)
+            if kind == "Questionnaire"
+            else check_response(data, q_for_responses)
+        )
         for p in problems:
             print(f"{path}: {p}")
         failed |= bool(problems)
@@ -218,6 +279,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Validate placement's FHIR output.")
     parser.add_argument("files", nargs="*", default=[])
     parser.add_argument("--cases", nargs=2, action="append", default=[], metavar=("QUESTIONNAIRE", "CASES"))
+    parser.add_argument("--questionnaire", metavar="Q", help="check responses against this Questionnaire")
     args = parser.parse_args()
     if args.cases:
         try:
@@ -225,4 +287,4 @@ if __name__ == "__main__":
         except ImportError as e:
             print(f"fhirpathpy is not installed: {e}", file=sys.stderr)
             sys.exit(3)
-    sys.exit(main(args.files or ([] if args.cases else ["-"]), args.cases))
+    sys.exit(main(args.files or ([] if args.cases else ["-"]), args.cases, args.questionnaire))
