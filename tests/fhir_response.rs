@@ -226,10 +226,13 @@ fn a_response_to_another_questionnaire_is_refused() {
     );
 }
 
+/// A change made to a response, for a test.
+type Edit = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn a_wrong_answer_in_a_response_is_an_error_at_its_place_without_its_value() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: Vec<(Box<dyn Fn(&mut Value)>, &str)> = vec![
+    let cases: Vec<(Edit, &str)> = vec![
         (
             Box::new(|v| {
                 item(v, "housing")["answer"][0]["valueCoding"]["code"] = "castle".into()
