@@ -73,7 +73,7 @@ fn finish(meta: Node, answers: Answers, rs: &RuleSet, limits: &Limits) -> Option
 /// Whether YAML allows every character of `text` (JSON strings may hold
 /// raw DEL, C1 controls and U+FFFE/U+FFFF; YAML does not, so the full
 /// reader must see those). Found by fuzzing (`fuzz/`, target `intake_fast`).
-fn yaml_printable(text: &str) -> bool {
+pub(crate) fn yaml_printable(text: &str) -> bool {
     // Only these lead bytes can start such a character: the usual text
     // has none and is checked in one pass over its bytes.
     memchr::memchr3(0x7f, 0xc2, 0xef, text.as_bytes()).is_none()

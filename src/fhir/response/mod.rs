@@ -1,0 +1,425 @@
+//! An intake as a FHIR R4 `QuestionnaireResponse`, both ways
+//! (`docs/fhir.md`).
+//!
+//! Writing starts from the intake's native JSON ([`crate::intake::to_json`])
+//! and lays its answers out in the questionnaire's items
+//! ([`super::questionnaire`]). Reading turns a response's tree into the
+//! native tree, keeping every node's place in the file, and hands it to the
+//! one intake reader ([`crate::intake::from_node_limited`]): a response is
+//! checked exactly as a native intake is, and its errors name the line and
+//! column in the response.
+
+use super::questionnaire::{Export, Shape};
+use crate::diag::{Diagnostic, Span};
+use crate::intake::{Intake, IntakeError};
+use crate::rules::model::QuestionKind;
+use crate::rules::RuleSet;
+use crate::yaml::{Kind, Node};
+use serde_json::{json, Map, Value};
+
+mod fast;
+mod read;
+
+pub use fast::fast;
+use read::Reading;
+
+/// The extensions and identifier systems a response uses for what FHIR
+/// has no element of its own for.
+pub mod ext {
+    /// On an item with no answer: why (`declined`, `unknown`,
+    /// `not_applicable`), `valueCode`.
+    pub const NO_ANSWER: &str = "urn:placement:extension:no-answer";
+    /// On an item: the assessor's note on the answer, `valueString`.
+    pub const NOTE: &str = "urn:placement:extension:note";
+    /// On an item: where the answer came from (an answer source id of the
+    /// rule set), `valueCode`.
+    pub const SOURCE: &str = "urn:placement:extension:source";
+    /// On the response: the SHA-256 of the rule set whose questionnaire it
+    /// answers, `valueString`.
+    pub const RULES_SHA256: &str = "urn:placement:extension:rules-sha256";
+    /// On the response: the rest of the intake record (timestamps but the
+    /// last save, the rule set it was answered under, the reassessment
+    /// link, acknowledgements, recommendation, placement, history), one
+    /// nested extension per field.
+    pub const RECORD: &str = "urn:placement:extension:record";
+    /// `QuestionnaireResponse.identifier.system`: the intake's `id`.
+    pub const INTAKE_ID: &str = "urn:placement:intake-id";
+    /// `subject.identifier.system`: the intake's `client`.
+    pub const CLIENT: &str = "urn:placement:client";
+    /// `author.identifier.system`: the intake's `assessor`.
+    pub const STAFF: &str = "urn:placement:staff";
+}
+
+/// The fields of the native intake a response carries in elements of its
+/// own (or in items); every other field goes in the record extension.
+const CARRIED: &[&str] = &[
+    "intake",
+    "id",
+    "status",
+    "updated_at",
+    "assessor",
+    "client",
+    "answers",
+    "declined",
+    "unknown",
+    "not_applicable",
+    "notes",
+    "sources",
+];
+
+/// The nested extension of one entry of a list in the record extension.
+const LIST_ITEM: &str = "item";
+
+/// The questionnaire's shape, made once per rule set ([`Layout::of`]): its
+/// items as a tree, and how each question's answers are coded.
+pub struct Layout {
+    /// Top-level items of the questionnaire.
+    items: Vec<Slot>,
+    /// Per question, what its item is.
+    shapes: Vec<ItemKind>,
+    canonical: String,
+    sha256: String,
+}
+
+/// An item of the questionnaire: a group of items, or a question.
+enum Slot {
+    Group(String, Vec<Slot>),
+    Question(usize),
+}
+
+/// What a question's item is, and for a choice, each answer's coding and
+/// the number it stands for (an option's position, a scale value).
+enum ItemKind {
+    Choice(Vec<(String, String, String, f64)>),
+    Boolean,
+    Integer,
+    Decimal,
+    Text,
+}
+
+impl Layout {
+    /// The layout of a rule set, made once per process and rule set.
+    pub fn of(rs: &RuleSet) -> std::sync::Arc<Layout> {
+        use std::collections::HashMap;
+        use std::sync::{Arc, Mutex, OnceLock};
+        static MADE: OnceLock<Mutex<HashMap<String, Arc<Layout>>>> = OnceLock::new();
+        let made = MADE.get_or_init(Default::default);
+        let key = format!("{}\u{0}{}", rs.sha256, rs.url.as_deref().unwrap_or(""));
+        if let Some(l) = made.lock().expect("not poisoned").get(&key) {
+            return l.clone();
+        }
+        let l = Arc::new(Layout::new(rs));
+        made.lock().expect("not poisoned").insert(key, l.clone());
+        l
+    }
+
+    fn new(rs: &RuleSet) -> Self {
+        let export = Export::new(rs);
+        let q = super::questionnaire(rs);
+        fn walk(rs: &RuleSet, items: &Value) -> Vec<Slot> {
+            items
+                .as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|it| {
+                            let link = it["linkId"].as_str()?;
+                            if it["type"] == "group" {
+                                Some(Slot::Group(link.to_string(), walk(rs, &it["item"])))
+                            } else {
+                                rs.question_index.get(link).map(|&q| Slot::Question(q))
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+        let items = walk(rs, &q["item"]);
+        let shapes = rs
+            .questions
+            .iter()
+            .map(|question| match export.shape(question) {
+                Shape::Choice { answers, .. } => ItemKind::Choice(
+                    answers
+                        .into_iter()
+                        .map(|a| (a.system, a.code, a.display, a.value))
+                        .collect(),
+                ),
+                Shape::Boolean => ItemKind::Boolean,
+                Shape::Integer { .. } => ItemKind::Integer,
+                Shape::Decimal { .. } => ItemKind::Decimal,
+                Shape::Text { .. } => ItemKind::Text,
+            })
+            .collect();
+        let canonical = format!("{}|{}", export.base, rs.version);
+        Layout {
+            items,
+            shapes,
+            canonical,
+            sha256: rs.sha256.clone(),
+        }
+    }
+
+    /// `URL|VERSION`: the questionnaire a response of this rule set answers.
+    pub fn canonical(&self) -> &str {
+        &self.canonical
+    }
+
+    /// The intake as a QuestionnaireResponse.
+    pub fn write(&self, rs: &RuleSet, intake: &Intake) -> Value {
+        let native = crate::intake::to_json(rs, intake);
+        let native = native.as_object().expect("an intake is an object");
+        let answers = native.get("answers").and_then(Value::as_object);
+        let mut why: Vec<(&str, &str)> = Vec::new();
+        for key in ["declined", "unknown", "not_applicable"] {
+            for q in native
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(q) = q.as_str() {
+                    why.push((q, key));
+                }
+            }
+        }
+        let text_of = |key: &str, q: &str| -> Option<String> {
+            native
+                .get(key)
+                .and_then(|m| m.get(q))
+                .and_then(Value::as_str)
+                .map(String::from)
+        };
+        let item_of = |q: usize| -> Option<Value> {
+            let id = rs.questions[q].id.as_str();
+            let answer = answers.and_then(|a| a.get(id));
+            let reason = why.iter().find(|(k, _)| *k == id).map(|(_, r)| *r);
+            let note = text_of("notes", id);
+            let source = text_of("sources", id);
+            if answer.is_none() && reason.is_none() && note.is_none() && source.is_none() {
+                return None;
+            }
+            let mut m = Map::new();
+            let mut extensions = Vec::new();
+            if let Some(r) = reason {
+                extensions.push(json!({"url": ext::NO_ANSWER, "valueCode": r}));
+            }
+            if let Some(n) = note {
+                extensions.push(json!({"url": ext::NOTE, "valueString": n}));
+            }
+            if let Some(s) = source {
+                extensions.push(json!({"url": ext::SOURCE, "valueCode": s}));
+            }
+            if !extensions.is_empty() {
+                m.insert("extension".into(), Value::Array(extensions));
+            }
+            m.insert("linkId".into(), json!(id));
+            if let Some(a) = answer {
+                m.insert("answer".into(), Value::Array(self.answers(rs, q, a)));
+            }
+            Some(Value::Object(m))
+        };
+        fn lay(slots: &[Slot], item_of: &dyn Fn(usize) -> Option<Value>) -> Vec<Value> {
+            slots
+                .iter()
+                .filter_map(|s| match s {
+                    Slot::Question(q) => item_of(*q),
+                    Slot::Group(link, children) => {
+                        let items = lay(children, item_of);
+                        (!items.is_empty()).then(|| json!({"linkId": link, "item": items}))
+                    }
+                })
+                .collect()
+        }
+        let mut items = lay(&self.items, &item_of);
+        // Answers to retired questions (not in the questionnaire) follow,
+        // at the top level, so that nothing recorded is lost.
+        items.extend(
+            (0..rs.questions.len())
+                .filter(|&q| rs.questions[q].retired)
+                .filter_map(item_of),
+        );
+
+        let mut m = Map::new();
+        m.insert("resourceType".into(), json!("QuestionnaireResponse"));
+        let mut extensions = vec![json!({"url": ext::RULES_SHA256, "valueString": rs.sha256})];
+        let record: Vec<Value> = native
+            .iter()
+            .filter(|(k, _)| !CARRIED.contains(&k.as_str()))
+            .filter_map(|(k, v)| record_extension(k, v))
+            .collect();
+        if !record.is_empty() {
+            extensions.push(json!({"url": ext::RECORD, "extension": record}));
+        }
+        m.insert("extension".into(), Value::Array(extensions));
+        if let Some(id) = &intake.id {
+            m.insert(
+                "identifier".into(),
+                json!({"system": ext::INTAKE_ID, "value": id}),
+            );
+        }
+        m.insert("questionnaire".into(), json!(self.canonical));
+        m.insert(
+            "status".into(),
+            json!(match intake.status.as_deref() {
+                Some("in_progress") => "in-progress",
+                _ => "completed",
+            }),
+        );
+        if let Some(c) = &intake.client {
+            m.insert(
+                "subject".into(),
+                json!({"identifier": {"system": ext::CLIENT, "value": c}}),
+            );
+        }
+        if let Some(t) = &intake.updated_at {
+            m.insert("authored".into(), json!(t));
+        }
+        if let Some(a) = &intake.assessor {
+            m.insert(
+                "author".into(),
+                json!({"identifier": {"system": ext::STAFF, "value": a}}),
+            );
+        }
+        m.insert("item".into(), Value::Array(items));
+        Value::Object(m)
+    }
+
+    /// The `answer` entries of question `q` for its native answer `a`.
+    fn answers(&self, rs: &RuleSet, q: usize, a: &Value) -> Vec<Value> {
+        let question = &rs.questions[q];
+        match &self.shapes[q] {
+            ItemKind::Choice(answers) => {
+                let picked: Vec<&Value> = match a {
+                    Value::Array(items) => items.iter().collect(),
+                    one => vec![one],
+                };
+                picked
+                    .into_iter()
+                    .filter_map(|v| {
+                        let position = match (&question.kind, v) {
+                            (QuestionKind::Integer { .. }, Value::Number(n)) => {
+                                let n = n.as_f64()?;
+                                answers.iter().position(|x| x.3 == n)
+                            }
+                            (_, Value::String(s)) => question
+                                .kind
+                                .options()
+                                .and_then(|o| o.iter().position(|o| o.id == *s)),
+                            _ => None,
+                        }?;
+                        let (system, code, display, _) = &answers[position];
+                        Some(json!({"valueCoding": {"system": system, "code": code, "display": display}}))
+                    })
+                    .collect()
+            }
+            ItemKind::Boolean => vec![json!({"valueBoolean": a})],
+            ItemKind::Integer => vec![json!({"valueInteger": a})],
+            ItemKind::Decimal => vec![json!({"valueDecimal": a})],
+            ItemKind::Text => vec![json!({"valueString": a})],
+        }
+    }
+
+    /// The native intake tree of a QuestionnaireResponse tree, every node
+    /// at its place in the response.
+    pub fn read(&self, rs: &RuleSet, node: &Node) -> Result<Node, IntakeError> {
+        Reading { layout: self, rs }.response(node)
+    }
+}
+
+/// A field of the native intake as a nested extension: a mapping as
+/// extensions of its keys, a list as `item` extensions, text, numbers
+/// and true/false as values. Empty lists and mappings are left out.
+fn record_extension(key: &str, v: &Value) -> Option<Value> {
+    match v {
+        Value::Null => None,
+        Value::Bool(b) => Some(json!({"url": key, "valueBoolean": b})),
+        Value::Number(n) if n.is_i64() && i32::try_from(n.as_i64()?).is_ok() => {
+            Some(json!({"url": key, "valueInteger": n}))
+        }
+        Value::Number(n) => Some(json!({"url": key, "valueDecimal": n})),
+        Value::String(s) => Some(json!({"url": key, "valueString": s})),
+        Value::Array(items) => {
+            let inner: Vec<Value> = items
+                .iter()
+                .filter_map(|v| record_extension(LIST_ITEM, v))
+                .collect();
+            (!inner.is_empty()).then(|| json!({"url": key, "extension": inner}))
+        }
+        Value::Object(m) => {
+            let inner: Vec<Value> = m
+                .iter()
+                .filter_map(|(k, v)| record_extension(k, v))
+                .collect();
+            (!inner.is_empty()).then(|| json!({"url": key, "extension": inner}))
+        }
+    }
+}
+
+/// Whether a tree is a FHIR resource (a mapping with `resourceType`), and
+/// which.
+pub fn resource_type(node: &Node) -> Option<&str> {
+    match &node.kind {
+        Kind::Map(pairs) => pairs
+            .iter()
+            .find(|(k, _)| k.as_str() == Some("resourceType"))
+            .and_then(|(_, v)| v.as_str()),
+        _ => None,
+    }
+}
+
+/// The responses of a FHIR `Bundle` tree (`entry[].resource`), in order;
+/// an entry that is not a QuestionnaireResponse is an error of its own.
+pub fn bundle_entries(node: &Node) -> Vec<Result<&Node, IntakeError>> {
+    let Some(entries) = get(node, "entry") else {
+        return Vec::new();
+    };
+    let Kind::Seq(entries) = &entries.kind else {
+        return vec![Err(error(
+            "intake-format",
+            entries.span,
+            "a Bundle's `entry` must be a list",
+        ))];
+    };
+    entries
+        .iter()
+        .map(|e| match get(e, "resource") {
+            Some(r) if resource_type(r) == Some("QuestionnaireResponse") => Ok(r),
+            Some(r) => Err(error(
+                "intake-format",
+                r.span,
+                "this Bundle entry is not a QuestionnaireResponse; a Bundle given to `placement` holds QuestionnaireResponses only",
+            )),
+            None => Err(error(
+                "intake-format",
+                e.span,
+                "this Bundle entry has no `resource`",
+            )),
+        })
+        .collect()
+}
+
+fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+    match &node.kind {
+        Kind::Map(pairs) => pairs
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+fn error(code: &'static str, span: Span, message: impl Into<String>) -> IntakeError {
+    IntakeError::single(Diagnostic::error(code, span, message))
+}
+
+fn text(s: &str, span: Span) -> Node {
+    Node {
+        kind: Kind::Str(s.to_string()),
+        span,
+    }
+}
+
+fn key(s: &str, span: Span) -> Node {
+    text(s, span)
+}
