@@ -3,7 +3,8 @@
 //!
 //! Data flows one way: [`rules`] loads, checks and compiles a rule set
 //! (from [`yaml`] trees, with conditions in the language of [`cond`]);
-//! [`intake`] reads an intake file against it; [`engine`] evaluates it into
+//! [`intake`] reads an intake file against it, and [`fhir`] writes the
+//! rule set as a FHIR Questionnaire; [`engine`] evaluates it into
 //! an [`engine::Assessment`] that carries its whole trace; [`render`] turns
 //! assessments into tables, JSON, CSV and Markdown. [`check`] analyses and
 //! tests rule sets for CI, [`sample`] draws fictional intakes, [`assess`]
@@ -25,6 +26,7 @@ pub mod cond;
 
 pub mod rules;
 
+pub mod fhir;
 pub mod intake;
 
 pub mod engine;

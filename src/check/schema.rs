@@ -26,6 +26,19 @@ fn condition(what: &str) -> Value {
     json!({"type": "string", "minLength": 1, "description": format!("{what}: a condition, e.g. `phq9.band >= moderate or phq9_9 > 0` (see docs/rules.md, Conditions)")})
 }
 
+/// `codes`: codes from outside code systems (docs/rules.md, Codes).
+fn codes(on: &str) -> Value {
+    json!({
+        "type": "array",
+        "description": format!("Codes for {on} from outside code systems (LOINC, SNOMED CT, ...), carried into the FHIR export; the engine never reads them. No system and code twice."),
+        "items": object(json!({
+            "system": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9+.-]*:[^\\s]+$", "description": "The code system, an absolute URI (`http://loinc.org`)."},
+            "code": {"type": "string", "pattern": "^[^\\s]+( [^\\s]+)*$", "description": "The code, as the code system writes it (`44250-9`)."},
+            "display": {"type": "string", "minLength": 1, "description": "The code system's name for it, one line."},
+        }), &["system", "code"]),
+    })
+}
+
 fn object(props: Value, required: &[&str]) -> Value {
     let mut o = json!({"type": "object", "properties": props, "additionalProperties": false});
     if !required.is_empty() {
@@ -50,17 +63,19 @@ pub fn rule_file() -> Value {
                         "id": id(), "label": text(),
                         "exclusive": {"type": "boolean", "description": "multi_choice only: this option (e.g. `none`) cannot be ticked together with any other."},
                         "weight": {"type": "number", "minimum": 0, "description": "How likely `placement sample` is to pick this option, relative to the others (default: least severe options more likely)."},
+                        "codes": codes("this answer"),
                     }), &["id", "label"]),
                 },
                 "options_from": {"type": "string", "pattern": ID, "description": "For choice types: an earlier multi_choice question; only the options ticked there are offered."},
                 "min": {"type": "number"},
                 "max": {"type": "number"},
                 "allowed": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
-                "scale": {"type": "array", "items": object(json!({"value": {"type": "integer"}, "label": text(), "weight": {"type": "number", "minimum": 0, "description": "How likely `placement sample` is to pick this value, relative to the others."}}), &["value", "label"])},
+                "scale": {"type": "array", "items": object(json!({"value": {"type": "integer"}, "label": text(), "weight": {"type": "number", "minimum": 0, "description": "How likely `placement sample` is to pick this value, relative to the others."}, "codes": codes("this answer")}), &["value", "label"])},
                 "ask_when": condition("Skip logic: asked only when this holds; reads only earlier questions"),
                 "max_length": {"type": "integer", "minimum": 1},
                 "informational": {"type": "boolean", "description": "Collected for the record; no rule reads it by design."},
                 "retired": {"type": "boolean", "description": "Kept so that intakes saved under an earlier version still read; never asked, never read by a condition (implies informational)."},
+                "codes": codes("the question"),
                 "order": {"enum": ["ascending", "descending", "none"], "description": "Which way severity runs through the answers: ascending (options as listed, no before yes, numbers upwards; the default), descending (protective answers), or none (no order; always for multi_choice and text). rules check proves that a more severe answer never gives less care."},
             }),
             &["id", "text", "type"],
@@ -96,6 +111,7 @@ pub fn rule_file() -> Value {
             "name": {"type": "string", "description": "The rule set's name, recorded in every result."},
             "version": {"type": "string", "description": "Its version, a string (quote numbers: \"1.0.0\")."},
             "description": text(),
+            "url": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9+.-]*:[^\\s]+$", "description": "The rule set's canonical URL, an absolute URI; the FHIR Questionnaire's `url` and the base of the code systems of its own option ids."},
             "max_rating": {"type": "integer", "minimum": 1, "maximum": 9, "default": 4},
             "levels": {
                 "type": "array", "description": "Levels of care, most intensive first.",
@@ -112,6 +128,7 @@ pub fn rule_file() -> Value {
                 "type": "array",
                 "items": object(json!({
                     "id": id(), "name": text(),
+                    "codes": codes("the instrument (its panel)"),
                     "items": {"type": "array", "items": id(), "minItems": 1},
                     "values": {"type": "object", "description": "`default` for every item, or one map per item id.", "propertyNames": {"pattern": ID}, "additionalProperties": value_map},
                     "bands": {

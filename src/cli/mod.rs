@@ -223,7 +223,14 @@ impl Globals {
     /// Loads the rule set for a command that needs a valid one: any error
     /// is printed and becomes exit 2. Warnings are printed and ignored.
     pub fn load_rules(&self) -> Result<Loaded, Failure> {
-        let loaded = match &self.rules {
+        self.load_rules_at(None)
+    }
+
+    /// Loads the rule set at `path` (a `rules` subcommand's PATH), else the
+    /// one of `--rules`, else the embedded default; an invalid one is
+    /// "could not run", its problems on stderr.
+    pub fn load_rules_at(&self, path: Option<&std::path::Path>) -> Result<Loaded, Failure> {
+        let loaded = match path.or(self.rules.as_deref()) {
             Some(p) => load_path(p, self.max_rules_bytes),
             None => load_default(),
         };

@@ -4,6 +4,7 @@
 mod check;
 mod diff;
 mod fmt;
+mod questionnaire;
 mod schema;
 mod test;
 
@@ -17,6 +18,7 @@ use std::path::Path;
 pub use check::{CheckArgs, CheckFormat};
 pub use diff::DiffArgs;
 pub use fmt::FmtArgs;
+pub use questionnaire::{QuestionnaireArgs, QuestionnaireFormat};
 pub use schema::SchemaArgs;
 pub use test::TestArgs;
 
@@ -34,6 +36,8 @@ pub enum RulesCommand {
     Diff(DiffArgs),
     /// Canonical layout of rule files (`--check` to only report).
     Fmt(FmtArgs),
+    /// The rule set as a FHIR R4 Questionnaire (JSON).
+    Questionnaire(QuestionnaireArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -56,6 +60,7 @@ pub fn run(g: &Globals, cmd: RulesCommand) -> CmdResult {
         RulesCommand::Schema(a) => schema::run(g, a),
         RulesCommand::Diff(a) => diff::run(g, a),
         RulesCommand::Fmt(a) => fmt::run(g, a),
+        RulesCommand::Questionnaire(a) => questionnaire::run(g, a),
     }
 }
 

@@ -10,6 +10,9 @@ pub struct RuleSet {
     pub name: String,
     pub version: String,
     pub description: Option<String>,
+    /// The rule set's canonical URL (`url`), an absolute URI; the FHIR
+    /// export names the rule set and its own code systems by it.
+    pub url: Option<String>,
     /// SHA-256 over the rule files (see `docs/rules.md`), lower-case hex.
     pub sha256: String,
     pub max_rating: u8,
@@ -193,7 +196,23 @@ pub struct Question {
     /// Per `scale` entry of an integer question: its `weight` for
     /// `placement sample`, where given (empty without a scale).
     pub scale_weights: Vec<Option<f64>>,
+    /// Codes from outside code systems for the question (`codes`).
+    pub codes: Vec<Coding>,
+    /// Per `scale` entry of an integer question: its `codes` (empty
+    /// without a scale).
+    pub scale_codes: Vec<Vec<Coding>>,
     pub span: Span,
+}
+
+/// A code from a code system (`{system, code, display}` in `codes`): data
+/// the rule set carries for other systems, such as a LOINC code. The
+/// engine never reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coding {
+    /// An absolute URI naming the code system.
+    pub system: String,
+    pub code: String,
+    pub display: Option<String>,
 }
 
 /// Which way severity runs through a question's answers: options in the
@@ -228,6 +247,8 @@ pub struct ChoiceOption {
     /// How likely `placement sample` is to pick it, relative to the other
     /// options (`weight`); `None` when the rule set does not say.
     pub weight: Option<f64>,
+    /// Codes from outside code systems for this answer (`codes`).
+    pub codes: Vec<Coding>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -314,6 +335,8 @@ pub struct Instrument {
     pub bands: Vec<Band>,
     pub min_total: i64,
     pub max_total: i64,
+    /// Codes from outside code systems for the instrument (`codes`).
+    pub codes: Vec<Coding>,
     pub span: Span,
 }
 

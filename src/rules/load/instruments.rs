@@ -20,7 +20,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             let Some(f) = self.dec.fields(
                 n,
                 "an instrument",
-                &["id", "name", "items", "values", "bands"],
+                &["id", "name", "items", "values", "bands", "codes"],
                 &["id", "items", "bands"],
             ) else {
                 continue;
@@ -40,6 +40,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 .get("name")
                 .and_then(|n| self.dec.text(n, "instrument `name`"))
                 .unwrap_or_else(|| id.clone());
+            let codes = self.codes(f.get("codes"), &format!("instrument `{id}`"));
             // Items.
             let mut items: Vec<(usize, Span)> = Vec::new();
             let mut ok = true;
@@ -222,6 +223,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     bands,
                     min_total,
                     max_total,
+                    codes: codes.into_iter().map(|(c, _)| c).collect(),
                     span: id_node.span,
                 });
             }

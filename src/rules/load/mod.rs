@@ -17,6 +17,7 @@
 //! - `conditions/`: resolving the names in a condition against the rule set.
 
 mod checks;
+mod codes;
 mod compiler;
 mod conditions;
 mod dimensions;

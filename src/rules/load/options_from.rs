@@ -75,6 +75,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     label: o.label.clone(),
                     exclusive: false,
                     weight: o.weight,
+                    codes: o.codes.clone(),
                 })
                 .collect();
             match &from.own {

@@ -36,6 +36,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 "informational",
                 "retired",
                 "order",
+                "codes",
             ],
             &["id", "text", "type"],
         )?;
@@ -94,8 +95,10 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 );
             }
         }
+        let codes = self.codes(f.get("codes"), &format!("question `{id}`"));
         let mut from = None;
         let mut scale_weights = Vec::new();
+        let mut scale_codes = Vec::new();
         let kind = match ty.as_str() {
             "single_choice" | "multi_choice" => {
                 let source = match f.get("options_from") {
@@ -183,7 +186,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         let Some(sf) = self.dec.fields(
                             it,
                             "a scale entry",
-                            &["value", "label", "weight"],
+                            &["value", "label", "weight", "codes"],
                             &["value", "label"],
                         ) else {
                             continue;
@@ -195,6 +198,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                         let l = sf
                             .get("label")
                             .and_then(|n| self.dec.text(n, "scale `label`"));
+                        let c = self.codes(sf.get("codes"), &format!("a scale entry of `{id}`"));
                         if let (Some(v), Some(l)) = (v, l) {
                             if v < min || v > max {
                                 self.dec.error(
@@ -205,9 +209,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
                             }
                             scale.push((v, l));
                             scale_weights.push(weight);
+                            scale_codes.push((format!("scale value {v}"), c));
                         }
                     }
                 }
+                self.distinct_answer_codes(&id, &scale_codes);
                 QuestionKind::Integer {
                     min,
                     max,
@@ -334,6 +340,11 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 options_from: None,
                 order,
                 scale_weights,
+                codes: codes.into_iter().map(|(c, _)| c).collect(),
+                scale_codes: scale_codes
+                    .into_iter()
+                    .map(|(_, c)| c.into_iter().map(|(c, _)| c).collect())
+                    .collect(),
                 span: id_node.span,
             },
             ask_when,
@@ -369,11 +380,12 @@ impl<'s, 'd> Compiler<'s, 'd> {
         let mut ids = Ids::default();
         let mut out = Vec::new();
         let mut spans = Vec::new();
+        let mut coded = Vec::new();
         for it in items {
             let Some(f) = self.dec.fields(
                 it,
                 "an option",
-                &["id", "label", "exclusive", "weight"],
+                &["id", "label", "exclusive", "weight", "codes"],
                 &["id", "label"],
             ) else {
                 continue;
@@ -387,6 +399,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
                 .and_then(|n| self.dec.boolean(n, "`exclusive`"))
                 .unwrap_or(false);
             let weight = f.get("weight").and_then(|n| self.weight(n));
+            let codes = self.codes(f.get("codes"), &format!("an option of `{qid}`"));
             if let (Some(id), Some(label)) = (id, label) {
                 if exclusive && !multi {
                     self.dec.push(
@@ -408,16 +421,19 @@ impl<'s, 'd> Compiler<'s, 'd> {
                     &format!("option (of `{qid}`)"),
                     self.sources,
                 ) {
+                    coded.push((format!("option `{id}`"), codes.clone()));
                     out.push(ChoiceOption {
                         id,
                         label,
                         exclusive,
                         weight,
+                        codes: codes.into_iter().map(|(c, _)| c).collect(),
                     });
                     spans.push(s);
                 }
             }
         }
+        self.distinct_answer_codes(qid, &coded);
         Some((out, spans))
     }
 

@@ -12,6 +12,7 @@ const TOP_KEYS: &[&str] = &[
     "name",
     "version",
     "description",
+    "url",
     "max_rating",
     "levels",
     "sections",
@@ -67,6 +68,18 @@ impl<'s, 'd> Compiler<'s, 'd> {
         let description = self
             .single(&tops, "description")
             .and_then(|n| self.dec.text(n, "`description`"));
+        let url = self.single(&tops, "url").and_then(|n| {
+            let u = self.dec.text(n, "`url`")?;
+            if super::codes::is_absolute_uri(&u) {
+                Some(u)
+            } else {
+                self.dec.push(
+                    Diagnostic::error("invalid-uri", n.span, "the rule set's `url` is not an absolute URI")
+                        .with_help("a canonical URL such as `https://example.org/placement/rules/default`, or a URN such as `urn:example:placement:default`, with no spaces"),
+                );
+                None
+            }
+        });
         let max_rating = match self.single(&tops, "max_rating") {
             Some(n) => match self.dec.int(n, "`max_rating`") {
                 Some(m) if (1..=MAX_RATING as i64).contains(&m) => m as u8,
@@ -135,6 +148,7 @@ impl<'s, 'd> Compiler<'s, 'd> {
             name: name.clone().unwrap_or_default(),
             version: version.clone().unwrap_or_default(),
             description,
+            url,
             sha256: String::new(),
             max_rating,
             levels,
