@@ -11,13 +11,17 @@
 // the fill, in form order), NAME being the intake file's name without its
 // extension, and prints a JSON report on stdout:
 //   {intake, response, hidden, answered, missing, mismatched,
-//    hidden_but_answered, ms: {render, fill, export}, ok}
+//    hidden_but_answered, not_in_intake, page_errors, console,
+//    empty_groups_shown, ms: {render, fill, export}, ok}
 // `missing`/`mismatched`: native answers absent from the response or with
 // another value; `hidden_but_answered`: questions the form hides although
-// the native intake answers them. Exit 0 when all three are empty, 1 when
-// not, 2 when the fill could not run.
+// the native intake answers them; `not_in_intake`: answers in the response
+// that the native intake does not give; `page_errors`: uncaught errors on
+// the page. Exit 0 when all five are empty, 1 when not, 2 when the fill
+// could not run.
 //
-// Chromium: PLACEMENT_CHROMIUM, else /usr/bin/chromium. No network: the
+// Chromium: PLACEMENT_CHROMIUM, else /usr/bin/chromium. FILL_SCREENSHOT=PNG
+// saves a full-page screenshot of the filled form. No network: the
 // page and LHC-Forms come from node_modules through a static server on
 // 127.0.0.1 that this script starts and stops.
 
@@ -206,6 +210,13 @@ try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // What LHC-Forms says on the console (its warnings about the form come
+  // as plain log lines), less its timings; reported, not judged.
+  const consoleLines = [];
+  page.on('console', (m) => {
+    const text = m.text();
+    if (!/^Ran expressions in \d+ ms$/.test(text)) consoleLines.push(`${m.type()}: ${text}`);
+  });
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
   await page.waitForFunction(() => window.LForms?.Util?.addFormToPage && window.LForms?.Util?.getFormFHIRData);
 
@@ -230,6 +241,10 @@ try {
   }
   ms.fill = Date.now() - t;
 
+  if (process.env.FILL_SCREENSHOT) {
+    await page.screenshot({ path: process.env.FILL_SCREENSHOT, fullPage: true });
+  }
+
   t = Date.now();
   const response = await page.evaluate(() =>
     LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', document.getElementById('formContainer')));
@@ -240,6 +255,29 @@ try {
     return el && el.offsetParent !== null;
   }), questions.map((q) => q.linkId));
   const hidden = questions.map((q) => q.linkId).filter((id) => !shown.includes(id));
+  // Groups the form still shows (their heading) with none of their
+  // questions shown: reported, not judged.
+  const groups = [];
+  (function walk(items) {
+    for (const item of items ?? []) {
+      if (item.type === 'group') {
+        const inside = [];
+        (function collect(xs) {
+          for (const x of xs ?? []) {
+            if (x.type !== 'group' && x.type !== 'display') inside.push(x.linkId);
+            collect(x.item);
+          }
+        })(item.item);
+        groups.push([item.linkId, inside]);
+      }
+      walk(item.item);
+    }
+  })(questionnaire.item);
+  const emptyGroupsShown = (await page.evaluate((ids) => ids.filter((id) => {
+    const el = document.querySelector(`[id^="item-${id}/"]`);
+    return el && el.offsetParent !== null;
+  }), groups.map(([id]) => id))).filter((id) =>
+    groups.find(([g]) => g === id)[1].every((q) => hidden.includes(q)));
   // An answer given may also be hidden again by a later one.
   for (const id of hidden) {
     if (id in answers && !declined.has(id) && !hiddenButAnswered.includes(id)) hiddenButAnswered.push(id);
@@ -274,6 +312,8 @@ try {
     hidden_but_answered: hiddenButAnswered,
     not_in_intake: extra,
     page_errors: pageErrors,
+    console: consoleLines,
+    empty_groups_shown: emptyGroupsShown,
     ms,
     ok: missing.length === 0 && mismatched.length === 0 && hiddenButAnswered.length === 0
       && extra.length === 0 && pageErrors.length === 0,
