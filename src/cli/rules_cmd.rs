@@ -100,6 +100,7 @@ pub fn show_json(rs: &RuleSet) -> Value {
         "name": rs.name,
         "version": rs.version,
         "description": rs.description,
+        "url": rs.url,
         "sha256": rs.sha256,
         "max_rating": rs.max_rating,
         "levels": rs.levels.iter().map(|l| l.id.clone()).collect::<Vec<_>>(),
@@ -119,6 +120,7 @@ pub fn show_json(rs: &RuleSet) -> Value {
             "min_total": i.min_total,
             "max_total": i.max_total,
             "bands": i.bands.iter().map(|b| json!({"id": b.id, "min": b.min, "max": b.max, "label": b.label})).collect::<Vec<_>>(),
+            "codes": codings(&i.codes),
         })).collect::<Vec<_>>(),
         "sections": rs.sections.iter().map(|s| json!({
             "id": s.id,
@@ -133,10 +135,14 @@ pub fn show_json(rs: &RuleSet) -> Value {
             m.insert("text".into(), json!(q.text));
             m.insert("section".into(), json!(rs.sections[q.section].id));
             if let Some(h) = &q.help { m.insert("help".into(), json!(h)); }
+            if !q.codes.is_empty() { m.insert("codes".into(), codings(&q.codes)); }
             match &q.kind {
                 QuestionKind::SingleChoice(o) | QuestionKind::MultiChoice(o) => {
                     m.insert("options".into(), json!(o.iter().map(|o| o.id.clone()).collect::<Vec<_>>()));
                     m.insert("option_labels".into(), json!(o.iter().map(|o| o.label.clone()).collect::<Vec<_>>()));
+                    if o.iter().any(|o| !o.codes.is_empty()) {
+                        m.insert("option_codes".into(), json!(o.iter().map(|o| codings(&o.codes)).collect::<Vec<_>>()));
+                    }
                     if o.iter().any(|o| o.exclusive) {
                         m.insert("exclusive_options".into(), json!(o.iter().filter(|o| o.exclusive).map(|o| o.id.clone()).collect::<Vec<_>>()));
                     }
@@ -146,7 +152,13 @@ pub fn show_json(rs: &RuleSet) -> Value {
                     m.insert("max".into(), json!(max));
                     if let Some(a) = allowed { m.insert("allowed".into(), json!(a)); }
                     if !scale.is_empty() {
-                        m.insert("scale".into(), json!(scale.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>()));
+                        m.insert("scale".into(), json!(scale.iter().enumerate().map(|(i, (v, l))| {
+                            let mut e = json!({"value": v, "label": l});
+                            if let Some(c) = q.scale_codes.get(i).filter(|c| !c.is_empty()) {
+                                e["codes"] = codings(c);
+                            }
+                            e
+                        }).collect::<Vec<_>>()));
                     }
                 }
                 QuestionKind::Number { min, max } => {
@@ -184,6 +196,15 @@ pub fn show_json(rs: &RuleSet) -> Value {
         "flag_actions": rs.flag_actions.iter().map(|a| json!({"id": a.id, "label": a.label, "note_required": a.note_required})).collect::<Vec<_>>(),
         "answer_sources": rs.answer_sources.iter().map(|s| json!({"id": s.id, "label": s.label})).collect::<Vec<_>>(),
     })
+}
+
+/// Codes as `rules show` lists them: `{system, code, display}` (`display`
+/// `null` when the rule files give none).
+fn codings(codes: &[crate::rules::model::Coding]) -> Value {
+    json!(codes
+        .iter()
+        .map(|c| json!({"system": c.system, "code": c.code, "display": c.display}))
+        .collect::<Vec<_>>())
 }
 
 /// How one instrument item's answer becomes points, for `rules show`:

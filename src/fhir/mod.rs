@@ -10,11 +10,13 @@
 mod expression;
 pub mod questionnaire;
 mod skip;
+#[cfg(test)]
+mod tests;
 
 pub use questionnaire::questionnaire;
 
-/// FHIR's own extension for a help text shown on request, and friends: the
-/// URLs the export uses, in one place.
+/// The URLs of the FHIR core and SDC extensions the export uses, in one
+/// place.
 pub(crate) mod ext {
     pub const MIN_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/minValue";
     pub const MAX_VALUE: &str = "http://hl7.org/fhir/StructureDefinition/maxValue";

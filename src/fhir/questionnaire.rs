@@ -167,7 +167,7 @@ impl<'a> Export<'a> {
             }
             _ => {}
         }
-        let skip = q.ask_when.as_ref().map(|c| skip::skip(self, c));
+        let skip = q.ask_when.as_ref().and_then(|c| skip::skip(self, c));
         if let Some(skip::Skip::Expression(e)) = &skip {
             extensions.push(json!({
                 "url": ext::ENABLE_WHEN_EXPRESSION,
@@ -246,7 +246,7 @@ impl<'a> Export<'a> {
                             "text": "Help-Button",
                         },
                     }],
-                    "linkId": format!("{}-help", q.id),
+                    "linkId": format!("help-{}", q.id),
                     "text": help,
                     "type": "display",
                 }]),

@@ -25,19 +25,21 @@ enum Join {
     All,
 }
 
-pub(crate) fn skip(x: &Export, c: &Cond) -> Skip {
+/// The skip logic of one question, or `None` when neither form can say it
+/// (a condition no rule set can give today: skip logic reads only answers,
+/// which always have an expression); the item is then always shown, as a
+/// form that asks too much is safer than one that hides a question.
+pub(crate) fn skip(x: &Export, c: &Cond) -> Option<Skip> {
     match flat(x, c, false) {
-        Some((items, join)) if !items.is_empty() => Skip::EnableWhen {
+        Some((items, join)) if !items.is_empty() => Some(Skip::EnableWhen {
             behavior: match join {
                 _ if items.len() == 1 => None,
                 Join::All => Some("all"),
                 Join::Any | Join::One => Some("any"),
             },
             items,
-        },
-        // A skip condition reads only answers, so it always has an
-        // expression; the empty one never holds.
-        _ => Skip::Expression(expression::expression(x, c).unwrap_or_else(|| "false".into())),
+        }),
+        _ => expression::expression(x, c).map(Skip::Expression),
     }
 }
 

@@ -3,13 +3,22 @@
 models (R4B: Questionnaire is the same in R4 and R4B), a library no one on
 this project wrote.
 
-Usage: validate.py FILE...   (each a JSON Questionnaire; `-` reads stdin)
+Usage: validate.py FILE... [--cases QUESTIONNAIRE CASES]...
 
-Exit 0 when every file validates; 1 with the validator's messages when one
-does not; 3 when `fhir.resources` is not installed (the caller decides
-whether that is a failure or a skip).
+Each FILE is a JSON Questionnaire (`-` reads stdin). With `--cases`, the
+answers of each case in CASES (JSON, see tests/fixtures/fhir/) are put in
+a QuestionnaireResponse, and every item the case lists is checked to be
+enabled or not as the case says: its `enableWhen` evaluated here, its SDC
+`enableWhenExpression` evaluated by `fhirpathpy`, a FHIRPath engine no one
+on this project wrote.
+
+Exit 0 when every file validates and every case holds; 1 with the
+messages when one does not; 3 when `fhir.resources` (or, with `--cases`,
+`fhirpathpy`) is not installed (the caller decides whether that is a
+failure or a skip).
 """
 
+import argparse
 import json
 import sys
 
@@ -102,8 +111,85 @@ def check_questionnaire(q):
     return problems
 
 
-def main(paths):
+def coding(text):
+    system, _, code = text.rpartition("|")
+    return {"system": system, "code": code}
+
+
+def answer(v):
+    """A case's answer as a QuestionnaireResponse answer."""
+    if isinstance(v, bool):
+        return {"valueBoolean": v}
+    if isinstance(v, int):
+        return {"valueInteger": v}
+    if isinstance(v, float):
+        return {"valueDecimal": v}
+    return {"valueCoding": coding(v)}
+
+
+def enable_when_holds(ew, answers):
+    """One enableWhen against the answers (a list of answer values) of its
+    question, as FHIR R4 reads it: true when any answer meets it."""
+    op = ew["operator"]
+    key = next(k for k in ew if k.startswith("answer"))
+    want = ew[key]
+    if op == "exists":
+        return bool(answers) == want
+    def cmp(a):
+        if key == "answerCoding":
+            same = a.get("system") == want.get("system") and a.get("code") == want.get("code")
+            return {"=": same, "!=": not same}[op]
+        return {
+            "=": a == want, "!=": a != want, "<": a < want,
+            "<=": a <= want, ">": a > want, ">=": a >= want,
+        }[op]
+    return any(cmp(a) for a in answers)
+
+
+def check_cases(q, cases_path):
+    from fhirpathpy import evaluate
+    from fhirpathpy.models import models
+
+    cases = json.load(open(cases_path, encoding="utf-8"))["cases"]
+    by_link = {it["linkId"]: it for it in walk_items(q.get("item"), [])}
+    problems = []
+    for n, case in enumerate(cases, 1):
+        values = {link: [answer(v) for v in vs] for link, vs in case["answers"].items()}
+        response = {
+            "resourceType": "QuestionnaireResponse",
+            "status": "in-progress",
+            "item": [{"linkId": link, "answer": a} for link, a in values.items()],
+        }
+        plain = {link: [next(iter(a.values())) for a in vs] for link, vs in values.items()}
+        for link, want in case["enabled"].items():
+            item = by_link[link]
+            exprs = [
+                e["valueExpression"]["expression"]
+                for e in item.get("extension") or []
+                if e["url"].endswith("sdc-questionnaire-enableWhenExpression")
+            ]
+            if exprs:
+                result = evaluate(response, exprs[0], {"resource": response}, models["r4"])
+                got = result == [True]
+            else:
+                results = [enable_when_holds(ew, plain.get(ew["question"], [])) for ew in item.get("enableWhen") or []]
+                got = all(results) if item.get("enableBehavior") == "all" else any(results)
+            if got != want:
+                problems.append(f"case {n}: {link} is {'enabled' if got else 'disabled'}, expected {'enabled' if want else 'disabled'}")
+    return problems
+
+
+def main(paths, cases):
     failed = False
+    for path, cases_path in cases:
+        q = json.load(open(path, encoding="utf-8"))
+        problems = check_cases(q, cases_path)
+        for p in problems:
+            print(f"{path}: {p}")
+        failed |= bool(problems)
+        if not problems:
+            n = len(json.load(open(cases_path, encoding="utf-8"))["cases"])
+            print(f"{path}: skip logic as expected in {n} cases of {cases_path} (fhirpathpy)")
     for path in paths:
         text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
         data = json.loads(text)
@@ -129,4 +215,14 @@ def main(paths):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:] or ["-"]))
+    parser = argparse.ArgumentParser(description="Validate placement's FHIR output.")
+    parser.add_argument("files", nargs="*", default=[])
+    parser.add_argument("--cases", nargs=2, action="append", default=[], metavar=("QUESTIONNAIRE", "CASES"))
+    args = parser.parse_args()
+    if args.cases:
+        try:
+            import fhirpathpy  # noqa: F401
+        except ImportError as e:
+            print(f"fhirpathpy is not installed: {e}", file=sys.stderr)
+            sys.exit(3)
+    sys.exit(main(args.files or ([] if args.cases else ["-"]), args.cases))
