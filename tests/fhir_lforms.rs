@@ -60,7 +60,7 @@ fn on_path(name: &str) -> Option<PathBuf> {
 /// The browser fill.mjs drives: `PLACEMENT_CHROMIUM`, else Chromium on `PATH`.
 fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("PLACEMENT_CHROMIUM") {
-        return Some(PathBuf::from(p));
+        return Some(PathBuf::from(p)).filter(|p| p.is_file());
     }
     ["chromium", "chromium-browser"]
         .iter()
