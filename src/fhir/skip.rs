@@ -39,7 +39,11 @@ pub(crate) fn skip(x: &Export, c: &Cond) -> Option<Skip> {
             },
             items,
         }),
-        _ => expression::expression(x, c).map(Skip::Expression),
+        // An expression that reads a missing answer is empty; forms
+        // engines want a boolean, and empty means not asked.
+        _ => {
+            expression::expression(x, c).map(|e| Skip::Expression(format!("iif({e}, true, false)")))
+        }
     }
 }
 

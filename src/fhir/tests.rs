@@ -50,14 +50,18 @@ fn items() -> Vec<Value> {
 }
 
 /// An item's skip logic: its enableWhen and enableBehavior as compact
-/// JSON, or `expr: ` and its FHIRPath.
+/// JSON, or `expr: ` and its FHIRPath inside the `iif` that makes it a
+/// boolean.
 fn skip_of(items: &[Value], link: &str) -> String {
     let it = items.iter().find(|i| i["linkId"] == link).unwrap();
     if let Some(e) = it["extension"].as_array() {
-        return format!(
-            "expr: {}",
-            e[0]["valueExpression"]["expression"].as_str().unwrap()
-        );
+        // Every expression is `iif(..., true, false)`: always a boolean.
+        let expr = e[0]["valueExpression"]["expression"].as_str().unwrap();
+        let inner = expr
+            .strip_prefix("iif(")
+            .and_then(|x| x.strip_suffix(", true, false)"))
+            .unwrap_or_else(|| panic!("{link}: not a boolean: {expr}"));
+        return format!("expr: {inner}");
     }
     format!("{} {}", it["enableWhen"], it["enableBehavior"])
 }
