@@ -17,6 +17,8 @@
 
 #![allow(clippy::print_stderr)] // why the test was skipped
 
+mod tools;
+
 use placement::cond::Tri;
 use placement::engine;
 use placement::intake;
@@ -45,34 +47,12 @@ fn lforms_dir() -> PathBuf {
     root().join("tests/fhir/lforms")
 }
 
-fn under_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
-fn on_path(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(name))
-            .find(|p| p.is_file())
-    })
-}
-
-/// The browser fill.mjs drives: `PLACEMENT_CHROMIUM`, else Chromium on `PATH`.
-fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("PLACEMENT_CHROMIUM") {
-        return Some(PathBuf::from(p)).filter(|p| p.is_file());
-    }
-    ["chromium", "chromium-browser"]
-        .iter()
-        .find_map(|n| on_path(n))
-}
-
 /// Chromium, or why the test cannot run.
 fn tools() -> Result<PathBuf, String> {
-    let browser = chromium().ok_or(
+    let browser = tools::chromium().ok_or(
         "Chromium was not found (set PLACEMENT_CHROMIUM, or install the `chromium` package)",
     )?;
-    if on_path("node").is_none() {
+    if tools::on_path("node").is_none() {
         return Err("node was not found (install the `nodejs` package)".into());
     }
     for package in ["lforms", "playwright-core", "yaml"] {
@@ -106,7 +86,7 @@ fn fills() -> Result<&'static Fills, &'static str> {
         .get_or_init(|| {
             let browser = match tools() {
                 Ok(b) => b,
-                Err(why) if under_ci() => panic!("{why}; .ci/run should have installed it"),
+                Err(why) if tools::under_ci() => panic!("{why}; .ci/run should have installed it"),
                 Err(why) => return Err(why),
             };
             Ok(fill_all(&browser))

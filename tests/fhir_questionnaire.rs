@@ -9,6 +9,8 @@
 //! After changing the export on purpose, regenerate the expected file with
 //! `PLACEMENT_UPDATE_FHIR=1 cargo test --test fhir_questionnaire`.
 
+mod tools;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -210,26 +212,13 @@ fn coded_answers_of_the_default_rules_map_back_to_one_answer() {
     }
 }
 
-/// The Python that has `fhir.resources`: `PLACEMENT_FHIR_PYTHON` (set by
-/// `.ci/run` to the virtual environment it makes), else `python3`.
-fn python() -> String {
-    std::env::var("PLACEMENT_FHIR_PYTHON").unwrap_or_else(|_| {
-        let venv = root().join("target/fhir-venv/bin/python");
-        if venv.exists() {
-            venv.to_string_lossy().into_owned()
-        } else {
-            "python3".into()
-        }
-    })
-}
-
 #[test]
 #[allow(clippy::print_stderr)] // the skip message when fhir.resources is missing outside CI
 fn the_questionnaires_validate_with_fhir_resources() {
     let dir = tempfile::tempdir().unwrap();
     let default = dir.path().join("default.json");
     std::fs::write(&default, questionnaire(&[])).unwrap();
-    let out = std::process::Command::new(python())
+    let out = std::process::Command::new(tools::fhir_python())
         .arg(root().join("tests/fhir/validate.py"))
         .arg(root().join(EXPECTED))
         .arg(&default)
@@ -240,12 +229,16 @@ fn the_questionnaires_validate_with_fhir_resources() {
         .arg(&default)
         .arg(root().join(DEFAULT_CASES))
         .output();
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let ci = tools::under_ci();
     let out = match out {
         Ok(o) => o,
         Err(e) => {
-            assert!(!ci, "CI=true but {} could not run: {e}", python());
-            eprintln!("SKIPPED the_questionnaires_validate_with_fhir_resources: {} could not run ({e}); `.ci/run` installs what it needs", python());
+            assert!(
+                !ci,
+                "CI=true but {} could not run: {e}",
+                tools::fhir_python()
+            );
+            eprintln!("SKIPPED the_questionnaires_validate_with_fhir_resources: {} could not run ({e}); `.ci/run` installs what it needs", tools::fhir_python());
             return;
         }
     };
@@ -500,19 +493,19 @@ fn on_sample_intakes_the_form_enables_what_the_interview_asks() {
         serde_json::to_string(&serde_json::json!({"cases": cases})).unwrap(),
     )
     .unwrap();
-    let out = std::process::Command::new(python())
+    let out = std::process::Command::new(tools::fhir_python())
         .arg(root().join("tests/fhir/validate.py"))
         .arg("--cases")
         .arg(&qpath)
         .arg(&cpath)
         .output();
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let ci = tools::under_ci();
     let out = match out {
         Ok(o) if o.status.code() != Some(3) => o,
         other => {
             let why = match other {
                 Ok(o) => String::from_utf8_lossy(&o.stderr).into_owned(),
-                Err(e) => format!("{} could not run ({e})\n", python()),
+                Err(e) => format!("{} could not run ({e})\n", tools::fhir_python()),
             };
             assert!(!ci, "CI=true but a package is missing: {why}");
             eprintln!(

@@ -3,6 +3,8 @@
 //! Bundle, one per line on standard input) exactly as native intakes,
 //! with errors at their line and column in the response.
 
+mod tools;
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -403,20 +405,6 @@ fn rules_diff_reads_responses_made_from_old_rules() {
     assert!(r.stdout.contains("questionnaire-mismatch"), "{}", r.stdout);
 }
 
-/// The Python that has `fhir.resources` (as in tests/fhir_questionnaire.rs):
-/// `PLACEMENT_FHIR_PYTHON`, set by `.ci/run`, else the virtual environment
-/// it makes, else `python3`.
-fn python() -> String {
-    std::env::var("PLACEMENT_FHIR_PYTHON").unwrap_or_else(|_| {
-        let venv = std::path::Path::new("target/fhir-venv/bin/python");
-        if venv.exists() {
-            venv.to_string_lossy().into_owned()
-        } else {
-            "python3".into()
-        }
-    })
-}
-
 #[test]
 #[allow(clippy::print_stderr)] // the skip message when fhir.resources is missing outside CI
 fn the_responses_validate_with_fhir_resources_against_the_questionnaire() {
@@ -448,20 +436,24 @@ fn the_responses_validate_with_fhir_resources_against_the_questionnaire() {
         std::fs::write(&path, line).unwrap();
         files.push(path);
     }
-    let out = std::process::Command::new(python())
+    let out = std::process::Command::new(tools::fhir_python())
         .arg("tests/fhir/validate.py")
         .arg("--questionnaire")
         .arg(&q)
         .args(&files)
         .output();
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let ci = tools::under_ci();
     let out = match out {
         Ok(o) => o,
         Err(e) => {
-            assert!(!ci, "CI=true but {} could not run: {e}", python());
+            assert!(
+                !ci,
+                "CI=true but {} could not run: {e}",
+                tools::fhir_python()
+            );
             eprintln!(
                 "SKIPPED: {} could not run ({e}); `.ci/run` installs what it needs",
-                python()
+                tools::fhir_python()
             );
             return;
         }

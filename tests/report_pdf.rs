@@ -10,6 +10,8 @@
 
 #![allow(clippy::print_stderr)] // why the test was skipped
 
+mod tools;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -27,42 +29,19 @@ const CHROMIUM_FLAGS: &[&str] = &[
     "--no-pdf-header-footer",
 ];
 
-fn on_path(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(name))
-            .find(|p| p.is_file())
-    })
-}
-
-/// The browser: `PLACEMENT_CHROMIUM`, or the first of the usual names on
-/// `PATH`.
-fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("PLACEMENT_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|n| on_path(n))
-}
-
 /// The tools, or why the test cannot run.
 fn tools() -> Result<PathBuf, String> {
-    let browser = chromium().ok_or(
+    let browser = tools::chromium().ok_or(
         "Chromium was not found (set PLACEMENT_CHROMIUM, or install the `chromium` package)",
     )?;
     for tool in ["pdfinfo", "pdftotext"] {
-        if on_path(tool).is_none() {
+        if tools::on_path(tool).is_none() {
             return Err(format!(
                 "{tool} was not found (install the `poppler-utils` package)"
             ));
         }
     }
     Ok(browser)
-}
-
-fn under_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 struct Paper {
@@ -184,7 +163,7 @@ const LAST_LINE: [&str; 5] = ["Decision", "support:", "the", "professional", "de
 fn every_example_report_prints_on_two_pages_at_most_with_nothing_cut_off() {
     let browser = match tools() {
         Ok(b) => b,
-        Err(why) if under_ci() => panic!("{why}; .ci/run should have installed it"),
+        Err(why) if tools::under_ci() => panic!("{why}; .ci/run should have installed it"),
         Err(why) => {
             eprintln!("SKIPPED: the printed-report test cannot run here: {why}");
             return;

@@ -7,13 +7,11 @@ use super::inputs::scoring::{score_input_with, Placements, Records};
 use super::inputs::stream::InputStream;
 use super::{CmdResult, Failure, Globals};
 use crate::fhir::response::Layout;
-use crate::fsutil::Output;
 use crate::intake::Intake;
 use crate::render::{self, Record};
 use crate::rules::RuleSet;
 use clap::{Args, ValueEnum};
 use serde_json::{json, Value};
-use std::io::Write as _;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -47,13 +45,7 @@ pub struct ConvertArgs {
 }
 
 pub fn run(g: &Globals, args: ConvertArgs) -> CmdResult {
-    let output = match &args.output {
-        Some(p) => {
-            crate::fsutil::remove_temporaries_on_signals();
-            Some(Output::create(p).map_err(|e| Failure::usage(e.to_string()))?)
-        }
-        None => None,
-    };
+    let output = super::open_output(args.output.as_deref())?;
     let loaded = g.load_rules()?;
     let rs = &loaded.rules;
     let layout = Layout::of(rs);
@@ -82,13 +74,7 @@ pub fn run(g: &Globals, args: ConvertArgs) -> CmdResult {
         ));
     }
     let text = write(rs, &layout, &intakes, args.to);
-    match output {
-        Some(mut o) => o
-            .write_all(text.as_bytes())
-            .and_then(|()| o.commit())
-            .map_err(|e| Failure::usage(e.to_string()))?,
-        None => super::write_stdout_bytes(text.as_bytes())?,
-    }
+    super::write_text(output, &text)?;
     if failed > 0 {
         super::eprintln_safe(&format!(
             "{failed} of {total} input(s) could not be converted"

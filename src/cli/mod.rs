@@ -195,6 +195,37 @@ pub fn write_stdout_bytes(bytes: &[u8]) -> Result<(), Failure> {
         .map_err(|e| Failure::from(stdout_error(e)))
 }
 
+/// Opens `--output FILE` before any work is done: a folder or a socket is
+/// refused, a FIFO is opened here (which waits for its reader), and a
+/// program stopped by a signal leaves no temporary file behind. `None`:
+/// standard output.
+pub fn open_output(
+    path: Option<&std::path::Path>,
+) -> Result<Option<crate::fsutil::Output>, Failure> {
+    match path {
+        Some(p) => {
+            crate::fsutil::remove_temporaries_on_signals();
+            crate::fsutil::Output::create(p)
+                .map(Some)
+                .map_err(|e| Failure::usage(e.to_string()))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Writes a whole text to the output opened by [`open_output`] and commits
+/// it, or to standard output.
+pub fn write_text(output: Option<crate::fsutil::Output>, text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    match output {
+        Some(mut o) => o
+            .write_all(text.as_bytes())
+            .and_then(|()| o.commit())
+            .map_err(|e| Failure::usage(e.to_string())),
+        None => write_stdout_bytes(text.as_bytes()),
+    }
+}
+
 pub type CmdResult = Result<u8, Failure>;
 
 /// Settings every command shares.

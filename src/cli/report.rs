@@ -1,11 +1,9 @@
 //! `placement report`: a chart-ready summary of one intake, as Markdown or
 //! as one self-contained HTML page that prints on one or two pages.
 
-use super::{CmdResult, Failure, Globals};
-use crate::fsutil::Output;
+use super::{CmdResult, Globals};
 use crate::render::{self, report::Report, Record};
 use clap::{Args, ValueEnum};
-use std::io::Write as _;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -33,13 +31,7 @@ pub struct ReportArgs {
 pub fn run(g: &Globals, args: ReportArgs) -> CmdResult {
     // The output is looked at (and a folder or socket refused) before any
     // work.
-    let output = match &args.output {
-        Some(p) => {
-            crate::fsutil::remove_temporaries_on_signals();
-            Some(Output::create(p).map_err(|e| Failure::usage(e.to_string()))?)
-        }
-        None => None,
-    };
+    let output = super::open_output(args.output.as_deref())?;
     let loaded = g.load_rules()?;
     let rs = &loaded.rules;
     let s = match super::explain::one_intake(
@@ -60,13 +52,6 @@ pub fn run(g: &Globals, args: ReportArgs) -> CmdResult {
         Format::Markdown => render::report::markdown::render(&report),
         Format::Html => render::report::html::render(&report),
     };
-    match output {
-        Some(mut o) => {
-            o.write_all(text.as_bytes())
-                .and_then(|()| o.commit())
-                .map_err(|e| Failure::usage(e.to_string()))?;
-        }
-        None => super::write_stdout_bytes(text.as_bytes())?,
-    }
+    super::write_text(output, &text)?;
     Ok(0)
 }

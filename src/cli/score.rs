@@ -149,13 +149,7 @@ pub fn run(g: &Globals, args: ScoreArgs) -> CmdResult {
     let start = Instant::now();
     // The output is looked at (and a folder or socket refused) before any
     // work; a FIFO is opened here, which waits for its reader.
-    let output = match &args.output {
-        Some(p) => {
-            crate::fsutil::remove_temporaries_on_signals();
-            Some(Output::create(p).map_err(|e| Failure::usage(e.to_string()))?)
-        }
-        None => None,
-    };
+    let output = super::open_output(args.output.as_deref())?;
     let loaded = g.load_rules()?;
     let rs = &loaded.rules;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
