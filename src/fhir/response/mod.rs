@@ -419,7 +419,3 @@ fn text(s: &str, span: Span) -> Node {
         span,
     }
 }
-
-fn key(s: &str, span: Span) -> Node {
-    text(s, span)
-}

@@ -1,7 +1,7 @@
 //! Reading a response: its tree into the native intake's tree, every
 //! value at its place in the response.
 
-use super::{error, ext, get, key, text, ItemKind, Layout, CARRIED, LIST_ITEM};
+use super::{error, ext, get, text, ItemKind, Layout, CARRIED, LIST_ITEM};
 use crate::intake::IntakeError;
 use crate::rules::model::QuestionKind;
 use crate::rules::RuleSet;
@@ -34,7 +34,7 @@ impl Reading<'_> {
         };
         let at = node.span;
         let mut out: Vec<(Node, Node)> = vec![(
-            key("intake", at),
+            text("intake", at),
             Node {
                 kind: Kind::Int(crate::intake::FORMAT_VERSION),
                 span: at,
@@ -107,7 +107,7 @@ impl Reading<'_> {
                 }
                 Some("identifier") => {
                     if let Some(v) = get(v, "value") {
-                        out.push((key("id", v.span), v.clone()));
+                        out.push((text("id", v.span), v.clone()));
                     }
                 }
                 Some("status") => {
@@ -122,19 +122,19 @@ impl Reading<'_> {
                             ))
                         }
                     };
-                    out.push((key("status", v.span), text(status, v.span)));
+                    out.push((text("status", v.span), text(status, v.span)));
                 }
                 Some("subject") => {
                     if let Some(c) = get(v, "identifier").and_then(|i| get(i, "value")) {
-                        out.push((key("client", c.span), c.clone()));
+                        out.push((text("client", c.span), c.clone()));
                     }
                 }
                 Some("author") => {
                     if let Some(a) = get(v, "identifier").and_then(|i| get(i, "value")) {
-                        out.push((key("assessor", a.span), a.clone()));
+                        out.push((text("assessor", a.span), a.clone()));
                     }
                 }
-                Some("authored") => out.push((key("updated_at", v.span), v.clone())),
+                Some("authored") => out.push((text("updated_at", v.span), v.clone())),
                 _ => {}
             }
         }
@@ -159,7 +159,7 @@ impl Reading<'_> {
             kind: Kind::Map(pairs),
             span: at,
         };
-        out.push((key("answers", at), map(items.answers)));
+        out.push((text("answers", at), map(items.answers)));
         for why in ["declined", "unknown", "not_applicable"] {
             let ids: Vec<Node> = items
                 .why
@@ -169,7 +169,7 @@ impl Reading<'_> {
                 .collect();
             if !ids.is_empty() {
                 out.push((
-                    key(why, at),
+                    text(why, at),
                     Node {
                         kind: Kind::Seq(ids),
                         span: at,
@@ -178,10 +178,10 @@ impl Reading<'_> {
             }
         }
         if !items.notes.is_empty() {
-            out.push((key("notes", at), map(items.notes)));
+            out.push((text("notes", at), map(items.notes)));
         }
         if !items.sources.is_empty() {
-            out.push((key("sources", at), map(items.sources)));
+            out.push((text("sources", at), map(items.sources)));
         }
         Ok(map(out))
     }
@@ -386,11 +386,11 @@ fn from_extension(e: &Node) -> Result<(Node, Node), IntakeError> {
     let Some(name) = url.as_str() else {
         return Err(error("intake-format", url.span, "`url` must be text"));
     };
-    let value = from_extension_value(e, name == LIST_ITEM)?;
+    let value = from_extension_value(e)?;
     Ok((text(name, url.span), value))
 }
 
-fn from_extension_value(e: &Node, _in_list: bool) -> Result<Node, IntakeError> {
+fn from_extension_value(e: &Node) -> Result<Node, IntakeError> {
     if let Some(children) = get(e, "extension") {
         let children = seq(children)?;
         let is_list = !children.is_empty()
@@ -400,7 +400,7 @@ fn from_extension_value(e: &Node, _in_list: bool) -> Result<Node, IntakeError> {
         if is_list {
             let items = children
                 .iter()
-                .map(|c| from_extension_value(c, true))
+                .map(from_extension_value)
                 .collect::<Result<Vec<_>, _>>()?;
             return Ok(Node {
                 kind: Kind::Seq(items),
