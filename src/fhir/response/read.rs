@@ -15,7 +15,7 @@ pub(super) struct Reading<'l> {
 
 /// What the items of a response give, as native fields.
 #[derive(Default)]
-struct Items {
+pub(super) struct Items {
     answers: Vec<(Node, Node)>,
     why: Vec<(&'static str, Node)>,
     notes: Vec<(Node, Node)>,
@@ -24,6 +24,16 @@ struct Items {
 
 impl Reading<'_> {
     pub(super) fn response(&self, node: &Node) -> Result<Node, IntakeError> {
+        self.response_with(node, None)
+    }
+
+    /// [`Reading::response`], with the items already read (by the fast
+    /// way in) when `read` is given; `node` then has no `item`.
+    pub(super) fn response_with(
+        &self,
+        node: &Node,
+        read: Option<Items>,
+    ) -> Result<Node, IntakeError> {
         let rs = self.rs;
         let Kind::Map(pairs) = &node.kind else {
             return Err(error(
@@ -151,10 +161,16 @@ impl Reading<'_> {
                 out.push((name, value));
             }
         }
-        let mut items = Items::default();
-        if let Some(list) = get(node, "item") {
-            self.items(list, &mut items)?;
-        }
+        let items = match read {
+            Some(items) => items,
+            None => {
+                let mut items = Items::default();
+                if let Some(list) = get(node, "item") {
+                    self.items(list, &mut items)?;
+                }
+                items
+            }
+        };
         let map = |pairs: Vec<(Node, Node)>| Node {
             kind: Kind::Map(pairs),
             span: at,
@@ -207,48 +223,60 @@ impl Reading<'_> {
                 }
                 continue;
             }
-            for e in get(item, "extension")
-                .map(seq)
-                .transpose()?
-                .into_iter()
-                .flatten()
-            {
-                let url = get(e, "url").and_then(Node::as_str);
-                let value = |name: &str| {
-                    get(e, name).cloned().ok_or_else(|| {
-                        error(
-                            "intake-format",
-                            e.span,
-                            format!("this extension needs a `{name}`"),
-                        )
-                    })
-                };
-                match url {
-                    Some(ext::NO_ANSWER) => {
-                        let v = value("valueCode")?;
-                        let why = match v.as_str() {
-                            Some("declined") => "declined",
-                            Some("unknown") => "unknown",
-                            Some("not_applicable") => "not_applicable",
-                            _ => {
-                                return Err(error(
-                                    "intake-format",
-                                    v.span,
-                                    "why there is no answer must be `declined`, `unknown` or `not_applicable`",
-                                ))
-                            }
-                        };
-                        into.why.push((why, text(id, link.span)));
-                    }
-                    Some(ext::NOTE) => into.notes.push((link.clone(), value("valueString")?)),
-                    Some(ext::SOURCE) => into.sources.push((link.clone(), value("valueCode")?)),
-                    _ => {}
+            let native = match answer {
+                Some(answer) => Some(self.answer(self.rs.question_index[id], answer)?),
+                None => None,
+            };
+            self.own(link, get(item, "extension"), native, into)?;
+        }
+        Ok(())
+    }
+
+    /// What one question's item gives: its extensions (why there is no
+    /// answer, the note, the source) and its answer, already native.
+    pub(super) fn own(
+        &self,
+        link: &Node,
+        extension: Option<&Node>,
+        native: Option<Node>,
+        into: &mut Items,
+    ) -> Result<(), IntakeError> {
+        let id = link.as_str().unwrap_or_default();
+        for e in extension.map(seq).transpose()?.into_iter().flatten() {
+            let url = get(e, "url").and_then(Node::as_str);
+            let value = |name: &str| {
+                get(e, name).cloned().ok_or_else(|| {
+                    error(
+                        "intake-format",
+                        e.span,
+                        format!("this extension needs a `{name}`"),
+                    )
+                })
+            };
+            match url {
+                Some(ext::NO_ANSWER) => {
+                    let v = value("valueCode")?;
+                    let why = match v.as_str() {
+                        Some("declined") => "declined",
+                        Some("unknown") => "unknown",
+                        Some("not_applicable") => "not_applicable",
+                        _ => {
+                            return Err(error(
+                                "intake-format",
+                                v.span,
+                                "why there is no answer must be `declined`, `unknown` or `not_applicable`",
+                            ))
+                        }
+                    };
+                    into.why.push((why, text(id, link.span)));
                 }
+                Some(ext::NOTE) => into.notes.push((link.clone(), value("valueString")?)),
+                Some(ext::SOURCE) => into.sources.push((link.clone(), value("valueCode")?)),
+                _ => {}
             }
-            if let Some(answer) = answer {
-                let q = self.rs.question_index[id];
-                into.answers.push((link.clone(), self.answer(q, answer)?));
-            }
+        }
+        if let Some(native) = native {
+            into.answers.push((link.clone(), native));
         }
         Ok(())
     }
