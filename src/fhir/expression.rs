@@ -24,14 +24,11 @@ fn num(v: f64) -> String {
     }
 }
 
-fn op(op: CmpOp) -> &'static str {
+/// A comparison as FHIRPath and `enableWhen.operator` write it.
+pub(super) fn op(op: CmpOp) -> &'static str {
     match op {
         CmpOp::Eq => "=",
-        CmpOp::Ne => "!=",
-        CmpOp::Lt => "<",
-        CmpOp::Le => "<=",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => ">=",
+        other => other.as_str(),
     }
 }
 
@@ -244,7 +241,7 @@ pub(crate) fn expression(x: &Export, c: &Cond) -> Option<String> {
                 )
             }
             Operand::Total(i) => format!("({} {} {})", total(x, *i as usize)?, op(*o), num(*value)),
-            _ => compare(x, *operand, &|v| super::skip::holds(*o, v, *value))?,
+            _ => compare(x, *operand, &|v| o.holds(v, *value))?,
         },
         Cond::In {
             operand, values, ..

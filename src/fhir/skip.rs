@@ -76,37 +76,7 @@ fn item(qid: &str, op: &str, answer: (&str, Value)) -> Value {
 }
 
 fn fhir_op(op: CmpOp, neg: bool) -> &'static str {
-    let op = if neg {
-        match op {
-            CmpOp::Eq => CmpOp::Ne,
-            CmpOp::Ne => CmpOp::Eq,
-            CmpOp::Lt => CmpOp::Ge,
-            CmpOp::Le => CmpOp::Gt,
-            CmpOp::Gt => CmpOp::Le,
-            CmpOp::Ge => CmpOp::Lt,
-        }
-    } else {
-        op
-    };
-    match op {
-        CmpOp::Eq => "=",
-        CmpOp::Ne => "!=",
-        CmpOp::Lt => "<",
-        CmpOp::Le => "<=",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => ">=",
-    }
-}
-
-pub(crate) fn holds(op: CmpOp, a: f64, b: f64) -> bool {
-    match op {
-        CmpOp::Eq => a == b,
-        CmpOp::Ne => a != b,
-        CmpOp::Lt => a < b,
-        CmpOp::Le => a <= b,
-        CmpOp::Gt => a > b,
-        CmpOp::Ge => a >= b,
-    }
+    super::expression::op(if neg { op.negated() } else { op })
 }
 
 /// One comparison on one answer.
@@ -154,7 +124,7 @@ fn atom(x: &Export, c: &Cond, neg: bool) -> Option<(Vec<Value>, Join)> {
             let q = &rs.questions[*q as usize];
             let test = |v: f64| -> bool {
                 let r = match c {
-                    Cond::Cmp { op, value, .. } => holds(*op, v, *value),
+                    Cond::Cmp { op, value, .. } => op.holds(v, *value),
                     Cond::In { values, .. } => values.contains(&v),
                     _ => false,
                 };

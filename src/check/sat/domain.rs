@@ -102,28 +102,6 @@ pub(super) fn interval(lo: f64, hi: f64) -> Values {
     }
 }
 
-pub(super) fn negate(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Eq => CmpOp::Ne,
-        CmpOp::Ne => CmpOp::Eq,
-        CmpOp::Lt => CmpOp::Ge,
-        CmpOp::Le => CmpOp::Gt,
-        CmpOp::Gt => CmpOp::Le,
-        CmpOp::Ge => CmpOp::Lt,
-    }
-}
-
-pub(super) fn holds(x: f64, op: CmpOp, v: f64) -> bool {
-    match op {
-        CmpOp::Eq => x == v,
-        CmpOp::Ne => x != v,
-        CmpOp::Lt => x < v,
-        CmpOp::Le => x <= v,
-        CmpOp::Gt => x > v,
-        CmpOp::Ge => x >= v,
-    }
-}
-
 /// Narrows by `x op v`. `negated` means the comparison came from a `not`,
 /// so a not-applicable operand still satisfies it.
 pub(super) fn narrow_cmp(dom: &mut NumDom, op: CmpOp, v: f64, negated: bool) {
@@ -131,7 +109,7 @@ pub(super) fn narrow_cmp(dom: &mut NumDom, op: CmpOp, v: f64, negated: bool) {
         dom.na = false;
     }
     match &mut dom.values {
-        Values::Set(vals) => vals.retain(|x| holds(*x, op, v)),
+        Values::Set(vals) => vals.retain(|x| op.holds(*x, v)),
         Values::Interval {
             lo,
             lo_open,

@@ -2,9 +2,7 @@
 //! is pushed down to the comparisons, and a branch closes when a domain
 //! empties.
 
-use super::domain::{
-    answered_ok, interval, narrow_cmp, narrow_in, negate, NumDom, Store, Values, MAX_SET,
-};
+use super::domain::{answered_ok, interval, narrow_cmp, narrow_in, NumDom, Store, Values, MAX_SET};
 use super::Facts;
 use crate::cond::{Cond, HasMode, Operand};
 use crate::rules::model::{QuestionKind, RuleSet};
@@ -178,7 +176,7 @@ impl<'a> Solver<'a> {
     fn apply(&self, store: &mut Store, atom: &Cond, neg: bool) -> bool {
         match atom {
             Cond::Cmp { operand, op, value } => {
-                let op = if neg { negate(*op) } else { *op };
+                let op = if neg { op.negated() } else { *op };
                 let dom = store
                     .num
                     .entry(*operand)
