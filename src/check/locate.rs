@@ -3,18 +3,7 @@
 
 use crate::diag::Span;
 use crate::rules::RuleSet;
-use crate::yaml::{self, Kind, Limits, Node};
-
-/// The value under `key` in a mapping node.
-pub fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
-    match &node.kind {
-        Kind::Map(pairs) => pairs
-            .iter()
-            .find(|(k, _)| k.as_str() == Some(key))
-            .map(|(_, v)| v),
-        _ => None,
-    }
-}
+use crate::yaml::{self, Kind, Limits};
 
 /// The span of rating `k` in dimension `d`'s minimums row; the row's key
 /// when the cell cannot be found.
@@ -27,9 +16,10 @@ pub fn minimums_cell(rs: &RuleSet, d: usize, k: usize) -> Span {
     let Ok(doc) = yaml::parse(&file.text, fallback.file, &Limits::RULES) else {
         return fallback;
     };
-    let cell = get(&doc, "placement")
-        .and_then(|p| get(p, "minimums"))
-        .and_then(|m| get(m, &dim.id))
+    let cell = doc
+        .get("placement")
+        .and_then(|p| p.get("minimums"))
+        .and_then(|m| m.get(&dim.id))
         .and_then(|row| match &row.kind {
             Kind::Seq(items) => items.get(k).map(|n| n.span),
             _ => None,

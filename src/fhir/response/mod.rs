@@ -371,7 +371,7 @@ pub fn resource_type(node: &Node) -> Option<&str> {
 /// The responses of a FHIR `Bundle` tree (`entry[].resource`), in order;
 /// an entry that is not a QuestionnaireResponse is an error of its own.
 pub fn bundle_entries(node: &Node) -> Vec<Result<&Node, IntakeError>> {
-    let Some(entries) = get(node, "entry") else {
+    let Some(entries) = node.get("entry") else {
         return Vec::new();
     };
     let Kind::Seq(entries) = &entries.kind else {
@@ -383,7 +383,7 @@ pub fn bundle_entries(node: &Node) -> Vec<Result<&Node, IntakeError>> {
     };
     entries
         .iter()
-        .map(|e| match get(e, "resource") {
+        .map(|e| match e.get("resource") {
             Some(r) if resource_type(r) == Some("QuestionnaireResponse") => Ok(r),
             Some(r) => Err(error(
                 "intake-format",
@@ -397,16 +397,6 @@ pub fn bundle_entries(node: &Node) -> Vec<Result<&Node, IntakeError>> {
             )),
         })
         .collect()
-}
-
-fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
-    match &node.kind {
-        Kind::Map(pairs) => pairs
-            .iter()
-            .find(|(k, _)| k.as_str() == Some(key))
-            .map(|(_, v)| v),
-        _ => None,
-    }
 }
 
 fn error(code: &'static str, span: Span, message: impl Into<String>) -> IntakeError {

@@ -1,7 +1,7 @@
 //! Reading a response: its tree into the native intake's tree, every
 //! value at its place in the response.
 
-use super::{error, ext, get, text, ItemKind, Layout, CARRIED, LIST_ITEM};
+use super::{error, ext, text, ItemKind, Layout, CARRIED, LIST_ITEM};
 use crate::intake::IntakeError;
 use crate::rules::model::QuestionKind;
 use crate::rules::RuleSet;
@@ -51,7 +51,7 @@ impl Reading<'_> {
             },
         )];
         // Which questionnaire it answers: this rule set's, or refused.
-        let questionnaire = get(node, "questionnaire");
+        let questionnaire = node.get("questionnaire");
         // The SHA-256 a response may name: this rule set's, or that of the
         // other rule set whose questionnaire it answers (`fhir_accepts`).
         let mut sha256 = self.layout.sha256.as_str();
@@ -94,9 +94,9 @@ impl Reading<'_> {
             match k.as_str() {
                 Some("extension") => {
                     for e in seq(v)? {
-                        match get(e, "url").and_then(Node::as_str) {
+                        match e.get("url").and_then(Node::as_str) {
                             Some(ext::RULES_SHA256) => {
-                                let sha = get(e, "valueString").and_then(Node::as_str);
+                                let sha = e.get("valueString").and_then(Node::as_str);
                                 if sha != Some(sha256) && sha != Some(self.layout.sha256.as_str()) {
                                     return Err(error(
                                         "questionnaire-mismatch",
@@ -116,7 +116,7 @@ impl Reading<'_> {
                     }
                 }
                 Some("identifier") => {
-                    if let Some(v) = get(v, "value") {
+                    if let Some(v) = v.get("value") {
                         out.push((text("id", v.span), v.clone()));
                     }
                 }
@@ -135,12 +135,12 @@ impl Reading<'_> {
                     out.push((text("status", v.span), text(status, v.span)));
                 }
                 Some("subject") => {
-                    if let Some(c) = get(v, "identifier").and_then(|i| get(i, "value")) {
+                    if let Some(c) = v.get("identifier").and_then(|i| i.get("value")) {
                         out.push((text("client", c.span), c.clone()));
                     }
                 }
                 Some("author") => {
-                    if let Some(a) = get(v, "identifier").and_then(|i| get(i, "value")) {
+                    if let Some(a) = v.get("identifier").and_then(|i| i.get("value")) {
                         out.push((text("assessor", a.span), a.clone()));
                     }
                 }
@@ -165,7 +165,7 @@ impl Reading<'_> {
             Some(items) => items,
             None => {
                 let mut items = Items::default();
-                if let Some(list) = get(node, "item") {
+                if let Some(list) = node.get("item") {
                     self.items(list, &mut items)?;
                 }
                 items
@@ -205,15 +205,16 @@ impl Reading<'_> {
     /// The items of a list, groups opened, answers gathered.
     fn items(&self, list: &Node, into: &mut Items) -> Result<(), IntakeError> {
         for item in seq(list)? {
-            let link = get(item, "linkId")
+            let link = item
+                .get("linkId")
                 .ok_or_else(|| error("intake-format", item.span, "an item has no `linkId`"))?;
             let Some(id) = link.as_str() else {
                 return Err(error("intake-format", link.span, "`linkId` must be text"));
             };
-            if let Some(children) = get(item, "item") {
+            if let Some(children) = item.get("item") {
                 self.items(children, into)?;
             }
-            let answer = get(item, "answer");
+            let answer = item.get("answer");
             let is_question = self.rs.question_index.contains_key(id);
             if !is_question {
                 if answer.is_some() {
@@ -227,7 +228,7 @@ impl Reading<'_> {
                 Some(answer) => Some(self.answer(self.rs.question_index[id], answer)?),
                 None => None,
             };
-            self.own(link, get(item, "extension"), native, into)?;
+            self.own(link, item.get("extension"), native, into)?;
         }
         Ok(())
     }
@@ -243,9 +244,9 @@ impl Reading<'_> {
     ) -> Result<(), IntakeError> {
         let id = link.as_str().unwrap_or_default();
         for e in extension.map(seq).transpose()?.into_iter().flatten() {
-            let url = get(e, "url").and_then(Node::as_str);
+            let url = e.get("url").and_then(Node::as_str);
             let value = |name: &str| {
-                get(e, name).cloned().ok_or_else(|| {
+                e.get(name).cloned().ok_or_else(|| {
                     error(
                         "intake-format",
                         e.span,
@@ -307,8 +308,8 @@ impl Reading<'_> {
             };
             let native = match (&shape, vk.as_str()) {
                 (ItemKind::Choice(answers), Some("valueCoding")) => {
-                    let system = get(v, "system").and_then(Node::as_str);
-                    let code = get(v, "code").and_then(Node::as_str);
+                    let system = v.get("system").and_then(Node::as_str);
+                    let code = v.get("code").and_then(Node::as_str);
                     let found = answers
                         .iter()
                         .position(|a| Some(a.0.as_str()) == system && Some(a.1.as_str()) == code)
@@ -401,7 +402,7 @@ fn seq(node: &Node) -> Result<&[Node], IntakeError> {
 }
 
 fn seq_of<'n>(node: &'n Node, key: &str) -> Result<&'n [Node], IntakeError> {
-    match get(node, key) {
+    match node.get(key) {
         Some(n) => seq(n),
         None => Ok(&[]),
     }
@@ -409,8 +410,9 @@ fn seq_of<'n>(node: &'n Node, key: &str) -> Result<&'n [Node], IntakeError> {
 
 /// A field of the record extension back as a native key and value.
 fn from_extension(e: &Node) -> Result<(Node, Node), IntakeError> {
-    let url =
-        get(e, "url").ok_or_else(|| error("intake-format", e.span, "an extension has no `url`"))?;
+    let url = e
+        .get("url")
+        .ok_or_else(|| error("intake-format", e.span, "an extension has no `url`"))?;
     let Some(name) = url.as_str() else {
         return Err(error("intake-format", url.span, "`url` must be text"));
     };
@@ -419,12 +421,12 @@ fn from_extension(e: &Node) -> Result<(Node, Node), IntakeError> {
 }
 
 fn from_extension_value(e: &Node) -> Result<Node, IntakeError> {
-    if let Some(children) = get(e, "extension") {
+    if let Some(children) = e.get("extension") {
         let children = seq(children)?;
         let is_list = !children.is_empty()
             && children
                 .iter()
-                .all(|c| get(c, "url").and_then(Node::as_str) == Some(LIST_ITEM));
+                .all(|c| c.get("url").and_then(Node::as_str) == Some(LIST_ITEM));
         if is_list {
             let items = children
                 .iter()
@@ -450,7 +452,7 @@ fn from_extension_value(e: &Node) -> Result<Node, IntakeError> {
         "valueDecimal",
         "valueBoolean",
     ] {
-        if let Some(n) = get(e, v) {
+        if let Some(n) = e.get(v) {
             return Ok(n.clone());
         }
     }
