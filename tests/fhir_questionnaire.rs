@@ -213,45 +213,27 @@ fn coded_answers_of_the_default_rules_map_back_to_one_answer() {
 }
 
 #[test]
-#[allow(clippy::print_stderr)] // the skip message when fhir.resources is missing outside CI
 fn the_questionnaires_validate_with_fhir_resources() {
     let dir = tempfile::tempdir().unwrap();
     let default = dir.path().join("default.json");
     std::fs::write(&default, questionnaire(&[])).unwrap();
-    let out = std::process::Command::new(tools::fhir_python())
-        .arg(root().join("tests/fhir/validate.py"))
-        .arg(root().join(EXPECTED))
-        .arg(&default)
-        .arg("--cases")
-        .arg(root().join(EXPECTED))
-        .arg(root().join(CASES))
-        .arg("--cases")
-        .arg(&default)
-        .arg(root().join(DEFAULT_CASES))
-        .output();
-    let ci = tools::under_ci();
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => {
-            assert!(
-                !ci,
-                "CI=true but {} could not run: {e}",
-                tools::fhir_python()
-            );
-            eprintln!("SKIPPED the_questionnaires_validate_with_fhir_resources: {} could not run ({e}); `.ci/run` installs what it needs", tools::fhir_python());
-            return;
-        }
+    let Some(out) = tools::fhir_validate(
+        "the_questionnaires_validate_with_fhir_resources",
+        [
+            root().join(EXPECTED).into_os_string(),
+            default.clone().into_os_string(),
+            "--cases".into(),
+            root().join(EXPECTED).into_os_string(),
+            root().join(CASES).into_os_string(),
+            "--cases".into(),
+            default.clone().into_os_string(),
+            root().join(DEFAULT_CASES).into_os_string(),
+        ],
+    ) else {
+        return;
     };
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.code() == Some(3) {
-        assert!(!ci, "CI=true but a package is missing: {stderr}");
-        eprintln!(
-            "SKIPPED the_questionnaires_validate_with_fhir_resources: {stderr}install it with \
-             `pip install -r tests/fhir/requirements.txt` or run `.ci/run`"
-        );
-        return;
-    }
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     // The version pinned in tests/fhir/requirements.txt.
     let pinned = std::fs::read_to_string(root().join("tests/fhir/requirements.txt")).unwrap();
@@ -440,7 +422,6 @@ const SAMPLES: usize = 100;
 /// that the answers decide is enabled in the form, by its `enableWhen`
 /// or by fhirpathpy on its FHIRPath, exactly when the interview asks it.
 #[test]
-#[allow(clippy::print_stderr)] // the skip message when fhirpathpy is missing outside CI
 fn on_sample_intakes_the_form_enables_what_the_interview_asks() {
     let rs = placement::rules::load_default().unwrap().rules;
     let text = questionnaire(&[]);
@@ -493,27 +474,15 @@ fn on_sample_intakes_the_form_enables_what_the_interview_asks() {
         serde_json::to_string(&serde_json::json!({"cases": cases})).unwrap(),
     )
     .unwrap();
-    let out = std::process::Command::new(tools::fhir_python())
-        .arg(root().join("tests/fhir/validate.py"))
-        .arg("--cases")
-        .arg(&qpath)
-        .arg(&cpath)
-        .output();
-    let ci = tools::under_ci();
-    let out = match out {
-        Ok(o) if o.status.code() != Some(3) => o,
-        other => {
-            let why = match other {
-                Ok(o) => String::from_utf8_lossy(&o.stderr).into_owned(),
-                Err(e) => format!("{} could not run ({e})\n", tools::fhir_python()),
-            };
-            assert!(!ci, "CI=true but a package is missing: {why}");
-            eprintln!(
-                "SKIPPED on_sample_intakes_the_form_enables_what_the_interview_asks: {why}install it with \
-                 `pip install -r tests/fhir/requirements.txt` or run `.ci/run`"
-            );
-            return;
-        }
+    let Some(out) = tools::fhir_validate(
+        "on_sample_intakes_the_form_enables_what_the_interview_asks",
+        [
+            std::ffi::OsString::from("--cases"),
+            qpath.clone().into_os_string(),
+            cpath.clone().into_os_string(),
+        ],
+    ) else {
+        return;
     };
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(

@@ -406,7 +406,6 @@ fn rules_diff_reads_responses_made_from_old_rules() {
 }
 
 #[test]
-#[allow(clippy::print_stderr)] // the skip message when fhir.resources is missing outside CI
 fn the_responses_validate_with_fhir_resources_against_the_questionnaire() {
     let dir = tempfile::tempdir().unwrap();
     let q = dir.path().join("questionnaire.json");
@@ -436,35 +435,19 @@ fn the_responses_validate_with_fhir_resources_against_the_questionnaire() {
         std::fs::write(&path, line).unwrap();
         files.push(path);
     }
-    let out = std::process::Command::new(tools::fhir_python())
-        .arg("tests/fhir/validate.py")
-        .arg("--questionnaire")
-        .arg(&q)
-        .args(&files)
-        .output();
-    let ci = tools::under_ci();
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => {
-            assert!(
-                !ci,
-                "CI=true but {} could not run: {e}",
-                tools::fhir_python()
-            );
-            eprintln!(
-                "SKIPPED: {} could not run ({e}); `.ci/run` installs what it needs",
-                tools::fhir_python()
-            );
-            return;
-        }
+    let mut args = vec![
+        std::ffi::OsString::from("--questionnaire"),
+        q.into_os_string(),
+    ];
+    args.extend(files.into_iter().map(|f| f.into_os_string()));
+    let Some(out) = tools::fhir_validate(
+        "the_responses_validate_with_fhir_resources_against_the_questionnaire",
+        args,
+    ) else {
+        return;
     };
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    if out.status.code() == Some(3) {
-        assert!(!ci, "CI=true but a package is missing: {stderr}");
-        eprintln!("SKIPPED: {stderr}install it with `pip install -r tests/fhir/requirements.txt` or run `.ci/run`");
-        return;
-    }
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     assert_eq!(
         stdout

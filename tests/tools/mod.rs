@@ -46,3 +46,30 @@ pub fn fhir_python() -> String {
         }
     })
 }
+
+/// Runs `tests/fhir/validate.py ARGS` with [`fhir_python`]. `None` when it
+/// cannot run here (Python cannot start, or a package is missing: exit
+/// 3): under CI that fails the test (`test` names it); elsewhere it says
+/// SKIPPED and why.
+#[allow(clippy::print_stderr)] // the skip message outside CI
+pub fn fhir_validate<I, S>(test: &str, args: I) -> Option<std::process::Output>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/validate.py");
+    let why = match std::process::Command::new(fhir_python())
+        .arg(script)
+        .args(args)
+        .output()
+    {
+        Ok(o) if o.status.code() != Some(3) => return Some(o),
+        Ok(o) => String::from_utf8_lossy(&o.stderr).into_owned(),
+        Err(e) => format!("{} could not run ({e})\n", fhir_python()),
+    };
+    assert!(!under_ci(), "{test}: CI=true but {why}");
+    eprintln!(
+        "SKIPPED {test}: {why}install it with `pip install -r tests/fhir/requirements.txt` or run `.ci/run`"
+    );
+    None
+}
