@@ -100,16 +100,19 @@ enum ItemKind {
 impl Layout {
     /// The layout of a rule set, made once per process and rule set.
     pub fn of(rs: &RuleSet) -> std::sync::Arc<Layout> {
-        use std::collections::HashMap;
         use std::sync::{Arc, Mutex, OnceLock};
-        static MADE: OnceLock<Mutex<HashMap<String, Arc<Layout>>>> = OnceLock::new();
-        let made = MADE.get_or_init(Default::default);
-        let key = format!("{}\u{0}{}", rs.sha256, rs.url.as_deref().unwrap_or(""));
-        if let Some(l) = made.lock().expect("not poisoned").get(&key) {
+        // A rule set is known by its SHA-256, which covers its `url` and
+        // `version` too; a process meets one or two.
+        static MADE: OnceLock<Mutex<Vec<Arc<Layout>>>> = OnceLock::new();
+        let mut made = MADE
+            .get_or_init(Default::default)
+            .lock()
+            .expect("not poisoned");
+        if let Some(l) = made.iter().find(|l| l.sha256 == rs.sha256) {
             return l.clone();
         }
         let l = Arc::new(Layout::new(rs));
-        made.lock().expect("not poisoned").insert(key, l.clone());
+        made.push(l.clone());
         l
     }
 

@@ -3,7 +3,8 @@
 //! Security Policy says so to the browser), every piece of text escaped
 //! ([`esc`]).
 
-use super::{bar, Report, DECISION_SUPPORT, POSSIBLE};
+use super::{Report, DECISION_SUPPORT, POSSIBLE};
+use crate::render::rating_bar;
 use std::fmt::Write as _;
 
 /// The page's styles. Sized so that a full default-rules intake fits two
@@ -172,7 +173,7 @@ pub fn render(r: &Report) -> String {
             out,
             "<tr><td>{}</td><td class=\"bar\">{}{}</td><td>{}</td><td>{}</td></tr>",
             esc(&d.name),
-            bar(d.rating, d.max_rating),
+            rating_bar(d.rating, d.max_rating),
             d.up_to.map(|u| format!(" (up to {u})")).unwrap_or_default(),
             esc(&d.min_level),
             esc(&d.reason)

@@ -1,8 +1,9 @@
 //! The report as Markdown: headings, short tables and lists, every piece
 //! of text escaped ([`md`]).
 
-use super::{bar, Report, DECISION_SUPPORT, POSSIBLE};
+use super::{Report, DECISION_SUPPORT, POSSIBLE};
 use crate::render::markdown::md;
+use crate::render::rating_bar;
 use std::fmt::Write as _;
 
 pub fn render(r: &Report) -> String {
@@ -99,7 +100,7 @@ pub fn render(r: &Report) -> String {
             out,
             "| {} | {}{} | {} | {} |",
             md(&d.name),
-            bar(d.rating, d.max_rating),
+            rating_bar(d.rating, d.max_rating),
             d.up_to.map(|u| format!(" (up to {u})")).unwrap_or_default(),
             md(&d.min_level),
             md(&d.reason)

@@ -484,8 +484,3 @@ pub const POSSIBLE: &str = "POSSIBLE: cannot be ruled out until the missing answ
 
 /// The footer every report ends with.
 pub const DECISION_SUPPORT: &str = "Decision support: the professional decides.";
-
-/// A rating as filled and empty squares, with the number: `■■□□ 2`.
-pub fn bar(rating: u8, max: u8) -> String {
-    super::rating_bar(rating, max)
-}
