@@ -2,7 +2,7 @@
 //! tree without places, then read as the full reader reads it.
 
 use super::read::{Items, Reading};
-use super::{resource_type, ItemKind, Layout};
+use super::{choice_value, resource_type, ItemKind, Layout};
 use crate::diag::Span;
 use crate::intake::Intake;
 use crate::rules::RuleSet;
@@ -406,21 +406,11 @@ impl<'de> serde::de::Visitor<'de> for Answer<'_, '_> {
             value = Some(match (kind, &*k) {
                 (ItemKind::Choice(answers), "valueCoding") => {
                     let (system, code) = a.next_value::<CodingKey>()?.0;
-                    let found = answers
-                        .iter()
-                        .position(|x| {
-                            Some(x.0.as_str()) == system.as_deref()
-                                && Some(x.1.as_str()) == code.as_deref()
-                        })
-                        .ok_or_else(|| A::Error::custom("not an answer option"))?;
-                    match &self.reading.rs.questions[self.q].kind {
-                        crate::rules::model::QuestionKind::Integer { .. } => {
-                            plain(Kind::Int(answers[found].3 as i64))
-                        }
-                        k => plain(Kind::Str(
-                            k.options().expect("a choice has options")[found].id.clone(),
-                        )),
-                    }
+                    let rs = self.reading.rs;
+                    plain(
+                        choice_value(rs, self.q, answers, system.as_deref(), code.as_deref())
+                            .ok_or_else(|| A::Error::custom("not an answer option"))?,
+                    )
                 }
                 (ItemKind::Boolean, "valueBoolean")
                 | (ItemKind::Integer, "valueInteger")

@@ -330,6 +330,30 @@ impl Layout {
     }
 }
 
+/// The native value of a coding answered to question `q`, whose item
+/// offers `answers`: the option's id, or for an integer offered as a
+/// choice, its scale value. `None` when the coding (`system` and `code`)
+/// is not one of them.
+fn choice_value(
+    rs: &RuleSet,
+    q: usize,
+    answers: &[(String, String, String, f64)],
+    system: Option<&str>,
+    code: Option<&str>,
+) -> Option<Kind> {
+    let found = answers
+        .iter()
+        .position(|a| Some(a.0.as_str()) == system && Some(a.1.as_str()) == code)?;
+    Some(match &rs.questions[q].kind {
+        QuestionKind::Integer { .. } => Kind::Int(answers[found].3 as i64),
+        kind => Kind::Str(
+            kind.options().expect("a choice has options")[found]
+                .id
+                .clone(),
+        ),
+    })
+}
+
 /// A field of the native intake as a nested extension: a mapping as
 /// extensions of its keys, a list as `item` extensions, text, numbers
 /// and true/false as values. Empty lists and mappings are left out.

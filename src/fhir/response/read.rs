@@ -1,7 +1,7 @@
 //! Reading a response: its tree into the native intake's tree, every
 //! value at its place in the response.
 
-use super::{error, ext, text, ItemKind, Layout, CARRIED, LIST_ITEM};
+use super::{choice_value, error, ext, text, ItemKind, Layout, CARRIED, LIST_ITEM};
 use crate::intake::IntakeError;
 use crate::rules::model::QuestionKind;
 use crate::rules::RuleSet;
@@ -310,29 +310,17 @@ impl Reading<'_> {
                 (ItemKind::Choice(answers), Some("valueCoding")) => {
                     let system = v.get("system").and_then(Node::as_str);
                     let code = v.get("code").and_then(Node::as_str);
-                    let found = answers
-                        .iter()
-                        .position(|a| Some(a.0.as_str()) == system && Some(a.1.as_str()) == code)
-                        .ok_or_else(|| {
-                            error(
-                                "unknown-option",
-                                v.span,
-                                format!(
-                                    "the answer to `{}` is a coding (system and code) that is not one of its answer options in the questionnaire",
-                                    question.id
-                                ),
-                            )
-                        })?;
-                    match &question.kind {
-                        QuestionKind::Integer { .. } => Node {
-                            kind: Kind::Int(answers[found].3 as i64),
-                            span: v.span,
-                        },
-                        kind => text(
-                            &kind.options().expect("a choice has options")[found].id,
+                    let kind = choice_value(self.rs, q, answers, system, code).ok_or_else(|| {
+                        error(
+                            "unknown-option",
                             v.span,
-                        ),
-                    }
+                            format!(
+                                "the answer to `{}` is a coding (system and code) that is not one of its answer options in the questionnaire",
+                                question.id
+                            ),
+                        )
+                    })?;
+                    Node { kind, span: v.span }
                 }
                 (ItemKind::Choice(_), _) => {
                     return Err(error(
