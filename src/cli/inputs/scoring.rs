@@ -118,7 +118,7 @@ fn score_file(
     // JSON object files: the fast path, as for standard input; but a FHIR
     // resource (a QuestionnaireResponse, or a Bundle of several) is read
     // as a file that may hold several intakes.
-    if looks_json && !text.contains("\"resourceType\"") {
+    if looks_json && !names_a_resource(text) {
         return Records::One(score_text(rs, limits, source, text, 0, placements));
     }
     let at = Place {
@@ -225,6 +225,12 @@ fn checked_text<'a>(
     }
 }
 
+/// Whether a JSON text is a FHIR resource: it names its type, which a
+/// native intake never does.
+fn names_a_resource(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"\"resourceType\"").is_some()
+}
+
 /// Scores the text of one intake (see [`score_bytes`]).
 pub(super) fn score_text(
     rs: &RuleSet,
@@ -247,8 +253,7 @@ pub(super) fn score_text(
         .trim_start()
         .starts_with('{');
     if looks_json {
-        // A FHIR resource names its type; a native intake never does.
-        let fast = if memchr::memmem::find(text.as_bytes(), b"\"resourceType\"").is_some() {
+        let fast = if names_a_resource(text) {
             crate::fhir::response::fast(text, rs, limits)
         } else {
             crate::intake::fast::parse(text, rs, limits)
