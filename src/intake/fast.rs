@@ -35,6 +35,19 @@ pub fn parse(text: &str, rs: &RuleSet, limits: &Limits) -> Option<Intake> {
     .deserialize(&mut de)
     .ok()?;
     de.end().ok()?;
+    assemble(meta, answers, rs, limits)
+}
+
+/// The intake from its answers, read straight into slots, and the rest of
+/// it as a tree (`answers: {}` standing in for the answers): the other
+/// fields checked by the full reader's own code, within `limits`, or
+/// `None` for the full reader to judge.
+pub(crate) fn assemble(
+    meta: Node,
+    answers: Answers,
+    rs: &RuleSet,
+    limits: &Limits,
+) -> Option<Intake> {
     // The YAML budgets, with a margin for counting differently from the
     // YAML parser: each answer is a key and a value, plus its list items.
     let (nodes, depth) = size(&meta);
@@ -83,7 +96,8 @@ pub(crate) fn yaml_printable(text: &str) -> bool {
         })
 }
 
-struct Answers {
+/// Answers read straight into slots, one per question, in the order read.
+pub(crate) struct Answers {
     slots: Vec<Slot>,
     seen: Vec<bool>,
     texts: Vec<(usize, String)>,
@@ -92,7 +106,7 @@ struct Answers {
 }
 
 impl Answers {
-    fn new(rs: &RuleSet, limits: &Limits) -> Self {
+    pub(crate) fn new(rs: &RuleSet, limits: &Limits) -> Self {
         Answers {
             slots: vec![Slot::Absent; rs.questions.len()],
             seen: vec![false; rs.questions.len()],
@@ -100,6 +114,28 @@ impl Answers {
             count: 0,
             max_answers: limits.max_answers,
         }
+    }
+
+    /// Question `q`'s answer; `false` when it has one already, or when
+    /// there are more answers than the limit.
+    pub(crate) fn put(&mut self, q: usize, value: AnswerValue) -> bool {
+        if self.seen[q] {
+            return false;
+        }
+        self.seen[q] = true;
+        self.count += 1;
+        if self.count > self.max_answers {
+            return false;
+        }
+        match value {
+            AnswerValue::Null => {}
+            AnswerValue::Slot(s) => self.slots[q] = s,
+            AnswerValue::Text(t) => {
+                self.slots[q] = Slot::Text;
+                self.texts.push((q, t));
+            }
+        }
+        true
     }
 }
 
@@ -272,32 +308,26 @@ impl<'de> Visitor<'de> for AnswersSeed<'_> {
             if self.answers.seen[q] {
                 return Err(de::Error::custom("duplicate"));
             }
-            self.answers.seen[q] = true;
-            self.answers.count += 1;
-            if self.answers.count > self.answers.max_answers {
-                return Err(de::Error::custom("too many"));
-            }
-            let slot = map.next_value_seed(AnswerSeed { rs: self.rs, q })?;
-            if let AnswerValue::Slot(s) = slot {
-                self.answers.slots[q] = s;
-            } else if let AnswerValue::Text(t) = slot {
-                self.answers.slots[q] = Slot::Text;
-                self.answers.texts.push((q, t));
+            let value = map.next_value_seed(AnswerSeed { rs: self.rs, q })?;
+            if !self.answers.put(q, value) {
+                return Err(de::Error::custom("duplicate or too many"));
             }
         }
         Ok(())
     }
 }
 
-enum AnswerValue {
+/// One answer as read: none (`null`), a slot, or text.
+pub(crate) enum AnswerValue {
     Null,
     Slot(Slot),
     Text(String),
 }
 
-struct AnswerSeed<'a> {
-    rs: &'a RuleSet,
-    q: usize,
+/// Question `q`'s answer, read as the native reader reads a JSON value.
+pub(crate) struct AnswerSeed<'a> {
+    pub(crate) rs: &'a RuleSet,
+    pub(crate) q: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for AnswerSeed<'_> {
@@ -312,7 +342,7 @@ impl AnswerSeed<'_> {
         &self.rs.questions[self.q].kind
     }
 
-    fn int<E: de::Error>(&self, i: i64) -> Result<AnswerValue, E> {
+    pub(crate) fn int<E: de::Error>(&self, i: i64) -> Result<AnswerValue, E> {
         match self.kind() {
             QuestionKind::Integer {
                 min, max, allowed, ..

@@ -81,6 +81,8 @@ impl StdinLines {
     /// is kept in memory.
     pub(super) fn read_batch(&mut self, max: usize, max_line: usize) -> Batch {
         let mut text = std::mem::take(&mut self.carry);
+        // Room for a whole batch at once: no copying as it fills.
+        text.reserve(BATCH_BYTES + READ_BYTES);
         let mut items = Vec::new();
         let mut start = 0;
         let mut scanned = 0;

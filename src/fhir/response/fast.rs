@@ -1,95 +1,29 @@
-//! The fast way in: a response's JSON text read by `serde_json` into a
-//! tree without places, then read as the full reader reads it.
+//! The fast way in: a response's JSON text streamed by `serde_json`, its
+//! answers straight into the engine's slots (as [`crate::intake::fast`]
+//! reads a native JSON intake), the few other fields into a small tree
+//! read as the full reader reads it.
+//!
+//! Nothing is allocated per item or per answer: keys, link ids and
+//! codings are borrowed from the text, and a key seen twice is found in a
+//! short list on the stack. Anything unusual (an escaped key, an answer
+//! before its `linkId`, a value of another shape) makes it give up, and
+//! the full reader then reports it with its line and column.
 
 use super::read::{Items, Reading};
-use super::{choice_value, resource_type, ItemKind, Layout};
+use super::{choice_index, resource_type, ItemKind, Layout};
 use crate::diag::Span;
+use crate::intake::fast::{AnswerSeed, AnswerValue, Answers};
 use crate::intake::Intake;
+use crate::rules::model::QuestionKind;
 use crate::rules::RuleSet;
 use crate::yaml::{Kind, Node};
-
-/// A JSON text as a tree with no places (every span unknown), read by
-/// `serde_json`: the fast way in for responses, whose errors are then
-/// reported by reading the text again with places.
-struct Plain(Node);
-
-impl<'de> serde::Deserialize<'de> for Plain {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        fn node(kind: Kind) -> Node {
-            Node {
-                kind,
-                span: Span::default(),
-            }
-        }
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Plain;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("JSON")
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Plain, E> {
-                Ok(Plain(node(Kind::Bool(v))))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Plain, E> {
-                Ok(Plain(node(Kind::Int(v))))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Plain, E> {
-                i64::try_from(v)
-                    .map(|v| Plain(node(Kind::Int(v))))
-                    .map_err(|_| E::custom("too large"))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Plain, E> {
-                Ok(Plain(node(Kind::Float(v))))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Plain, E> {
-                Ok(Plain(node(Kind::Str(v.to_string()))))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Plain, E> {
-                Ok(Plain(node(Kind::Str(v))))
-            }
-            fn visit_unit<E>(self) -> Result<Plain, E> {
-                Ok(Plain(node(Kind::Null)))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Plain, A::Error> {
-                let mut items = Vec::new();
-                while let Some(Plain(n)) = a.next_element()? {
-                    items.push(n);
-                }
-                Ok(Plain(node(Kind::Seq(items))))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Plain, A::Error> {
-                let mut pairs = Vec::new();
-                let mut skipped: Vec<std::borrow::Cow<'de, str>> = Vec::new();
-                while let Some(k) = a.next_key::<std::borrow::Cow<'de, str>>()? {
-                    // A key twice is for the full reader to report.
-                    if skipped.contains(&k)
-                        || pairs
-                            .iter()
-                            .any(|(p, _): &(Node, Node)| p.as_str() == Some(&k))
-                    {
-                        return Err(serde::de::Error::custom("duplicate key"));
-                    }
-                    // Text for people, never read: skipped unread.
-                    if k == "text" || k == "display" {
-                        a.next_value::<Scalar>()?;
-                        skipped.push(k);
-                        continue;
-                    }
-                    let Plain(v) = a.next_value()?;
-                    pairs.push((node(Kind::Str(k.into_owned())), v));
-                }
-                Ok(Plain(node(Kind::Map(pairs))))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
+use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 
 /// Reads a QuestionnaireResponse JSON text the fast way, or `None` when it
 /// is not one or anything about it needs the full reader (which then says
 /// what, with its line and column). Accepts exactly what the full reader
-/// accepts: the same conversion and the same intake reader, on a tree
-/// built by `serde_json`; near the full reader's budgets, it gives up.
+/// accepts, and reads it the same; near the full reader's budgets, it
+/// gives up.
 pub fn fast(text: &str, rs: &RuleSet, limits: &crate::yaml::Limits) -> Option<Intake> {
     if text.len() > limits.max_bytes
         || !text.contains("QuestionnaireResponse")
@@ -98,25 +32,18 @@ pub fn fast(text: &str, rs: &RuleSet, limits: &crate::yaml::Limits) -> Option<In
         return None;
     }
     let layout = Layout::of(rs);
-    let reading = Reading {
-        layout: &layout,
-        rs,
-    };
-    let mut items = None;
-    let budget = Budget {
-        nodes: std::cell::Cell::new(0),
-        depth: std::cell::Cell::new(0),
+    let mut read = Read {
+        reading: Reading {
+            layout: &layout,
+            rs,
+        },
+        answers: Answers::new(rs, limits),
+        items: Items::default(),
+        nodes: 0,
+        depth: 0,
     };
     let mut de = serde_json::Deserializer::from_str(text);
-    let top = serde::de::DeserializeSeed::deserialize(
-        Top {
-            reading: &reading,
-            items: &mut items,
-            budget: &budget,
-        },
-        &mut de,
-    )
-    .ok()?;
+    let top = Top(&mut read).deserialize(&mut de).ok()?;
     de.end().ok()?;
     if resource_type(&top) != Some("QuestionnaireResponse") {
         return None;
@@ -124,125 +51,149 @@ pub fn fast(text: &str, rs: &RuleSet, limits: &crate::yaml::Limits) -> Option<In
     // Counted here with every scalar a level and every key a node, at
     // least as much as the YAML parser counts; at a budget, give up.
     let (nodes, depth) = size(&top);
-    if depth.max(budget.depth.get()) + 1 > limits.max_depth
-        || nodes + budget.nodes.get() > limits.max_nodes
-    {
+    if depth.max(read.depth) + 1 > limits.max_depth || nodes + read.nodes > limits.max_nodes {
         return None;
     }
-    let native = reading
-        .response_with(&top, Some(items.unwrap_or_default()))
-        .ok()?;
-    crate::intake::from_node_limited(&native, rs, limits).ok()
+    let Read {
+        reading,
+        answers,
+        items,
+        ..
+    } = read;
+    let meta = reading.response_with(&top, Some(items)).ok()?;
+    crate::intake::fast::assemble(meta, answers, rs, limits)
 }
 
-/// What the streamed part (the items) would count as a tree: nodes, and
-/// the deepest level.
-struct Budget {
-    nodes: std::cell::Cell<usize>,
-    depth: std::cell::Cell<usize>,
+/// One response being read: its answers, what its items' extensions say,
+/// and how large its items would be as a tree (nodes, deepest level).
+struct Read<'l> {
+    reading: Reading<'l>,
+    answers: Answers,
+    items: Items,
+    nodes: usize,
+    depth: usize,
 }
 
-impl Budget {
-    fn add(&self, nodes: usize, depth: usize) {
-        self.nodes.set(self.nodes.get() + nodes);
-        self.depth.set(self.depth.get().max(depth));
+impl Read<'_> {
+    fn count(&mut self, nodes: usize, depth: usize) {
+        self.nodes += nodes;
+        self.depth = self.depth.max(depth);
     }
 }
 
-type Seen<'de> = Vec<std::borrow::Cow<'de, str>>;
+/// Text borrowed from the JSON: a key or value with no escapes. An
+/// escaped one makes the fast way give up.
+struct Borrowed<'de>(&'de str);
 
-/// A key seen twice in one object: for the full reader to report.
-fn twice<'de, E: serde::de::Error>(
-    seen: &mut Seen<'de>,
-    k: std::borrow::Cow<'de, str>,
-) -> Result<(), E> {
-    if seen.contains(&k) {
-        return Err(E::custom("duplicate key"));
+impl<'de> serde::Deserialize<'de> for Borrowed<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Borrowed<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text with no escapes")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Borrowed<'de>, E> {
+                Ok(Borrowed(s))
+            }
+        }
+        d.deserialize_str(V)
     }
-    seen.push(k);
-    Ok(())
 }
 
-/// The response object: `item` streamed into native answers, every other
-/// field a small tree.
-struct Top<'a, 'l> {
-    reading: &'a Reading<'l>,
-    items: &'a mut Option<Items>,
-    budget: &'a Budget,
+/// The keys of one object so far, to find one given twice (which the full
+/// reader refuses). An object with more keys than this gives up.
+/// `N` is more than FHIR defines for the object read: items, answers
+/// and codings have at most 8 elements; the response and its other
+/// elements are given more room.
+struct Keys<'de, const N: usize> {
+    keys: [&'de str; N],
+    len: usize,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Top<'_, '_> {
+/// Room for the keys of the response and of its other elements.
+type ManyKeys<'de> = Keys<'de, 24>;
+
+impl<'de, const N: usize> Keys<'de, N> {
+    fn new() -> Self {
+        Keys {
+            keys: [""; N],
+            len: 0,
+        }
+    }
+
+    /// The next key of the object, borrowed, or an error when it is there
+    /// already.
+    fn next<A: MapAccess<'de>>(&mut self, a: &mut A) -> Result<Option<&'de str>, A::Error> {
+        let Some(Borrowed(k)) = a.next_key()? else {
+            return Ok(None);
+        };
+        if self.keys[..self.len].contains(&k) || self.len == self.keys.len() {
+            return Err(A::Error::custom("a key twice, or many keys"));
+        }
+        self.keys[self.len] = k;
+        self.len += 1;
+        Ok(Some(k))
+    }
+}
+
+/// The response object: `item` streamed into answers, every other field
+/// a small tree.
+struct Top<'r, 'l>(&'r mut Read<'l>);
+
+impl<'de> DeserializeSeed<'de> for Top<'_, '_> {
     type Value = Node;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Top<'_, '_> {
+impl<'de> Visitor<'de> for Top<'_, '_> {
     type Value = Node;
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a QuestionnaireResponse")
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
         let mut pairs = Vec::new();
-        let mut seen = Seen::new();
-        while let Some(k) = a.next_key::<std::borrow::Cow<'de, str>>()? {
-            twice(&mut seen, k.clone())?;
-            match &*k {
-                "item" => {
-                    let mut items = Items::default();
-                    a.next_value_seed(ItemList {
-                        reading: self.reading,
-                        into: &mut items,
-                        budget: self.budget,
-                        depth: 2,
-                    })?;
-                    *self.items = Some(items);
-                }
-                _ => {
-                    let Plain(v) = a.next_value()?;
-                    pairs.push((plain(Kind::Str(k.into_owned())), v));
-                }
+        let mut keys = ManyKeys::new();
+        while let Some(k) = keys.next(&mut a)? {
+            if k == "item" {
+                a.next_value_seed(ItemList {
+                    read: &mut *self.0,
+                    depth: 2,
+                })?;
+            } else {
+                let Plain(v) = a.next_value()?;
+                pairs.push((plain(Kind::Str(k.to_string())), v));
             }
         }
         Ok(plain(Kind::Map(pairs)))
     }
 }
 
-fn plain(kind: Kind) -> Node {
-    Node {
-        kind,
-        span: Span::default(),
-    }
-}
-
 /// A list of items (at `depth` in the response's tree).
-struct ItemList<'a, 'l> {
-    reading: &'a Reading<'l>,
-    into: &'a mut Items,
-    budget: &'a Budget,
+struct ItemList<'r, 'l> {
+    read: &'r mut Read<'l>,
     depth: usize,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for ItemList<'_, '_> {
+impl<'de> DeserializeSeed<'de> for ItemList<'_, '_> {
     type Value = ();
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for ItemList<'_, '_> {
+impl<'de> Visitor<'de> for ItemList<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a list of items")
     }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-        self.budget.add(1, self.depth);
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        self.read.count(1, self.depth);
         while a
             .next_element_seed(Item {
-                reading: self.reading,
-                into: &mut *self.into,
-                budget: self.budget,
+                read: &mut *self.read,
                 depth: self.depth + 1,
             })?
             .is_some()
@@ -251,63 +202,68 @@ impl<'de> serde::de::Visitor<'de> for ItemList<'_, '_> {
     }
 }
 
-/// One item: its children first, then its own extensions and answer, as
-/// the tree reader takes them.
-struct Item<'a, 'l> {
-    reading: &'a Reading<'l>,
-    into: &'a mut Items,
-    budget: &'a Budget,
+/// One item: its children, then its own extensions and answer, in the
+/// order the full reader takes them.
+struct Item<'r, 'l> {
+    read: &'r mut Read<'l>,
     depth: usize,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Item<'_, '_> {
+impl<'de> DeserializeSeed<'de> for Item<'_, '_> {
     type Value = ();
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Item<'_, '_> {
+impl<'de> Visitor<'de> for Item<'_, '_> {
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an item")
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-        use serde::de::Error;
-        let mut seen = Seen::new();
-        let mut link: Option<std::borrow::Cow<'de, str>> = None;
-        let mut native = None;
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
+        let read = self.read;
+        let mut keys = Keys::<8>::new();
+        // Its linkId, and the question it names (if any).
+        let mut link: Option<(&'de str, Option<usize>)> = None;
+        let mut answered = None;
         let mut extension = None;
-        while let Some(k) = a.next_key::<std::borrow::Cow<'de, str>>()? {
-            twice(&mut seen, k.clone())?;
-            self.budget.add(2, self.depth + 1);
-            match &*k {
-                "linkId" => link = Some(a.next_value()?),
+        while let Some(k) = keys.next(&mut a)? {
+            read.count(2, self.depth + 1);
+            match k {
+                "linkId" => {
+                    let id = a.next_value::<Borrowed>()?.0;
+                    link = Some((id, read.reading.rs.question_index.get(id).copied()));
+                }
                 "answer" => {
                     // The question must be known first (a response from
                     // another tool may order its keys otherwise: the
-                    // tree reader takes those).
+                    // full reader takes those).
                     let q = link
-                        .as_deref()
-                        .and_then(|id| self.reading.rs.question_index.get(id).copied())
+                        .and_then(|(_, q)| q)
                         .ok_or_else(|| A::Error::custom("answer before linkId"))?;
-                    native = Some(a.next_value_seed(Answers {
-                        reading: self.reading,
+                    let value = a.next_value_seed(AnswerList {
+                        read: &mut *read,
                         q,
-                        budget: self.budget,
                         depth: self.depth + 1,
-                    })?);
+                    })?;
+                    answered = Some(value);
                 }
-                "item" => a.next_value_seed(ItemList {
-                    reading: self.reading,
-                    into: &mut *self.into,
-                    budget: self.budget,
-                    depth: self.depth + 1,
-                })?,
+                "item" => {
+                    if answered.is_some() {
+                        // Its children's answers would come after its own,
+                        // not before as the full reader takes them.
+                        return Err(A::Error::custom("children after the answer"));
+                    }
+                    a.next_value_seed(ItemList {
+                        read: &mut *read,
+                        depth: self.depth + 1,
+                    })?
+                }
                 "extension" => {
                     let Plain(e) = a.next_value()?;
                     let (n, d) = size(&e);
-                    self.budget.add(n, self.depth + d);
+                    read.count(n, self.depth + d);
                     extension = Some(e);
                 }
                 _ => {
@@ -315,107 +271,153 @@ impl<'de> serde::de::Visitor<'de> for Item<'_, '_> {
                 }
             }
         }
-        let id = link.ok_or_else(|| A::Error::custom("no linkId"))?;
-        if !self.reading.rs.question_index.contains_key(&*id) {
-            if native.is_some() {
-                return Err(A::Error::custom("an answer to no question"));
-            }
+        let (id, q) = link.ok_or_else(|| A::Error::custom("no linkId"))?;
+        let Some(q) = q else {
+            // A group; or, with an answer, one to no question (which the
+            // full reader names), and that has given up already.
             return Ok(());
+        };
+        if let Some(e) = &extension {
+            read.reading
+                .own(&plain(Kind::Str(id.to_string())), Some(e), None, &mut read.items)
+                .map_err(|_| A::Error::custom("the full reader reports it"))?;
         }
-        self.reading
-            .own(
-                &plain(Kind::Str(id.into_owned())),
-                extension.as_ref(),
-                native,
-                self.into,
-            )
-            .map_err(|_| A::Error::custom("the tree reader reports it"))
+        if let Some(value) = answered {
+            if !read.answers.put(q, value) {
+                return Err(A::Error::custom("answered twice, or too many answers"));
+            }
+        }
+        Ok(())
     }
 }
 
-/// The `answer` list of question `q`, as its native answer.
-struct Answers<'a, 'l> {
-    reading: &'a Reading<'l>,
+/// The `answer` list of question `q`, as the native reader would read its
+/// native answer.
+struct AnswerList<'r, 'l> {
+    read: &'r mut Read<'l>,
     q: usize,
-    budget: &'a Budget,
     depth: usize,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Answers<'_, '_> {
-    type Value = Node;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+impl<'de> DeserializeSeed<'de> for AnswerList<'_, '_> {
+    type Value = AnswerValue;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<AnswerValue, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Answers<'_, '_> {
-    type Value = Node;
+impl<'de> Visitor<'de> for AnswerList<'_, '_> {
+    type Value = AnswerValue;
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("answers")
     }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
-        use serde::de::Error;
-        let mut values = Vec::new();
-        while let Some(v) = a.next_element_seed(Answer {
-            reading: self.reading,
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<AnswerValue, A::Error> {
+        let rs = self.read.reading.rs;
+        let kind = &rs.questions[self.q].kind;
+        let seed = || Answer {
+            reading: &self.read.reading,
             q: self.q,
-        })? {
-            values.push(v);
-        }
+        };
+        let mut entries = 0;
+        let value = if let QuestionKind::MultiChoice(options) = kind {
+            // The options ticked, each once, as the native list would be.
+            let mut mask = 0u64;
+            while let Some(v) = a.next_element_seed(seed())? {
+                entries += 1;
+                let Value::Option(i) = v else {
+                    return Err(A::Error::custom("not an option"));
+                };
+                let bit = options
+                    .iter()
+                    .position(|o| o.id == options[i].id)
+                    .filter(|&b| b < 64 && mask & (1 << b) == 0)
+                    .ok_or_else(|| A::Error::custom("an option twice"))?;
+                mask |= 1 << bit;
+            }
+            if crate::intake::exclusive_violated(mask, kind.exclusive_mask()) {
+                return Err(A::Error::custom("exclusive"));
+            }
+            AnswerValue::Slot(crate::intake::Slot::Multi(mask))
+        } else {
+            let mut one = None;
+            while let Some(v) = a.next_element_seed(seed())? {
+                entries += 1;
+                one = Some(v);
+            }
+            let (1, Some(v)) = (entries, one) else {
+                return Err(A::Error::custom("not one answer"));
+            };
+            let native = AnswerSeed { rs, q: self.q };
+            match v {
+                Value::Answer(v) => v,
+                Value::Option(i) => match (kind, &self.read.reading.layout.shapes[self.q]) {
+                    (QuestionKind::Integer { .. }, ItemKind::Choice(answers)) => {
+                        native.int(answers[i].3 as i64)?
+                    }
+                    (kind, _) => {
+                        let options = kind.options().expect("a choice has options");
+                        native.visit_str(&options[i].id)?
+                    }
+                },
+            }
+        };
         // answer list, entry, value[x], coding's fields.
-        self.budget.add(1 + 5 * values.len(), self.depth + 4);
-        let question = &self.reading.rs.questions[self.q];
-        match (&question.kind, values.len()) {
-            (crate::rules::model::QuestionKind::MultiChoice(_), _) => Ok(plain(Kind::Seq(values))),
-            (_, 1) => Ok(values.pop().expect("one")),
-            _ => Err(A::Error::custom("not one answer")),
-        }
+        self.read.count(1 + 5 * entries, self.depth + 4);
+        Ok(value)
     }
 }
 
-/// One `answer` entry: its first `value[x]`, as the native value.
+/// One `answer` entry's value: an answer option by its position, or any
+/// other value as the native reader reads it.
+enum Value {
+    Option(usize),
+    Answer(AnswerValue),
+}
+
+/// One `answer` entry: its first `value[x]` (the full reader takes that
+/// one only).
 struct Answer<'a, 'l> {
     reading: &'a Reading<'l>,
     q: usize,
 }
 
-impl<'de> serde::de::DeserializeSeed<'de> for Answer<'_, '_> {
-    type Value = Node;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+impl<'de> DeserializeSeed<'de> for Answer<'_, '_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> serde::de::Visitor<'de> for Answer<'_, '_> {
-    type Value = Node;
+impl<'de> Visitor<'de> for Answer<'_, '_> {
+    type Value = Value;
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an answer")
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
-        use serde::de::Error;
-        let mut seen = Seen::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
+        let mut keys = Keys::<8>::new();
         let mut value = None;
-        while let Some(k) = a.next_key::<std::borrow::Cow<'de, str>>()? {
-            twice(&mut seen, k.clone())?;
+        let native = || AnswerSeed {
+            rs: self.reading.rs,
+            q: self.q,
+        };
+        while let Some(k) = keys.next(&mut a)? {
             if value.is_some() || !k.starts_with("value") {
-                // The tree reader takes the first value[x] only.
                 a.next_value::<Scalar>()?;
                 continue;
             }
-            let kind = &self.reading.layout.shapes[self.q];
-            value = Some(match (kind, &*k) {
+            let shape = &self.reading.layout.shapes[self.q];
+            value = Some(match (shape, k) {
                 (ItemKind::Choice(answers), "valueCoding") => {
-                    let (system, code) = a.next_value::<CodingKey>()?.0;
-                    let rs = self.reading.rs;
-                    plain(
-                        choice_value(rs, self.q, answers, system.as_deref(), code.as_deref())
+                    let Coding { system, code } = a.next_value()?;
+                    Value::Option(
+                        choice_index(answers, system, code)
                             .ok_or_else(|| A::Error::custom("not an answer option"))?,
                     )
                 }
                 (ItemKind::Boolean, "valueBoolean")
                 | (ItemKind::Integer, "valueInteger")
                 | (ItemKind::Decimal, "valueDecimal" | "valueInteger")
-                | (ItemKind::Text, "valueString") => a.next_value::<Plain>()?.0,
+                | (ItemKind::Text, "valueString") => Value::Answer(a.next_value_seed(native())?),
                 _ => return Err(A::Error::custom("another value[x]")),
             });
         }
@@ -424,41 +426,106 @@ impl<'de> serde::de::Visitor<'de> for Answer<'_, '_> {
 }
 
 /// A coding's `system` and `code`; anything else in it is skipped.
-struct CodingKey<'de>(
-    (
-        Option<std::borrow::Cow<'de, str>>,
-        Option<std::borrow::Cow<'de, str>>,
-    ),
-);
+struct Coding<'de> {
+    system: Option<&'de str>,
+    code: Option<&'de str>,
+}
 
-impl<'de> serde::Deserialize<'de> for CodingKey<'de> {
+impl<'de> serde::Deserialize<'de> for Coding<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = CodingKey<'de>;
+        impl<'de> Visitor<'de> for V {
+            type Value = Coding<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a coding")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut a: A,
-            ) -> Result<CodingKey<'de>, A::Error> {
-                let mut seen = Seen::new();
-                let (mut system, mut code) = (None, None);
-                while let Some(k) = a.next_key::<std::borrow::Cow<'de, str>>()? {
-                    twice(&mut seen, k.clone())?;
-                    match &*k {
-                        "system" => system = Some(a.next_value()?),
-                        "code" => code = Some(a.next_value()?),
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Coding<'de>, A::Error> {
+                let mut keys = Keys::<8>::new();
+                let mut coding = Coding {
+                    system: None,
+                    code: None,
+                };
+                while let Some(k) = keys.next(&mut a)? {
+                    match k {
+                        "system" => coding.system = Some(a.next_value::<Borrowed>()?.0),
+                        "code" => coding.code = Some(a.next_value::<Borrowed>()?.0),
                         _ => {
                             a.next_value::<Scalar>()?;
                         }
                     }
                 }
-                Ok(CodingKey((system, code)))
+                Ok(coding)
             }
         }
         d.deserialize_map(V)
+    }
+}
+
+/// A JSON text as a tree with no places (every span unknown): the
+/// response's fields other than its items, and items' extensions.
+struct Plain(Node);
+
+fn plain(kind: Kind) -> Node {
+    Node {
+        kind,
+        span: Span::default(),
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Plain {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Plain;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Plain, E> {
+                Ok(Plain(plain(Kind::Bool(v))))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Plain, E> {
+                Ok(Plain(plain(Kind::Int(v))))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Plain, E> {
+                i64::try_from(v)
+                    .map(|v| Plain(plain(Kind::Int(v))))
+                    .map_err(|_| E::custom("too large"))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Plain, E> {
+                Ok(Plain(plain(Kind::Float(v))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Plain, E> {
+                Ok(Plain(plain(Kind::Str(v.to_string()))))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Plain, E> {
+                Ok(Plain(plain(Kind::Str(v))))
+            }
+            fn visit_unit<E>(self) -> Result<Plain, E> {
+                Ok(Plain(plain(Kind::Null)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Plain, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Plain(n)) = a.next_element()? {
+                    items.push(n);
+                }
+                Ok(Plain(plain(Kind::Seq(items))))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Plain, A::Error> {
+                let mut pairs = Vec::new();
+                let mut keys = ManyKeys::new();
+                while let Some(k) = keys.next(&mut a)? {
+                    // Text for people, never read: skipped unread.
+                    if k == "text" || k == "display" {
+                        a.next_value::<Scalar>()?;
+                        continue;
+                    }
+                    let Plain(v) = a.next_value()?;
+                    pairs.push((plain(Kind::Str(k.to_string())), v));
+                }
+                Ok(Plain(plain(Kind::Map(pairs))))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -484,7 +551,7 @@ struct Scalar;
 impl<'de> serde::Deserialize<'de> for Scalar {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
+        impl<'de> Visitor<'de> for V {
             type Value = Scalar;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a scalar")
@@ -511,7 +578,6 @@ impl<'de> serde::Deserialize<'de> for Scalar {
         d.deserialize_any(V)
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -341,9 +341,7 @@ fn choice_value(
     system: Option<&str>,
     code: Option<&str>,
 ) -> Option<Kind> {
-    let found = answers
-        .iter()
-        .position(|a| Some(a.0.as_str()) == system && Some(a.1.as_str()) == code)?;
+    let found = choice_index(answers, system, code)?;
     Some(match &rs.questions[q].kind {
         QuestionKind::Integer { .. } => Kind::Int(answers[found].3 as i64),
         kind => Kind::Str(
@@ -352,6 +350,18 @@ fn choice_value(
                 .clone(),
         ),
     })
+}
+
+/// Which of a choice's answers a coding (its system and code) is.
+fn choice_index(
+    answers: &[(String, String, String, f64)],
+    system: Option<&str>,
+    code: Option<&str>,
+) -> Option<usize> {
+    // The code first: a question's answers often share one system.
+    answers
+        .iter()
+        .position(|a| Some(a.1.as_str()) == code && Some(a.0.as_str()) == system)
 }
 
 /// A field of the native intake as a nested extension: a mapping as
