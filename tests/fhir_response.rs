@@ -286,6 +286,54 @@ fn a_wrong_answer_in_a_response_is_an_error_at_its_place_without_its_value() {
 }
 
 #[test]
+fn a_key_twice_in_a_response_is_refused_at_the_second() {
+    // Which of two values a JSON reader keeps is not agreed: the response
+    // is refused, by the full reader and by the fast way in (JSON Lines).
+    let fhir = ok(&["--rules", MINI, "convert", RECORD, "--to", "fhir"], None);
+    let pretty = fhir.replacen(
+        "\"valueInteger\": 40",
+        "\"valueInteger\": 40,\n              \"valueInteger\": 7",
+        1,
+    );
+    assert!(pretty != fhir, "the response has an integer answer of 40");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("twice.json");
+    std::fs::write(&f, &pretty).unwrap();
+    let f = f.to_str().unwrap();
+    let line = 1 + pretty
+        .lines()
+        .position(|l| l.trim() == "\"valueInteger\": 7")
+        .unwrap();
+    assert_eq!(
+        score_error(f),
+        format!("{f}:{line}:15: error[duplicate-key]: duplicate key `valueInteger` in a QuestionnaireResponse; `valueInteger` is already given at line {}, column 15\n", line - 1)
+    );
+    let compact = serde_json::to_string(&serde_json::from_str::<Value>(&fhir).unwrap())
+        .unwrap()
+        .replacen(
+            "\"valueInteger\":40",
+            "\"valueInteger\":40,\"valueInteger\":7",
+            1,
+        );
+    let r = run(
+        &["--rules", MINI, "score", "-", "--format", "jsonl"],
+        Some(&compact),
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let rec: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(rec["code"], "duplicate-key");
+    let second = compact.find("\"valueInteger\":7").unwrap() + 1;
+    assert_eq!(
+        rec["error"],
+        format!(
+            "duplicate key `valueInteger` in a QuestionnaireResponse; `valueInteger` is already given at line 1, column {}",
+            second - 18
+        )
+    );
+    assert_eq!(rec["column"], second);
+}
+
+#[test]
 fn a_bundle_is_read_entry_by_entry() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = ok(
@@ -457,4 +505,195 @@ fn the_responses_validate_with_fhir_resources_against_the_questionnaire() {
         51,
         "{stdout}"
     );
+}
+
+/// Responses changed in the ways a forms engine, an EHR or a damaged file
+/// may change them. `None` when this response has nothing to change so.
+fn changed(response: &Value, change: u8, k: usize) -> Option<(Value, bool)> {
+    let mut r = response.clone();
+    // Items with an answer, as paths of indexes from the top.
+    fn answered(items: &Value, path: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        for (i, item) in items.as_array().into_iter().flatten().enumerate() {
+            path.push(i);
+            if item.get("answer").is_some() {
+                out.push(path.clone());
+            }
+            if let Some(children) = item.get("item") {
+                answered(children, path, out);
+            }
+            path.pop();
+        }
+    }
+    let mut paths = Vec::new();
+    answered(&r["item"], &mut Vec::new(), &mut paths);
+    let path = paths.get(k % paths.len().max(1))?.clone();
+    let (last, parents) = path.split_last().unwrap();
+    let mut list = &mut r["item"];
+    for &p in parents {
+        list = &mut list[p]["item"];
+    }
+    let item = list[*last].as_object_mut().unwrap();
+    // `true`: the response is still one the fast way should take.
+    let usual = match change {
+        // Keys in another order: the answer before its linkId.
+        0 => {
+            let link = item.shift_remove("linkId").unwrap();
+            item.insert("linkId".into(), link);
+            false
+        }
+        // Text for people on the item and its answers.
+        1 => {
+            item.insert("text".into(), Value::from("Question \"text\" \u{e9}"));
+            true
+        }
+        // The same item twice.
+        2 => {
+            let copy = Value::Object(item.clone());
+            list.as_array_mut().unwrap().push(copy);
+            false
+        }
+        // Answered, and declined too.
+        3 => {
+            item.insert(
+                "extension".into(),
+                serde_json::json!([{"url": "urn:placement:extension:no-answer", "valueCode": "declined"}]),
+            );
+            false
+        }
+        // Its first answer twice.
+        4 => {
+            let answers = item["answer"].as_array_mut().unwrap();
+            let first = answers[0].clone();
+            answers.push(first);
+            false
+        }
+        // Another of its answer options, when it has codings.
+        5 => {
+            let coding = item["answer"][0].get_mut("valueCoding")?;
+            let code = coding["code"].as_str().unwrap().to_string();
+            coding["code"] = Value::from(if code == "0" { "1" } else { "0" });
+            false
+        }
+        // A number far out of range.
+        6 => {
+            let v = item["answer"][0].get_mut("valueInteger")?;
+            *v = Value::from(v.as_i64().unwrap() + 1000);
+            false
+        }
+        // Children after the answer.
+        7 => {
+            item.insert(
+                "item".into(),
+                serde_json::json!([{"linkId": "nothing-asked"}]),
+            );
+            false
+        }
+        // No linkId; a linkId of no question.
+        8 => {
+            item.shift_remove("linkId");
+            false
+        }
+        9 => {
+            item.insert("linkId".into(), Value::from("no_such_question"));
+            false
+        }
+        // A second value[x] after the first (the first is the answer).
+        10 => {
+            let entry = item["answer"][0].as_object_mut().unwrap();
+            entry.insert("valueString".into(), Value::from("second"));
+            true
+        }
+        // No answers in the list.
+        11 => {
+            item.insert("answer".into(), serde_json::json!([]));
+            false
+        }
+        // An answer of another type.
+        12 => {
+            item["answer"][0] = serde_json::json!({"valueString": "7"});
+            false
+        }
+        // Another questionnaire.
+        13 => {
+            r["questionnaire"] = Value::from("urn:placement:default|1.9.0");
+            false
+        }
+        _ => return None,
+    };
+    Some((r, usual))
+}
+
+/// The fast way in (batch scoring) takes only what the full reader takes,
+/// and reads it exactly the same; and it does not give up on a usual
+/// response. Checked on sampled intakes' responses, changed.
+#[test]
+fn the_fast_way_in_takes_only_what_the_full_reader_takes() {
+    use placement::fhir::response::{fast, Layout};
+    use placement::yaml::Limits;
+    use proptest::prelude::*;
+    let rs = placement::rules::load_default().unwrap().rules;
+    let layout = Layout::of(&rs);
+    let limits = Limits::INTAKE;
+    let mut config = ProptestConfig::with_cases(200);
+    config.failure_persistence = None;
+    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let strategy = (
+        0u64..5000,
+        proptest::collection::vec((0u8..14, 0usize..100), 0..3),
+        any::<bool>(),
+        0usize..40,
+    );
+    runner
+        .run(&strategy, |(n, changes, pretty, escape)| {
+            let intake = placement::sample::intake(&rs, 5, n);
+            let mut response = layout.write(&rs, &intake);
+            let mut usual = true;
+            for (change, k) in changes {
+                if let Some((r, u)) = changed(&response, change, k) {
+                    response = r;
+                    usual &= u;
+                }
+            }
+            let mut text = if pretty {
+                serde_json::to_string_pretty(&response).unwrap()
+            } else {
+                serde_json::to_string(&response).unwrap()
+            };
+            if escape < 4 {
+                // A key written with an escape: the same key to JSON.
+                let key = ["\"linkId\"", "\"code\"", "\"answer\"", "\"system\""][escape];
+                text = text.replacen(key, &key.replace('i', "\\u0069").replace('e', "\\u0065"), 1);
+            } else if escape < 9 && !pretty {
+                // A key twice in one object (which JSON parsers differ on,
+                // and the full reader refuses).
+                let key = [
+                    "\"linkId\"",
+                    "\"code\"",
+                    "\"valueInteger\"",
+                    "\"system\"",
+                    "\"status\"",
+                ][escape - 4];
+                let key = format!("{key}:");
+                let at = text.find(&key).map(|i| i + key.len());
+                if let Some(at) = at {
+                    let end = at + text[at..].find([',', '}']).unwrap();
+                    let twice = format!("{key}{},", &text[at..end]);
+                    text.insert_str(at - key.len(), &twice);
+                }
+            }
+            let full = placement::intake::parse(&text, &rs, &limits);
+            let quick = fast(&text, &rs, &limits);
+            if let Some(q) = &quick {
+                prop_assert_eq!(
+                    Some(q),
+                    full.as_ref().ok(),
+                    "the fast way took what the full reader reads otherwise"
+                );
+            }
+            if usual && escape >= 9 {
+                prop_assert!(quick.is_some(), "the fast way gave up on a usual response");
+            }
+            Ok(())
+        })
+        .unwrap();
 }

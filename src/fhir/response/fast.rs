@@ -279,7 +279,12 @@ impl<'de> Visitor<'de> for Item<'_, '_> {
         };
         if let Some(e) = &extension {
             read.reading
-                .own(&plain(Kind::Str(id.to_string())), Some(e), None, &mut read.items)
+                .own(
+                    &plain(Kind::Str(id.to_string())),
+                    Some(e),
+                    None,
+                    &mut read.items,
+                )
                 .map_err(|_| A::Error::custom("the full reader reports it"))?;
         }
         if let Some(value) = answered {

@@ -24,6 +24,27 @@ pub(super) struct Items {
 
 impl Reading<'_> {
     pub(super) fn response(&self, node: &Node) -> Result<Node, IntakeError> {
+        // A key twice in one object is refused, wherever it is: which of
+        // the two a JSON reader keeps is not agreed, and an answer must
+        // not depend on it.
+        if let Some((key, first, second)) = key_twice(node) {
+            return Err(IntakeError::single(
+                crate::diag::Diagnostic::error(
+                    "duplicate-key",
+                    second,
+                    format!(
+                        "duplicate key `{}` in a QuestionnaireResponse",
+                        crate::diag::text::visible(key)
+                    ),
+                )
+                .with_help(format!(
+                    "`{}` is already given at line {}, column {}",
+                    crate::diag::text::visible(key),
+                    first.line,
+                    first.col
+                )),
+            ));
+        }
         self.response_with(node, None)
     }
 
@@ -370,6 +391,27 @@ impl Reading<'_> {
                 ))
             }
         })
+    }
+}
+
+/// The first key given twice in one object of a tree, with the places of
+/// both.
+fn key_twice(node: &Node) -> Option<(&str, crate::diag::Span, crate::diag::Span)> {
+    match &node.kind {
+        Kind::Map(pairs) => {
+            for (i, (k, _)) in pairs.iter().enumerate() {
+                if let Some(key) = k.as_str() {
+                    if let Some((first, _)) =
+                        pairs[..i].iter().find(|(p, _)| p.as_str() == Some(key))
+                    {
+                        return Some((key, first.span, k.span));
+                    }
+                }
+            }
+            pairs.iter().find_map(|(_, v)| key_twice(v))
+        }
+        Kind::Seq(items) => items.iter().find_map(key_twice),
+        _ => None,
     }
 }
 
