@@ -46,6 +46,12 @@ pub enum Item {
     Line(usize, std::ops::Range<usize>),
 }
 
+impl Drop for Batch {
+    fn drop(&mut self) {
+        stdin::give_back(std::mem::take(&mut self.text));
+    }
+}
+
 impl Batch {
     /// Reads and scores one of the batch's inputs.
     pub fn score(&self, rs: &RuleSet, item: &Item, limits: &Limits) -> Records {

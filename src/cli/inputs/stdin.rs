@@ -70,6 +70,32 @@ pub(super) fn open(max_bytes: usize) -> Opened {
     Opened::Whole(Item::Input(Input::Stdin(text)))
 }
 
+/// Buffers of batches already scored, for the next batches to fill: a
+/// fresh buffer of a megabyte costs a page fault per page. At most
+/// [`SPARE_BUFFERS`] are kept.
+static SPARE: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
+const SPARE_BUFFERS: usize = 4;
+
+fn spare_buffer() -> Vec<u8> {
+    SPARE
+        .lock()
+        .map(|mut s| s.pop().unwrap_or_default())
+        .unwrap_or_default()
+}
+
+/// Keeps the buffer of a scored batch for the next batch of lines.
+pub(super) fn give_back(mut buffer: Vec<u8>) {
+    if buffer.capacity() < BATCH_BYTES {
+        return;
+    }
+    buffer.clear();
+    if let Ok(mut spare) = SPARE.lock() {
+        if spare.len() < SPARE_BUFFERS {
+            spare.push(buffer);
+        }
+    }
+}
+
 /// A batch of standard input holds at most this many bytes (unless one
 /// line is longer), read this many at a time.
 const BATCH_BYTES: usize = 1 << 20;
@@ -80,9 +106,14 @@ impl StdinLines {
     /// bytes is an error record, and only what is needed to find its end
     /// is kept in memory.
     pub(super) fn read_batch(&mut self, max: usize, max_line: usize) -> Batch {
-        let mut text = std::mem::take(&mut self.carry);
-        // Room for a whole batch at once: no copying as it fills.
-        text.reserve(BATCH_BYTES + READ_BYTES);
+        // Room for a whole batch at once (no copying as it fills), in the
+        // buffer of a batch already scored when there is one.
+        // (One size for every buffer, so that a spare one is large enough.)
+        let mut text = spare_buffer();
+        text.clear();
+        text.reserve(BATCH_BYTES + READ_BYTES + self.carry.len().max(READ_BYTES));
+        text.extend_from_slice(&self.carry);
+        self.carry.clear();
         let mut items = Vec::new();
         let mut start = 0;
         let mut scanned = 0;

@@ -98,8 +98,8 @@ impl Iterator for InputStream {
             if let Some(i) = self.ready.pop_front() {
                 return Some(i);
             }
-            let batch = self.next_batch(1024)?;
-            for item in batch.items {
+            let mut batch = self.next_batch(1024)?;
+            for item in std::mem::take(&mut batch.items) {
                 self.ready.push_back(match item {
                     Item::Input(i) => i,
                     Item::Line(n, range) => match line_text(n, &batch.text[range]) {

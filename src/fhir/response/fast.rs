@@ -1,7 +1,7 @@
-//! The fast way in: a response's JSON text streamed by `serde_json`, its
-//! answers straight into the engine's slots (as [`crate::intake::fast`]
-//! reads a native JSON intake), the few other fields into a small tree
-//! read as the full reader reads it.
+//! The fast way in: a response's JSON text read token by token
+//! ([`super::scan`]), its answers straight into the engine's slots (as
+//! [`crate::intake::fast`] reads a native JSON intake), the few other
+//! fields into a small tree read as the full reader reads it.
 //!
 //! Nothing is allocated per item or per answer: keys, link ids and
 //! codings are borrowed from the text, and a key seen twice is found in a
@@ -10,14 +10,15 @@
 //! the full reader then reports it with its line and column.
 
 use super::read::{Items, Reading};
+use super::scan::{Scalar, Scan, Token};
 use super::{choice_index, resource_type, ItemKind, Layout};
 use crate::diag::Span;
 use crate::intake::fast::{AnswerSeed, AnswerValue, Answers};
-use crate::intake::Intake;
+use crate::intake::{Intake, Slot};
 use crate::rules::model::QuestionKind;
 use crate::rules::RuleSet;
 use crate::yaml::{Kind, Node};
-use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
+use serde::de::Visitor;
 
 /// Reads a QuestionnaireResponse JSON text the fast way, or `None` when it
 /// is not one or anything about it needs the full reader (which then says
@@ -25,10 +26,7 @@ use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
 /// accepts, and reads it the same; near the full reader's budgets, it
 /// gives up.
 pub fn fast(text: &str, rs: &RuleSet, limits: &crate::yaml::Limits) -> Option<Intake> {
-    if text.len() > limits.max_bytes
-        || !text.contains("QuestionnaireResponse")
-        || !crate::intake::fast::yaml_printable(text)
-    {
+    if text.len() > limits.max_bytes || !crate::intake::fast::yaml_printable(text) {
         return None;
     }
     let layout = Layout::of(rs);
@@ -41,10 +39,11 @@ pub fn fast(text: &str, rs: &RuleSet, limits: &crate::yaml::Limits) -> Option<In
         items: Items::default(),
         nodes: 0,
         depth: 0,
+        next: 0,
     };
-    let mut de = serde_json::Deserializer::from_str(text);
-    let top = Top(&mut read).deserialize(&mut de).ok()?;
-    de.end().ok()?;
+    let mut s = Scan::new(text);
+    let top = read.top(&mut s)?;
+    s.end()?;
     if resource_type(&top) != Some("QuestionnaireResponse") {
         return None;
     }
@@ -72,49 +71,25 @@ struct Read<'l> {
     items: Items,
     nodes: usize,
     depth: usize,
-}
-
-impl Read<'_> {
-    fn count(&mut self, nodes: usize, depth: usize) {
-        self.nodes += nodes;
-        self.depth = self.depth.max(depth);
-    }
-}
-
-/// Text borrowed from the JSON: a key or value with no escapes. An
-/// escaped one makes the fast way give up.
-struct Borrowed<'de>(&'de str);
-
-impl<'de> serde::Deserialize<'de> for Borrowed<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Borrowed<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("text with no escapes")
-            }
-            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Borrowed<'de>, E> {
-                Ok(Borrowed(s))
-            }
-        }
-        d.deserialize_str(V)
-    }
+    /// Where the last item read is in the questionnaire's order
+    /// ([`Layout::question_at`]).
+    next: usize,
 }
 
 /// The keys of one object so far, to find one given twice (which the full
-/// reader refuses). An object with more keys than this gives up.
-/// `N` is more than FHIR defines for the object read: items, answers
-/// and codings have at most 8 elements; the response and its other
-/// elements are given more room.
-struct Keys<'de, const N: usize> {
-    keys: [&'de str; N],
+/// reader refuses). `N` is more than FHIR defines for the object read:
+/// items, answers and codings have at most 8 elements; the response and
+/// its other elements are given more room. An object with more keys
+/// gives up.
+struct Keys<'a, const N: usize> {
+    keys: [&'a str; N],
     len: usize,
 }
 
 /// Room for the keys of the response and of its other elements.
-type ManyKeys<'de> = Keys<'de, 24>;
+type ManyKeys<'a> = Keys<'a, 24>;
 
-impl<'de, const N: usize> Keys<'de, N> {
+impl<'a, const N: usize> Keys<'a, N> {
     fn new() -> Self {
         Keys {
             keys: [""; N],
@@ -122,255 +97,215 @@ impl<'de, const N: usize> Keys<'de, N> {
         }
     }
 
-    /// The next key of the object, borrowed, or an error when it is there
-    /// already.
-    fn next<A: MapAccess<'de>>(&mut self, a: &mut A) -> Result<Option<&'de str>, A::Error> {
-        let Some(Borrowed(k)) = a.next_key()? else {
-            return Ok(None);
-        };
-        if self.keys[..self.len].contains(&k) || self.len == self.keys.len() {
-            return Err(A::Error::custom("a key twice, or many keys"));
+    /// The next key of the object, or `None` when it is there already.
+    fn add(&mut self, key: &'a str) -> Option<&'a str> {
+        if self.len == N || self.keys[..self.len].contains(&key) {
+            return None;
         }
-        self.keys[self.len] = k;
+        self.keys[self.len] = key;
         self.len += 1;
-        Ok(Some(k))
+        Some(key)
     }
 }
 
-/// The response object: `item` streamed into answers, every other field
-/// a small tree.
-struct Top<'r, 'l>(&'r mut Read<'l>);
-
-impl<'de> DeserializeSeed<'de> for Top<'_, '_> {
-    type Value = Node;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        d.deserialize_map(self)
+/// The next key of an object: `Some(None)` at its end, `None` to give up
+/// (a key twice among them).
+fn next_key<'a, const N: usize>(
+    s: &mut Scan<'a>,
+    keys: &mut Keys<'a, N>,
+    first: &mut bool,
+) -> Option<Option<&'a str>> {
+    match s.key(first)? {
+        Some(k) => keys.add(k).map(Some),
+        None => Some(None),
     }
 }
 
-impl<'de> Visitor<'de> for Top<'_, '_> {
-    type Value = Node;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a QuestionnaireResponse")
+impl Read<'_> {
+    fn count(&mut self, nodes: usize, depth: usize) {
+        self.nodes += nodes;
+        self.depth = self.depth.max(depth);
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+
+    /// The response object: `item` read into answers, every other field
+    /// a small tree.
+    fn top<'a>(&mut self, s: &mut Scan<'a>) -> Option<Node> {
+        s.object()?;
         let mut pairs = Vec::new();
-        let mut keys = ManyKeys::new();
-        while let Some(k) = keys.next(&mut a)? {
+        let (mut keys, mut first) = (ManyKeys::new(), true);
+        while let Some(k) = next_key(s, &mut keys, &mut first)? {
             if k == "item" {
-                a.next_value_seed(ItemList {
-                    read: &mut *self.0,
-                    depth: 2,
-                })?;
+                self.item_list(s, 2)?;
             } else {
-                let Plain(v) = a.next_value()?;
-                pairs.push((plain(Kind::Str(k.to_string())), v));
+                pairs.push((plain(Kind::Str(k.to_string())), tree(s, 0)?));
             }
         }
-        Ok(plain(Kind::Map(pairs)))
+        Some(plain(Kind::Map(pairs)))
     }
-}
 
-/// A list of items (at `depth` in the response's tree).
-struct ItemList<'r, 'l> {
-    read: &'r mut Read<'l>,
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for ItemList<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
+    /// A list of items (at `depth` in the response's tree).
+    fn item_list(&mut self, s: &mut Scan, depth: usize) -> Option<()> {
+        s.list()?;
+        self.count(1, depth);
+        let mut first = true;
+        while s.entry(&mut first)? {
+            self.item(s, depth + 1)?;
+        }
+        Some(())
     }
-}
 
-impl<'de> Visitor<'de> for ItemList<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a list of items")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-        self.read.count(1, self.depth);
-        while a
-            .next_element_seed(Item {
-                read: &mut *self.read,
-                depth: self.depth + 1,
-            })?
-            .is_some()
-        {}
-        Ok(())
-    }
-}
-
-/// One item: its children, then its own extensions and answer, in the
-/// order the full reader takes them.
-struct Item<'r, 'l> {
-    read: &'r mut Read<'l>,
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for Item<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Item<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an item")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<(), A::Error> {
-        let read = self.read;
-        let mut keys = Keys::<8>::new();
+    /// One item: its children, then its own extensions and answer, in the
+    /// order the full reader takes them.
+    fn item<'a>(&mut self, s: &mut Scan<'a>, depth: usize) -> Option<()> {
+        s.object()?;
         // Its linkId, and the question it names (if any).
-        let mut link: Option<(&'de str, Option<usize>)> = None;
+        let mut link: Option<(&'a str, Option<usize>)> = None;
         let mut answered = None;
         let mut extension = None;
-        while let Some(k) = keys.next(&mut a)? {
-            read.count(2, self.depth + 1);
+        let (mut keys, mut first) = (Keys::<8>::new(), true);
+        while let Some(k) = next_key(s, &mut keys, &mut first)? {
+            self.count(2, depth + 1);
             match k {
                 "linkId" => {
-                    let id = a.next_value::<Borrowed>()?.0;
-                    link = Some((id, read.reading.rs.question_index.get(id).copied()));
+                    let id = s.borrowed()?;
+                    let (layout, rs) = (self.reading.layout, self.reading.rs);
+                    link = Some((id, layout.question_at(rs, id, &mut self.next)));
                 }
                 "answer" => {
                     // The question must be known first (a response from
-                    // another tool may order its keys otherwise: the
-                    // full reader takes those).
-                    let q = link
-                        .and_then(|(_, q)| q)
-                        .ok_or_else(|| A::Error::custom("answer before linkId"))?;
-                    let value = a.next_value_seed(AnswerList {
-                        read: &mut *read,
-                        q,
-                        depth: self.depth + 1,
-                    })?;
-                    answered = Some(value);
+                    // another tool may order its keys otherwise: the full
+                    // reader takes those).
+                    let q = link.and_then(|(_, q)| q)?;
+                    answered = Some(self.answer_list(s, q, depth + 1)?);
                 }
                 "item" => {
-                    if answered.is_some() {
-                        // Its children's answers would come after its own,
-                        // not before as the full reader takes them.
-                        return Err(A::Error::custom("children after the answer"));
-                    }
-                    a.next_value_seed(ItemList {
-                        read: &mut *read,
-                        depth: self.depth + 1,
-                    })?
+                    // Its children's answers would come after its own, not
+                    // before as the full reader takes them.
+                    answered.is_none().then_some(())?;
+                    self.item_list(s, depth + 1)?;
                 }
                 "extension" => {
-                    let Plain(e) = a.next_value()?;
+                    let e = tree(s, 0)?;
                     let (n, d) = size(&e);
-                    read.count(n, self.depth + d);
+                    self.count(n, depth + d);
                     extension = Some(e);
                 }
                 _ => {
-                    a.next_value::<Scalar>()?;
+                    s.scalar()?;
                 }
             }
         }
-        let (id, q) = link.ok_or_else(|| A::Error::custom("no linkId"))?;
-        let Some(q) = q else {
-            // A group; or, with an answer, one to no question (which the
-            // full reader names), and that has given up already.
-            return Ok(());
-        };
+        let (id, q) = link?;
+        // A group; or, with an answer, one to no question (which the full
+        // reader names), and that has given up already.
+        let Some(q) = q else { return Some(()) };
         if let Some(e) = &extension {
-            read.reading
-                .own(
-                    &plain(Kind::Str(id.to_string())),
-                    Some(e),
-                    None,
-                    &mut read.items,
-                )
-                .map_err(|_| A::Error::custom("the full reader reports it"))?;
+            let link = plain(Kind::Str(id.to_string()));
+            self.reading
+                .own(&link, Some(e), None, &mut self.items)
+                .ok()?;
         }
-        if let Some(value) = answered {
-            if !read.answers.put(q, value) {
-                return Err(A::Error::custom("answered twice, or too many answers"));
-            }
+        match answered {
+            Some(value) => self.answers.put(q, value).then_some(()),
+            None => Some(()),
         }
-        Ok(())
     }
-}
 
-/// The `answer` list of question `q`, as the native reader would read its
-/// native answer.
-struct AnswerList<'r, 'l> {
-    read: &'r mut Read<'l>,
-    q: usize,
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for AnswerList<'_, '_> {
-    type Value = AnswerValue;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<AnswerValue, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for AnswerList<'_, '_> {
-    type Value = AnswerValue;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("answers")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<AnswerValue, A::Error> {
-        let rs = self.read.reading.rs;
-        let kind = &rs.questions[self.q].kind;
-        let seed = || Answer {
-            reading: &self.read.reading,
-            q: self.q,
-        };
-        let mut entries = 0;
+    /// The `answer` list of question `q`, as the native reader would read
+    /// its native answer.
+    fn answer_list(&mut self, s: &mut Scan, q: usize, depth: usize) -> Option<AnswerValue> {
+        let rs = self.reading.rs;
+        let kind = &rs.questions[q].kind;
+        s.list()?;
+        let (mut entries, mut first) = (0, true);
         let value = if let QuestionKind::MultiChoice(options) = kind {
             // The options ticked, each once, as the native list would be.
             let mut mask = 0u64;
-            while let Some(v) = a.next_element_seed(seed())? {
+            while s.entry(&mut first)? {
                 entries += 1;
-                let Value::Option(i) = v else {
-                    return Err(A::Error::custom("not an option"));
+                let Value::Option(i) = self.answer(s, q)? else {
+                    return None;
                 };
-                let bit = options
-                    .iter()
-                    .position(|o| o.id == options[i].id)
-                    .filter(|&b| b < 64 && mask & (1 << b) == 0)
-                    .ok_or_else(|| A::Error::custom("an option twice"))?;
+                let bit = options.iter().position(|o| o.id == options[i].id)?;
+                if bit >= 64 || mask & (1 << bit) != 0 {
+                    return None;
+                }
                 mask |= 1 << bit;
             }
             if crate::intake::exclusive_violated(mask, kind.exclusive_mask()) {
-                return Err(A::Error::custom("exclusive"));
+                return None;
             }
-            AnswerValue::Slot(crate::intake::Slot::Multi(mask))
+            AnswerValue::Slot(Slot::Multi(mask))
         } else {
             let mut one = None;
-            while let Some(v) = a.next_element_seed(seed())? {
+            while s.entry(&mut first)? {
                 entries += 1;
-                one = Some(v);
+                one = Some(self.answer(s, q)?);
             }
-            let (1, Some(v)) = (entries, one) else {
-                return Err(A::Error::custom("not one answer"));
-            };
-            let native = AnswerSeed { rs, q: self.q };
-            match v {
+            if entries != 1 {
+                return None;
+            }
+            let native = AnswerSeed { rs, q };
+            match one? {
                 Value::Answer(v) => v,
-                Value::Option(i) => match (kind, &self.read.reading.layout.shapes[self.q]) {
+                Value::Option(i) => match (kind, &self.reading.layout.shapes[q]) {
                     (QuestionKind::Integer { .. }, ItemKind::Choice(answers)) => {
-                        native.int(answers[i].3 as i64)?
+                        native.int::<Refused>(answers[i].3 as i64).ok()?
                     }
                     (kind, _) => {
-                        let options = kind.options().expect("a choice has options");
-                        native.visit_str(&options[i].id)?
+                        let options = kind.options()?;
+                        native.visit_str::<Refused>(&options[i].id).ok()?
                     }
                 },
             }
         };
         // answer list, entry, value[x], coding's fields.
-        self.read.count(1 + 5 * entries, self.depth + 4);
-        Ok(value)
+        self.count(1 + 5 * entries, depth + 4);
+        Some(value)
+    }
+
+    /// One `answer` entry: its first `value[x]` (the full reader takes
+    /// that one only).
+    fn answer(&self, s: &mut Scan, q: usize) -> Option<Value> {
+        s.object()?;
+        let mut value = None;
+        let (mut keys, mut first) = (Keys::<8>::new(), true);
+        while let Some(k) = next_key(s, &mut keys, &mut first)? {
+            if value.is_some() || !k.starts_with("value") {
+                s.scalar()?;
+                continue;
+            }
+            let native = AnswerSeed {
+                rs: self.reading.rs,
+                q,
+            };
+            value = Some(match (&self.reading.layout.shapes[q], k) {
+                (ItemKind::Choice(answers), "valueCoding") => {
+                    let (system, code) = coding(s)?;
+                    Value::Option(choice_index(answers, system, code)?)
+                }
+                (ItemKind::Boolean, "valueBoolean")
+                | (ItemKind::Integer, "valueInteger")
+                | (ItemKind::Decimal, "valueDecimal" | "valueInteger")
+                | (ItemKind::Text, "valueString") => Value::Answer(
+                    match s.scalar()? {
+                        Scalar::Null => native.visit_unit::<Refused>(),
+                        Scalar::Bool(b) => native.visit_bool(b),
+                        Scalar::Int(i) => native.visit_i64(i),
+                        Scalar::Float(x) => native.visit_f64(x),
+                        Scalar::Str(t) => native.visit_str(&t),
+                    }
+                    .ok()?,
+                ),
+                _ => return None,
+            });
+        }
+        value
     }
 }
+
+/// Why an answer was not taken: the full reader says why.
+type Refused = serde::de::value::Error;
 
 /// One `answer` entry's value: an answer option by its position, or any
 /// other value as the native reader reads it.
@@ -379,158 +314,67 @@ enum Value {
     Answer(AnswerValue),
 }
 
-/// One `answer` entry: its first `value[x]` (the full reader takes that
-/// one only).
-struct Answer<'a, 'l> {
-    reading: &'a Reading<'l>,
-    q: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for Answer<'_, '_> {
-    type Value = Value;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Answer<'_, '_> {
-    type Value = Value;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an answer")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
-        let mut keys = Keys::<8>::new();
-        let mut value = None;
-        let native = || AnswerSeed {
-            rs: self.reading.rs,
-            q: self.q,
-        };
-        while let Some(k) = keys.next(&mut a)? {
-            if value.is_some() || !k.starts_with("value") {
-                a.next_value::<Scalar>()?;
-                continue;
-            }
-            let shape = &self.reading.layout.shapes[self.q];
-            value = Some(match (shape, k) {
-                (ItemKind::Choice(answers), "valueCoding") => {
-                    let Coding { system, code } = a.next_value()?;
-                    Value::Option(
-                        choice_index(answers, system, code)
-                            .ok_or_else(|| A::Error::custom("not an answer option"))?,
-                    )
-                }
-                (ItemKind::Boolean, "valueBoolean")
-                | (ItemKind::Integer, "valueInteger")
-                | (ItemKind::Decimal, "valueDecimal" | "valueInteger")
-                | (ItemKind::Text, "valueString") => Value::Answer(a.next_value_seed(native())?),
-                _ => return Err(A::Error::custom("another value[x]")),
-            });
-        }
-        value.ok_or_else(|| A::Error::custom("no value[x]"))
-    }
-}
-
 /// A coding's `system` and `code`; anything else in it is skipped.
-struct Coding<'de> {
-    system: Option<&'de str>,
-    code: Option<&'de str>,
-}
-
-impl<'de> serde::Deserialize<'de> for Coding<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Coding<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a coding")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Coding<'de>, A::Error> {
-                let mut keys = Keys::<8>::new();
-                let mut coding = Coding {
-                    system: None,
-                    code: None,
-                };
-                while let Some(k) = keys.next(&mut a)? {
-                    match k {
-                        "system" => coding.system = Some(a.next_value::<Borrowed>()?.0),
-                        "code" => coding.code = Some(a.next_value::<Borrowed>()?.0),
-                        _ => {
-                            a.next_value::<Scalar>()?;
-                        }
-                    }
-                }
-                Ok(coding)
+fn coding<'a>(s: &mut Scan<'a>) -> Option<(Option<&'a str>, Option<&'a str>)> {
+    s.object()?;
+    let (mut system, mut code) = (None, None);
+    let (mut keys, mut first) = (Keys::<8>::new(), true);
+    while let Some(k) = next_key(s, &mut keys, &mut first)? {
+        match k {
+            "system" => system = Some(s.borrowed()?),
+            "code" => code = Some(s.borrowed()?),
+            _ => {
+                s.scalar()?;
             }
         }
-        d.deserialize_map(V)
     }
+    Some((system, code))
 }
 
-/// A JSON text as a tree with no places (every span unknown): the
-/// response's fields other than its items, and items' extensions.
-struct Plain(Node);
+/// A JSON value as a tree with no places (every span unknown): the
+/// response's fields other than its items, and items' extensions. Text
+/// for people (`text`, `display`) is skipped unread.
+fn tree(s: &mut Scan, depth: usize) -> Option<Node> {
+    if depth > 32 {
+        return None;
+    }
+    Some(plain(match s.token()? {
+        Token::Object => {
+            s.object()?;
+            let mut pairs = Vec::new();
+            let (mut keys, mut first) = (ManyKeys::new(), true);
+            while let Some(k) = next_key(s, &mut keys, &mut first)? {
+                if k == "text" || k == "display" {
+                    s.scalar()?;
+                    continue;
+                }
+                pairs.push((plain(Kind::Str(k.to_string())), tree(s, depth + 1)?));
+            }
+            Kind::Map(pairs)
+        }
+        Token::List => {
+            s.list()?;
+            let mut items = Vec::new();
+            let mut first = true;
+            while s.entry(&mut first)? {
+                items.push(tree(s, depth + 1)?);
+            }
+            Kind::Seq(items)
+        }
+        Token::Scalar(v) => match v {
+            Scalar::Null => Kind::Null,
+            Scalar::Bool(b) => Kind::Bool(b),
+            Scalar::Int(i) => Kind::Int(i),
+            Scalar::Float(x) => Kind::Float(x),
+            Scalar::Str(t) => Kind::Str(t.into_owned()),
+        },
+    }))
+}
 
 fn plain(kind: Kind) -> Node {
     Node {
         kind,
         span: Span::default(),
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Plain {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Plain;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("JSON")
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Plain, E> {
-                Ok(Plain(plain(Kind::Bool(v))))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Plain, E> {
-                Ok(Plain(plain(Kind::Int(v))))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Plain, E> {
-                i64::try_from(v)
-                    .map(|v| Plain(plain(Kind::Int(v))))
-                    .map_err(|_| E::custom("too large"))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Plain, E> {
-                Ok(Plain(plain(Kind::Float(v))))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Plain, E> {
-                Ok(Plain(plain(Kind::Str(v.to_string()))))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Plain, E> {
-                Ok(Plain(plain(Kind::Str(v))))
-            }
-            fn visit_unit<E>(self) -> Result<Plain, E> {
-                Ok(Plain(plain(Kind::Null)))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Plain, A::Error> {
-                let mut items = Vec::new();
-                while let Some(Plain(n)) = a.next_element()? {
-                    items.push(n);
-                }
-                Ok(Plain(plain(Kind::Seq(items))))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Plain, A::Error> {
-                let mut pairs = Vec::new();
-                let mut keys = ManyKeys::new();
-                while let Some(k) = keys.next(&mut a)? {
-                    // Text for people, never read: skipped unread.
-                    if k == "text" || k == "display" {
-                        a.next_value::<Scalar>()?;
-                        continue;
-                    }
-                    let Plain(v) = a.next_value()?;
-                    pairs.push((plain(Kind::Str(k.to_string())), v));
-                }
-                Ok(Plain(plain(Kind::Map(pairs))))
-            }
-        }
-        d.deserialize_any(V)
     }
 }
 
@@ -549,40 +393,6 @@ fn size(n: &Node) -> (usize, usize) {
     }
 }
 
-/// A value skipped unread, which must be a scalar: anything larger counts
-/// against the reader's budgets, and is left to the full reader.
-struct Scalar;
-
-impl<'de> serde::Deserialize<'de> for Scalar {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Scalar;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a scalar")
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Scalar, E> {
-                Ok(Scalar)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Scalar, E> {
-                Ok(Scalar)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Scalar, E> {
-                Ok(Scalar)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Scalar, E> {
-                Ok(Scalar)
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Scalar, E> {
-                Ok(Scalar)
-            }
-            fn visit_unit<E>(self) -> Result<Scalar, E> {
-                Ok(Scalar)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ use serde_json::{json, Map, Value};
 
 mod fast;
 mod read;
+mod scan;
 
 pub use fast::fast;
 use read::Reading;
@@ -79,6 +80,12 @@ pub struct Layout {
     shapes: Vec<ItemKind>,
     canonical: String,
     sha256: String,
+    /// Every item's linkId in the questionnaire's order, and the question
+    /// it is (none for a group): a response's items usually come in this
+    /// order, so the reader tries the next one first.
+    order: Vec<(String, Option<usize>)>,
+    /// Where each linkId is in `order`.
+    position: rustc_hash::FxHashMap<String, usize>,
 }
 
 /// An item of the questionnaire: a group of items, or a question.
@@ -155,11 +162,48 @@ impl Layout {
             })
             .collect();
         let canonical = format!("{}|{}", export.base, rs.version);
+        fn flatten(items: &[Slot], rs: &RuleSet, order: &mut Vec<(String, Option<usize>)>) {
+            for item in items {
+                match item {
+                    Slot::Group(link, children) => {
+                        order.push((link.clone(), None));
+                        flatten(children, rs, order);
+                    }
+                    Slot::Question(q) => order.push((rs.questions[*q].id.to_string(), Some(*q))),
+                }
+            }
+        }
+        let mut order = Vec::new();
+        flatten(&items, rs, &mut order);
+        let position = order
+            .iter()
+            .enumerate()
+            .map(|(i, (link, _))| (link.clone(), i))
+            .collect();
         Layout {
             items,
             shapes,
             canonical,
             sha256: rs.sha256.clone(),
+            order,
+            position,
+        }
+    }
+
+    /// The question an item's `linkId` names, if any; `cursor` is where
+    /// the last item read was in the questionnaire's order, and is moved
+    /// past this one.
+    fn question_at(&self, rs: &RuleSet, link: &str, cursor: &mut usize) -> Option<usize> {
+        let at = match self.order.get(*cursor) {
+            Some((l, _)) if l == link => Some(*cursor),
+            _ => self.position.get(link).copied(),
+        };
+        match at {
+            Some(at) => {
+                *cursor = at + 1;
+                self.order[at].1
+            }
+            None => rs.question(link),
         }
     }
 

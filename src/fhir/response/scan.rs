@@ -1,0 +1,411 @@
+//! A strict JSON reader, token by token, for the fast way in
+//! ([`super::fast`]). It takes a part of JSON only, and gives up (`None`)
+//! on the rest, which the full reader then reads:
+//!
+//! - white space is space, tab, line feed and carriage return;
+//! - a string has no raw control character, and no escape but `\"`,
+//!   `\\`, `\/`, `\n`, `\r` and `\t` (no `\u`);
+//! - a number is written as JSON writes it; a whole number fits in 64
+//!   bits and is not `-0`; any other number is finite;
+//! - nothing but white space follows the value.
+//!
+//! Everything it takes is JSON, and reads to the same values as in the
+//! full reader.
+
+use std::borrow::Cow;
+
+/// A JSON text being read, and where.
+pub(super) struct Scan<'a> {
+    text: &'a str,
+    at: usize,
+    /// The text has no control character at all (JSON Lines usually have
+    /// none): the end of a string is then found without looking at every
+    /// byte.
+    no_controls: bool,
+}
+
+/// A value that is not a list or an object.
+pub(super) enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Cow<'a, str>),
+}
+
+/// What comes next: a scalar, or the start of a list or an object (not
+/// yet read).
+pub(super) enum Token<'a> {
+    Scalar(Scalar<'a>),
+    List,
+    Object,
+}
+
+impl<'a> Scan<'a> {
+    pub(super) fn new(text: &'a str) -> Self {
+        Scan {
+            text,
+            at: 0,
+            // In blocks with no early exit, which the compiler vectorizes.
+            no_controls: text
+                .as_bytes()
+                .chunks(64)
+                .all(|c| c.iter().fold(true, |ok, &b| ok & (b >= 0x20))),
+        }
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    /// The next byte that is not white space, not taken.
+    fn peek(&mut self) -> Option<u8> {
+        let b = self.bytes();
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = b.get(self.at) {
+            self.at += 1;
+        }
+        b.get(self.at).copied()
+    }
+
+    /// Takes `c`, after any white space.
+    fn take(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.at += 1)
+    }
+
+    /// The end of the text: only white space is left.
+    pub(super) fn end(&mut self) -> Option<()> {
+        self.peek().is_none().then_some(())
+    }
+
+    /// Takes the `{` of an object.
+    pub(super) fn object(&mut self) -> Option<()> {
+        self.take(b'{')
+    }
+
+    /// Takes the `[` of a list.
+    pub(super) fn list(&mut self) -> Option<()> {
+        self.take(b'[')
+    }
+
+    /// The next key of an object whose `{` is taken, with its `:`;
+    /// `Some(None)` at the `}`. `first`: no key has been read yet.
+    pub(super) fn key(&mut self, first: &mut bool) -> Option<Option<&'a str>> {
+        match self.peek()? {
+            b'}' => {
+                self.at += 1;
+                return Some(None);
+            }
+            b',' if !*first => self.at += 1,
+            _ if *first => {}
+            _ => return None,
+        }
+        *first = false;
+        let key = self.borrowed()?;
+        self.take(b':')?;
+        Some(Some(key))
+    }
+
+    /// Whether a list whose `[` is taken has another entry (its `,`
+    /// taken), or has ended (its `]` taken).
+    pub(super) fn entry(&mut self, first: &mut bool) -> Option<bool> {
+        match self.peek()? {
+            b']' => {
+                self.at += 1;
+                Some(false)
+            }
+            b',' if !*first => {
+                self.at += 1;
+                Some(true)
+            }
+            _ if *first => {
+                *first = false;
+                Some(true)
+            }
+            _ => None,
+        }
+    }
+
+    /// A string with no escapes, borrowed from the text.
+    pub(super) fn borrowed(&mut self) -> Option<&'a str> {
+        match self.string()? {
+            Cow::Borrowed(s) => Some(s),
+            Cow::Owned(_) => None,
+        }
+    }
+
+    /// A string, borrowed when it has no escapes.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        self.take(b'"')?;
+        let b = self.bytes();
+        let start = self.at;
+        let mut i = start;
+        if self.no_controls {
+            i = quote_or_backslash(b, start)?;
+            if b[i] == b'"' {
+                self.at = i + 1;
+                return Some(Cow::Borrowed(&self.text[start..i]));
+            }
+        } else {
+            loop {
+                match *b.get(i)? {
+                    b'"' => {
+                        self.at = i + 1;
+                        return Some(Cow::Borrowed(&self.text[start..i]));
+                    }
+                    b'\\' => break,
+                    c if c < 0x20 => return None,
+                    _ => i += 1,
+                }
+            }
+        }
+        // Escapes: the few that every reader agrees on.
+        let mut out = String::from(&self.text[start..i]);
+        loop {
+            let run = i;
+            while !matches!(*b.get(i)?, b'"' | b'\\') {
+                if b[i] < 0x20 {
+                    return None;
+                }
+                i += 1;
+            }
+            out.push_str(&self.text[run..i]);
+            if b[i] == b'"' {
+                self.at = i + 1;
+                return Some(Cow::Owned(out));
+            }
+            out.push(match *b.get(i + 1)? {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                _ => return None,
+            });
+            i += 2;
+        }
+    }
+
+    /// A number as JSON writes it.
+    fn number(&mut self) -> Option<Scalar<'a>> {
+        let b = self.bytes();
+        let start = self.at;
+        let mut i = start;
+        let digits = |i: &mut usize| {
+            let from = *i;
+            while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                *i += 1;
+            }
+            *i > from
+        };
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        let int_start = i;
+        if !digits(&mut i) || (b[int_start] == b'0' && i - int_start > 1) {
+            return None;
+        }
+        let mut whole = true;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            whole = false;
+            if !digits(&mut i) {
+                return None;
+            }
+        }
+        if let Some(b'e' | b'E') = b.get(i) {
+            i += 1;
+            whole = false;
+            if let Some(b'+' | b'-') = b.get(i) {
+                i += 1;
+            }
+            if !digits(&mut i) {
+                return None;
+            }
+        }
+        let text = &self.text[start..i];
+        self.at = i;
+        if whole {
+            // `-0` is left to the full reader.
+            (text != "-0").then_some(())?;
+            text.parse().ok().map(Scalar::Int)
+        } else {
+            let x: f64 = text.parse().ok()?;
+            x.is_finite().then_some(Scalar::Float(x))
+        }
+    }
+
+    /// `true`, `false` or `null`.
+    fn word(&mut self, word: &str, value: Scalar<'a>) -> Option<Scalar<'a>> {
+        self.text[self.at..].starts_with(word).then(|| {
+            self.at += word.len();
+            value
+        })
+    }
+
+    /// The next value: a scalar read whole, or the start of a list or an
+    /// object (not taken).
+    pub(super) fn token(&mut self) -> Option<Token<'a>> {
+        Some(Token::Scalar(match self.peek()? {
+            b'{' => return Some(Token::Object),
+            b'[' => return Some(Token::List),
+            b'"' => Scalar::Str(self.string()?),
+            b't' => self.word("true", Scalar::Bool(true))?,
+            b'f' => self.word("false", Scalar::Bool(false))?,
+            b'n' => self.word("null", Scalar::Null)?,
+            b'-' | b'0'..=b'9' => self.number()?,
+            _ => return None,
+        }))
+    }
+
+    /// A value that must be a scalar.
+    pub(super) fn scalar(&mut self) -> Option<Scalar<'a>> {
+        match self.token()? {
+            Token::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Where the first `"` or `\\` is, from `i` on: eight bytes at a time.
+fn quote_or_backslash(b: &[u8], mut i: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // A high bit for each zero byte (and maybe for bytes after one, which
+    // the lowest set bit is never).
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    while let Some(word) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let found = zeros(w ^ (ONES * b'"' as u64)) | zeros(w ^ (ONES * b'\\' as u64));
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b[i..]
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\')
+        .map(|n| i + n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every scalar of a text as `serde_json` reads it, or `None` when the
+    /// scanner gives up.
+    fn scalars(text: &str) -> Option<Vec<String>> {
+        fn walk(s: &mut Scan, out: &mut Vec<String>) -> Option<()> {
+            match s.token()? {
+                Token::Object => {
+                    s.object()?;
+                    let mut first = true;
+                    while let Some(k) = s.key(&mut first)? {
+                        out.push(format!("key {k}"));
+                        walk(s, out)?;
+                    }
+                }
+                Token::List => {
+                    s.list()?;
+                    let mut first = true;
+                    while s.entry(&mut first)? {
+                        walk(s, out)?;
+                    }
+                }
+                Token::Scalar(v) => out.push(match v {
+                    Scalar::Null => "null".into(),
+                    Scalar::Bool(b) => format!("{b}"),
+                    Scalar::Int(i) => format!("int {i}"),
+                    Scalar::Float(x) => format!("float {x:?}"),
+                    Scalar::Str(s) => format!("str {s:?}"),
+                }),
+            }
+            Some(())
+        }
+        let mut s = Scan::new(text);
+        let mut out = Vec::new();
+        walk(&mut s, &mut out)?;
+        s.end()?;
+        Some(out)
+    }
+
+    #[test]
+    fn it_reads_json_as_json_is_read() {
+        assert_eq!(
+            scalars(" {\"a\" : [1, -2, 2.50, 1e3, true, false, null, \"x\\\"y\\\\z\\/\\n\"],\n\t\"b\":{}, \"c\":[]} ").unwrap(),
+            [
+                "key a", "int 1", "int -2", "float 2.5", "float 1000.0", "true", "false", "null",
+                "str \"x\\\"y\\\\z/\\n\"", "key b", "key c"
+            ]
+        );
+        // Every text it takes, serde_json takes too.
+        for ok in ["{}", "[]", "0", "\"\"", "[1,[2,{\"a\":{}}]]", "-1.5e-3"] {
+            assert!(scalars(ok).is_some(), "{ok}");
+            serde_json::from_str::<serde_json::Value>(ok).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_end_of_a_string_is_found_in_every_position() {
+        for len in 0..40 {
+            for at in 0..=len {
+                for c in [b'"', b'\\'] {
+                    // Bytes that differ from the sought ones by one bit.
+                    let mut b: Vec<u8> = (0..len)
+                        .map(|k| [b'#', b'!', b'\x5d', b'\xdc', b'\xa2'][k % 5])
+                        .collect();
+                    let want = (at < len).then(|| {
+                        b[at] = c;
+                        at
+                    });
+                    assert_eq!(quote_or_backslash(&b, 0), want, "{len} {at}");
+                    if at + 1 < len {
+                        b[at + 1] = b'"';
+                        assert_eq!(quote_or_backslash(&b, 0), want);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn it_gives_up_on_what_is_not_json_or_not_plain() {
+        for text in [
+            "",
+            "{",
+            "[1,]",
+            "[,1]",
+            "{\"a\":1,}",
+            "{,\"a\":1}",
+            "{\"a\" 1}",
+            "{\"a\":1 \"b\":2}",
+            "[1 2]",
+            "01",
+            "1.",
+            ".5",
+            "1e",
+            "+1",
+            "-",
+            "-0",
+            "1e999",
+            "99999999999999999999",
+            "tru",
+            "nul",
+            "True",
+            "\"a\u{1}\"",
+            "\"a\nb\"",
+            "\"\\u0041\"",
+            "\"\\b\"",
+            "\"abc",
+            "{} {}",
+            "{}x",
+            "\u{feff}{}",
+            "{'a':1}",
+            "[1]\u{a0}",
+            "NaN",
+            "Infinity",
+        ] {
+            assert_eq!(scalars(text), None, "{text:?}");
+        }
+    }
+}
