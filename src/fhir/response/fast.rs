@@ -162,9 +162,23 @@ impl Read<'_> {
         let mut link: Option<(&'a str, Option<usize>)> = None;
         let mut answered = None;
         let mut extension = None;
-        let (mut keys, mut first) = (Keys::<8>::new(), true);
-        while let Some(k) = next_key(s, &mut keys, &mut first)? {
+        // The keys read so far: the usual four as bits, any other listed.
+        let (mut usual, mut keys, mut first) = (0u8, Keys::<8>::new(), true);
+        while let Some(k) = s.key(&mut first)? {
             self.count(2, depth + 1);
+            let bit = match k {
+                "linkId" => 1,
+                "answer" => 2,
+                "item" => 4,
+                "extension" => 8,
+                _ => 0,
+            };
+            if bit == 0 {
+                keys.add(k)?;
+            } else if usual & bit != 0 {
+                return None;
+            }
+            usual |= bit;
             match k {
                 "linkId" => {
                     let id = s.borrowed()?;
