@@ -83,12 +83,12 @@ fn spare_buffer() -> Vec<u8> {
         .unwrap_or_default()
 }
 
-/// Keeps the buffer of a scored batch for the next batch of lines.
-pub(super) fn give_back(mut buffer: Vec<u8>) {
-    if buffer.capacity() < BATCH_BYTES {
+/// Keeps the buffer of a scored batch for the next batch of lines (its
+/// bytes as they are: the next batch writes over them).
+pub(super) fn give_back(buffer: Vec<u8>) {
+    if buffer.len() < BATCH_BYTES {
         return;
     }
-    buffer.clear();
     if let Ok(mut spare) = SPARE.lock() {
         if spare.len() < SPARE_BUFFERS {
             spare.push(buffer);
@@ -107,12 +107,16 @@ impl StdinLines {
     /// is kept in memory.
     pub(super) fn read_batch(&mut self, max: usize, max_line: usize) -> Batch {
         // Room for a whole batch at once (no copying as it fills), in the
-        // buffer of a batch already scored when there is one.
-        // (One size for every buffer, so that a spare one is large enough.)
+        // buffer of a batch already scored when there is one: its bytes
+        // are written once when it is made, and then only read into. The
+        // batch's text is `text[..filled]`; the rest is room.
         let mut text = spare_buffer();
-        text.clear();
-        text.reserve(BATCH_BYTES + READ_BYTES + self.carry.len().max(READ_BYTES));
-        text.extend_from_slice(&self.carry);
+        let room = BATCH_BYTES + READ_BYTES + self.carry.len().max(READ_BYTES);
+        if text.len() < room {
+            text.resize(room, 0);
+        }
+        let mut filled = self.carry.len();
+        text[..filled].copy_from_slice(&self.carry);
         self.carry.clear();
         let mut items = Vec::new();
         let mut start = 0;
@@ -121,8 +125,8 @@ impl StdinLines {
         loop {
             // Every whole line in the buffer.
             while items.len() < max {
-                let Some(i) = memchr::memchr(b'\n', &text[start + scanned..]) else {
-                    scanned = text.len() - start;
+                let Some(i) = memchr::memchr(b'\n', &text[start + scanned..filled]) else {
+                    scanned = filled - start;
                     break;
                 };
                 let end = start + scanned + i;
@@ -130,20 +134,20 @@ impl StdinLines {
                 start = end + 1;
                 scanned = 0;
             }
-            if items.len() >= max || (text.len() >= BATCH_BYTES && !items.is_empty()) {
+            if items.len() >= max || (filled >= BATCH_BYTES && !items.is_empty()) {
                 break;
             }
             if self.done {
-                if start < text.len() {
-                    self.line(&text, start, text.len(), false, max_line, &mut items);
-                    start = text.len();
+                if start < filled {
+                    self.line(&text, start, filled, false, max_line, &mut items);
+                    start = filled;
                 }
                 break;
             }
-            if text.len() - start > max_line {
+            if filled - start > max_line {
                 // Too long: skip to its end, keeping nothing of it.
-                let mut len = text.len() - start;
-                text.truncate(start);
+                let mut len = filled - start;
+                filled = start;
                 self.line_no += 1;
                 let mut chunk = vec![0u8; READ_BYTES];
                 let mut error = None;
@@ -156,7 +160,12 @@ impl StdinLines {
                         Ok(n) => match memchr::memchr(b'\n', &chunk[..n]) {
                             Some(i) => {
                                 len += i + 1;
-                                text.extend_from_slice(&chunk[i + 1..n]);
+                                let rest = &chunk[i + 1..n];
+                                if text.len() < filled + rest.len() {
+                                    text.resize(filled + rest.len(), 0);
+                                }
+                                text[filled..filled + rest.len()].copy_from_slice(rest);
+                                filled += rest.len();
                                 break;
                             }
                             None => len += n,
@@ -175,26 +184,26 @@ impl StdinLines {
             }
             if items.is_empty() && start > 0 {
                 // Only blank lines so far: drop them.
-                text.drain(..start);
+                text.copy_within(start..filled, 0);
+                filled -= start;
                 start = 0;
             }
             // Read more.
-            let filled = text.len();
-            text.resize(filled + READ_BYTES, 0);
-            match read_some(&mut stdin, &mut text[filled..]) {
+            if text.len() < filled + READ_BYTES {
+                text.resize(filled + READ_BYTES, 0);
+            }
+            match read_some(&mut stdin, &mut text[filled..filled + READ_BYTES]) {
                 Ok(n) => {
-                    text.truncate(filled + n);
+                    filled += n;
                     self.done = n == 0;
                 }
                 Err(e) => {
-                    text.truncate(filled);
                     items.push(Item::Input(stdin_error(&e)));
                     self.done = true;
                 }
             }
         }
-        self.carry = text[start..].to_vec();
-        text.truncate(start);
+        self.carry = text[start..filled].to_vec();
         Batch { text, items }
     }
 

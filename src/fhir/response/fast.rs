@@ -26,7 +26,8 @@ use serde::de::Visitor;
 /// accepts, and reads it the same; near the full reader's budgets, it
 /// gives up.
 pub fn fast(text: &str, rs: &RuleSet, limits: &crate::yaml::Limits) -> Option<Intake> {
-    if text.len() > limits.max_bytes || !crate::intake::fast::yaml_printable(text) {
+    let ascii = super::scan::printable_ascii(text);
+    if text.len() > limits.max_bytes || !(ascii || crate::intake::fast::yaml_printable(text)) {
         return None;
     }
     let layout = Layout::of(rs);
@@ -41,7 +42,7 @@ pub fn fast(text: &str, rs: &RuleSet, limits: &crate::yaml::Limits) -> Option<In
         depth: 0,
         next: 0,
     };
-    let mut s = Scan::new(text);
+    let mut s = Scan::new(text, ascii);
     let top = read.top(&mut s)?;
     s.end()?;
     if resource_type(&top) != Some("QuestionnaireResponse") {
@@ -164,47 +165,55 @@ impl Read<'_> {
         let mut extension = None;
         // The keys read so far: the usual four as bits, any other listed.
         let (mut usual, mut keys, mut first) = (0u8, Keys::<8>::new(), true);
-        while let Some(k) = s.key(&mut first)? {
-            self.count(2, depth + 1);
-            let bit = match k {
-                "linkId" => 1,
-                "answer" => 2,
-                "item" => 4,
-                "extension" => 8,
-                _ => 0,
+        loop {
+            let likely = if link.is_none() { "linkId" } else { "answer" };
+            let Some(k) = s.key_likely(&mut first, likely)? else {
+                break;
             };
-            if bit == 0 {
-                keys.add(k)?;
-            } else if usual & bit != 0 {
+            self.count(2, depth + 1);
+            let key = match k {
+                "linkId" => ItemKey::LinkId,
+                "answer" => ItemKey::Answer,
+                "item" => ItemKey::Item,
+                "extension" => ItemKey::Extension,
+                _ => {
+                    keys.add(k)?;
+                    ItemKey::Other
+                }
+            };
+            let bit = 1 << key as u8;
+            if usual & bit != 0 {
                 return None;
             }
-            usual |= bit;
-            match k {
-                "linkId" => {
+            if key != ItemKey::Other {
+                usual |= bit;
+            }
+            match key {
+                ItemKey::LinkId => {
                     let id = s.borrowed()?;
                     let (layout, rs) = (self.reading.layout, self.reading.rs);
                     link = Some((id, layout.question_at(rs, id, &mut self.next)));
                 }
-                "answer" => {
+                ItemKey::Answer => {
                     // The question must be known first (a response from
                     // another tool may order its keys otherwise: the full
                     // reader takes those).
                     let q = link.and_then(|(_, q)| q)?;
                     answered = Some(self.answer_list(s, q, depth + 1)?);
                 }
-                "item" => {
+                ItemKey::Item => {
                     // Its children's answers would come after its own, not
                     // before as the full reader takes them.
                     answered.is_none().then_some(())?;
                     self.item_list(s, depth + 1)?;
                 }
-                "extension" => {
+                ItemKey::Extension => {
                     let e = tree(s, 0)?;
                     let (n, d) = size(&e);
                     self.count(n, depth + d);
                     extension = Some(e);
                 }
-                _ => {
+                ItemKey::Other => {
                     s.scalar()?;
                 }
             }
@@ -240,11 +249,11 @@ impl Read<'_> {
                 let Value::Option(i) = self.answer(s, q)? else {
                     return None;
                 };
-                let bit = options.iter().position(|o| o.id == options[i].id)?;
-                if bit >= 64 || mask & (1 << bit) != 0 {
+                // (Option ids are unique: the loader refuses one twice.)
+                if i >= 64 || i >= options.len() || mask & (1 << i) != 0 {
                     return None;
                 }
-                mask |= 1 << bit;
+                mask |= 1 << i;
             }
             if crate::intake::exclusive_violated(mask, kind.exclusive_mask()) {
                 return None;
@@ -266,10 +275,12 @@ impl Read<'_> {
                     (QuestionKind::Integer { .. }, ItemKind::Choice(answers)) => {
                         native.int::<Refused>(answers[i].3 as i64).ok()?
                     }
-                    (kind, _) => {
-                        let options = kind.options()?;
-                        native.visit_str::<Refused>(&options[i].id).ok()?
+                    // The option's position, as the native reader finds
+                    // it by its id (option ids are unique).
+                    (QuestionKind::SingleChoice(options), _) if i < options.len() => {
+                        AnswerValue::Slot(Slot::Num(i as f64))
                     }
+                    _ => return None,
                 },
             }
         };
@@ -284,7 +295,18 @@ impl Read<'_> {
         s.object()?;
         let mut value = None;
         let (mut keys, mut first) = (Keys::<8>::new(), true);
-        while let Some(k) = next_key(s, &mut keys, &mut first)? {
+        let likely = match &self.reading.layout.shapes[q] {
+            ItemKind::Choice(_) => "valueCoding",
+            ItemKind::Boolean => "valueBoolean",
+            ItemKind::Integer => "valueInteger",
+            ItemKind::Decimal => "valueDecimal",
+            ItemKind::Text => "valueString",
+        };
+        loop {
+            let Some(k) = s.key_likely(&mut first, likely)? else {
+                break;
+            };
+            keys.add(k)?;
             if value.is_some() || !k.starts_with("value") {
                 s.scalar()?;
                 continue;
@@ -318,6 +340,16 @@ impl Read<'_> {
     }
 }
 
+/// The keys of an item that are read; any other must hold a scalar.
+#[derive(Clone, Copy, PartialEq)]
+enum ItemKey {
+    LinkId,
+    Answer,
+    Item,
+    Extension,
+    Other,
+}
+
 /// Why an answer was not taken: the full reader says why.
 type Refused = serde::de::value::Error;
 
@@ -333,7 +365,16 @@ fn coding<'a>(s: &mut Scan<'a>) -> Option<(Option<&'a str>, Option<&'a str>)> {
     s.object()?;
     let (mut system, mut code) = (None, None);
     let (mut keys, mut first) = (Keys::<8>::new(), true);
-    while let Some(k) = next_key(s, &mut keys, &mut first)? {
+    loop {
+        let likely = match (system, code) {
+            (None, _) => "system",
+            (_, None) => "code",
+            _ => "display",
+        };
+        let Some(k) = s.key_likely(&mut first, likely)? else {
+            break;
+        };
+        keys.add(k)?;
         match k {
             "system" => system = Some(s.borrowed()?),
             "code" => code = Some(s.borrowed()?),

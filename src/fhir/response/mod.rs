@@ -195,7 +195,7 @@ impl Layout {
     /// past this one.
     fn question_at(&self, rs: &RuleSet, link: &str, cursor: &mut usize) -> Option<usize> {
         let at = match self.order.get(*cursor) {
-            Some((l, _)) if l == link => Some(*cursor),
+            Some((l, _)) if scan::same(l, link) => Some(*cursor),
             _ => self.position.get(link).copied(),
         };
         match at {
@@ -402,10 +402,16 @@ fn choice_index(
     system: Option<&str>,
     code: Option<&str>,
 ) -> Option<usize> {
-    // The code first: a question's answers often share one system.
-    answers
-        .iter()
-        .position(|a| Some(a.1.as_str()) == code && Some(a.0.as_str()) == system)
+    // The code first (a question's answers often share one system), its
+    // length and first byte before the whole.
+    let (system, code) = (system?, code?);
+    let first = code.as_bytes().first();
+    answers.iter().position(|a| {
+        a.1.len() == code.len()
+            && a.1.as_bytes().first() == first
+            && scan::same(&a.1, code)
+            && a.0 == system
+    })
 }
 
 /// A field of the native intake as a nested extension: a mapping as

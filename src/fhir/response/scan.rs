@@ -42,15 +42,13 @@ pub(super) enum Token<'a> {
 }
 
 impl<'a> Scan<'a> {
-    pub(super) fn new(text: &'a str) -> Self {
+    /// A scan of `text`; `no_controls` when it is known to have no
+    /// control character (see [`printable_ascii`]).
+    pub(super) fn new(text: &'a str, no_controls: bool) -> Self {
         Scan {
             text,
             at: 0,
-            // In blocks with no early exit, which the compiler vectorizes.
-            no_controls: text
-                .as_bytes()
-                .chunks(64)
-                .all(|c| c.iter().fold(true, |ok, &b| ok & (b >= 0x20))),
+            no_controls: no_controls || text.bytes().all(|b| b >= 0x20),
         }
     }
 
@@ -105,6 +103,35 @@ impl<'a> Scan<'a> {
         Some(Some(key))
     }
 
+    /// [`Scan::key`], trying first whether the key is `likely`, written
+    /// right there with no white space (as JSON Lines are): then it is
+    /// taken without looking for its end.
+    #[inline(always)]
+    pub(super) fn key_likely(
+        &mut self,
+        first: &mut bool,
+        likely: &'static str,
+    ) -> Option<Option<&'a str>> {
+        let comma = usize::from(!*first);
+        let b = &self.bytes()[self.at..];
+        let n = likely.len();
+        if b.len() > comma + n + 2
+            && (comma == 0 || b[0] == b',')
+            && b[comma] == b'"'
+            && same(
+                &self.text[self.at + comma + 1..self.at + comma + 1 + n],
+                likely,
+            )
+            && b[comma + 1 + n] == b'"'
+            && b[comma + 2 + n] == b':'
+        {
+            self.at += comma + n + 3;
+            *first = false;
+            return Some(Some(likely));
+        }
+        self.key(first)
+    }
+
     /// Whether a list whose `[` is taken has another entry (its `,`
     /// taken), or has ended (its `]` taken).
     pub(super) fn entry(&mut self, first: &mut bool) -> Option<bool> {
@@ -127,10 +154,19 @@ impl<'a> Scan<'a> {
 
     /// A string with no escapes, borrowed from the text.
     pub(super) fn borrowed(&mut self) -> Option<&'a str> {
-        match self.string()? {
-            Cow::Borrowed(s) => Some(s),
-            Cow::Owned(_) => None,
+        if !self.no_controls {
+            return match self.string()? {
+                Cow::Borrowed(s) => Some(s),
+                Cow::Owned(_) => None,
+            };
         }
+        self.take(b'"')?;
+        let start = self.at;
+        let end = quote_or_backslash(self.bytes(), start)?;
+        (self.bytes()[end] == b'"').then(|| {
+            self.at = end + 1;
+            &self.text[start..end]
+        })
     }
 
     /// A string, borrowed when it has no escapes.
@@ -267,6 +303,34 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// Whether `text` is all printable ASCII (space to `~`), as JSON Lines
+/// usually are: then it has no control character, and nothing YAML does
+/// not allow. One pass with no early exit, which the compiler vectorizes.
+pub(super) fn printable_ascii(text: &str) -> bool {
+    text.bytes()
+        .fold(0u8, |odd, b| odd | u8::from(b.wrapping_sub(0x20) >= 0x5f))
+        == 0
+}
+
+/// Whether two short texts are the same, compared here eight bytes at a
+/// time (keys, link ids and codes are short: calling `memcmp` for each
+/// costs more than comparing).
+#[inline(always)]
+pub(super) fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (a.get(i..i + 8), b.get(i..i + 8)) {
+        if x != y {
+            return false;
+        }
+        i += 8;
+    }
+    a[i..].iter().zip(&b[i..]).all(|(x, y)| x == y)
+}
+
 /// Where the first `"` or `\\` is, from `i` on: eight bytes at a time.
 fn quote_or_backslash(b: &[u8], mut i: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -322,7 +386,7 @@ mod tests {
             }
             Some(())
         }
-        let mut s = Scan::new(text);
+        let mut s = Scan::new(text, printable_ascii(text));
         let mut out = Vec::new();
         walk(&mut s, &mut out)?;
         s.end()?;
