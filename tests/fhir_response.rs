@@ -334,6 +334,73 @@ fn a_key_twice_in_a_response_is_refused_at_the_second() {
 }
 
 #[test]
+fn a_response_over_the_budgets_is_refused_alike_on_a_line_and_in_a_file() {
+    // The fast way in (a line of JSON Lines) counts values and depth as
+    // the YAML parser does; text it skips unread (`display`) counts too.
+    let fhir = ok(&["--rules", MINI, "convert", RECORD, "--to", "fhir"], None);
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|v| {
+                let many: Vec<Value> = (0..4500)
+                    .map(|_| serde_json::json!({"url": "urn:other", "display": "d"}))
+                    .collect();
+                v["item"][0]["item"][0]["extension"] = Value::from(many);
+            }),
+            "the file has more than the limit of 20000 YAML values",
+        ),
+        (
+            Box::new(|v| {
+                let mut deep = Value::from(1);
+                for _ in 0..16 {
+                    deep = Value::from(vec![deep]);
+                }
+                v["item"][0]["item"][0]["extension"] =
+                    serde_json::json!([{"url": "urn:other", "valueString": "x", "deep": deep}]);
+            }),
+            "the file nests deeper than the limit of 16 levels",
+        ),
+    ];
+    for (edit, want) in cases {
+        let mut v: Value = serde_json::from_str(&fhir).unwrap();
+        edit(&mut v);
+        let line = serde_json::to_string(&v).unwrap();
+        let f = dir.path().join("over.json");
+        std::fs::write(&f, &line).unwrap();
+        for (args, stdin) in [
+            (
+                vec!["--rules", MINI, "score", "-", "--format", "jsonl"],
+                Some(line.as_str()),
+            ),
+            (
+                vec![
+                    "--rules",
+                    MINI,
+                    "score",
+                    f.to_str().unwrap(),
+                    "--format",
+                    "jsonl",
+                ],
+                None,
+            ),
+        ] {
+            let r = run(&args, stdin);
+            assert_eq!(
+                r.code,
+                1,
+                "{want}: {}",
+                &r.stdout[..r.stdout.len().min(200)]
+            );
+            let rec: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+            assert_eq!(
+                (rec["code"].as_str(), rec["error"].as_str()),
+                (Some("intake-limit"), Some(want))
+            );
+        }
+    }
+}
+
+#[test]
 fn a_bundle_is_read_entry_by_entry() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = ok(

@@ -38,8 +38,6 @@ pub fn fast(text: &str, rs: &RuleSet, limits: &crate::yaml::Limits) -> Option<In
         },
         answers: Answers::new(rs, limits),
         items: Items::default(),
-        nodes: 0,
-        depth: 0,
         next: 0,
     };
     let mut s = Scan::new(text, ascii);
@@ -48,10 +46,9 @@ pub fn fast(text: &str, rs: &RuleSet, limits: &crate::yaml::Limits) -> Option<In
     if resource_type(&top) != Some("QuestionnaireResponse") {
         return None;
     }
-    // Counted here with every scalar a level and every key a node, at
-    // least as much as the YAML parser counts; at a budget, give up.
-    let (nodes, depth) = size(&top);
-    if depth.max(read.depth) + 1 > limits.max_depth || nodes + read.nodes > limits.max_nodes {
+    // The YAML parser's budgets, counted as it counts them: at a budget,
+    // give up (the full reader says which).
+    if s.deepest >= limits.max_depth || s.nodes >= limits.max_nodes {
         return None;
     }
     let Read {
@@ -64,14 +61,12 @@ pub fn fast(text: &str, rs: &RuleSet, limits: &crate::yaml::Limits) -> Option<In
     crate::intake::fast::assemble(meta, answers, rs, limits)
 }
 
-/// One response being read: its answers, what its items' extensions say,
-/// and how large its items would be as a tree (nodes, deepest level).
+/// One response being read: its answers, and what its items' extensions
+/// say.
 struct Read<'l> {
     reading: Reading<'l>,
     answers: Answers,
     items: Items,
-    nodes: usize,
-    depth: usize,
     /// Where the last item read is in the questionnaire's order
     /// ([`Layout::question_at`]).
     next: usize,
@@ -123,11 +118,6 @@ fn next_key<'a, const N: usize>(
 }
 
 impl Read<'_> {
-    fn count(&mut self, nodes: usize, depth: usize) {
-        self.nodes += nodes;
-        self.depth = self.depth.max(depth);
-    }
-
     /// The response object: `item` read into answers, every other field
     /// a small tree.
     fn top<'a>(&mut self, s: &mut Scan<'a>) -> Option<Node> {
@@ -136,7 +126,7 @@ impl Read<'_> {
         let (mut keys, mut first) = (ManyKeys::new(), true);
         while let Some(k) = next_key(s, &mut keys, &mut first)? {
             if k == "item" {
-                self.item_list(s, 2)?;
+                self.item_list(s)?;
             } else {
                 pairs.push((plain(Kind::Str(k.to_string())), tree(s, 0)?));
             }
@@ -144,20 +134,19 @@ impl Read<'_> {
         Some(plain(Kind::Map(pairs)))
     }
 
-    /// A list of items (at `depth` in the response's tree).
-    fn item_list(&mut self, s: &mut Scan, depth: usize) -> Option<()> {
+    /// A list of items.
+    fn item_list(&mut self, s: &mut Scan) -> Option<()> {
         s.list()?;
-        self.count(1, depth);
         let mut first = true;
         while s.entry(&mut first)? {
-            self.item(s, depth + 1)?;
+            self.item(s)?;
         }
         Some(())
     }
 
     /// One item: its children, then its own extensions and answer, in the
     /// order the full reader takes them.
-    fn item<'a>(&mut self, s: &mut Scan<'a>, depth: usize) -> Option<()> {
+    fn item<'a>(&mut self, s: &mut Scan<'a>) -> Option<()> {
         s.object()?;
         // Its linkId, and the question it names (if any).
         let mut link: Option<(&'a str, Option<usize>)> = None;
@@ -170,7 +159,6 @@ impl Read<'_> {
             let Some(k) = s.key_likely(&mut first, likely)? else {
                 break;
             };
-            self.count(2, depth + 1);
             let key = match k {
                 "linkId" => ItemKey::LinkId,
                 "answer" => ItemKey::Answer,
@@ -199,19 +187,16 @@ impl Read<'_> {
                     // another tool may order its keys otherwise: the full
                     // reader takes those).
                     let q = link.and_then(|(_, q)| q)?;
-                    answered = Some(self.answer_list(s, q, depth + 1)?);
+                    answered = Some(self.answer_list(s, q)?);
                 }
                 ItemKey::Item => {
                     // Its children's answers would come after its own, not
                     // before as the full reader takes them.
                     answered.is_none().then_some(())?;
-                    self.item_list(s, depth + 1)?;
+                    self.item_list(s)?;
                 }
                 ItemKey::Extension => {
-                    let e = tree(s, 0)?;
-                    let (n, d) = size(&e);
-                    self.count(n, depth + d);
-                    extension = Some(e);
+                    extension = Some(tree(s, 0)?);
                 }
                 ItemKey::Other => {
                     s.scalar()?;
@@ -236,16 +221,15 @@ impl Read<'_> {
 
     /// The `answer` list of question `q`, as the native reader would read
     /// its native answer.
-    fn answer_list(&mut self, s: &mut Scan, q: usize, depth: usize) -> Option<AnswerValue> {
+    fn answer_list(&mut self, s: &mut Scan, q: usize) -> Option<AnswerValue> {
         let rs = self.reading.rs;
         let kind = &rs.questions[q].kind;
         s.list()?;
-        let (mut entries, mut first) = (0, true);
+        let mut first = true;
         let value = if let QuestionKind::MultiChoice(options) = kind {
             // The options ticked, each once, as the native list would be.
             let mut mask = 0u64;
             while s.entry(&mut first)? {
-                entries += 1;
                 let Value::Option(i) = self.answer(s, q)? else {
                     return None;
                 };
@@ -260,7 +244,7 @@ impl Read<'_> {
             }
             AnswerValue::Slot(Slot::Multi(mask))
         } else {
-            let mut one = None;
+            let (mut one, mut entries) = (None, 0);
             while s.entry(&mut first)? {
                 entries += 1;
                 one = Some(self.answer(s, q)?);
@@ -284,8 +268,6 @@ impl Read<'_> {
                 },
             }
         };
-        // answer list, entry, value[x], coding's fields.
-        self.count(1 + 5 * entries, depth + 4);
         Some(value)
     }
 
@@ -302,10 +284,7 @@ impl Read<'_> {
             ItemKind::Decimal => "valueDecimal",
             ItemKind::Text => "valueString",
         };
-        loop {
-            let Some(k) = s.key_likely(&mut first, likely)? else {
-                break;
-            };
+        while let Some(k) = s.key_likely(&mut first, likely)? {
             keys.add(k)?;
             if value.is_some() || !k.starts_with("value") {
                 s.scalar()?;
@@ -430,21 +409,6 @@ fn plain(kind: Kind) -> Node {
     Node {
         kind,
         span: Span::default(),
-    }
-}
-
-/// How many nodes a tree has, and how deep it is.
-fn size(n: &Node) -> (usize, usize) {
-    match &n.kind {
-        Kind::Seq(items) => items
-            .iter()
-            .map(size)
-            .fold((1, 1), |(c, d), (c2, d2)| (c + c2, d.max(d2 + 1))),
-        Kind::Map(pairs) => pairs
-            .iter()
-            .map(|(_, v)| size(v))
-            .fold((1, 1), |(c, d), (c2, d2)| (c + c2 + 1, d.max(d2 + 1))),
-        _ => (1, 1),
     }
 }
 

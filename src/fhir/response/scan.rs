@@ -22,6 +22,13 @@ pub(super) struct Scan<'a> {
     /// none): the end of a string is then found without looking at every
     /// byte.
     no_controls: bool,
+    /// Values read so far, keys and lists and objects included: what the
+    /// YAML parser counts against its budget of values.
+    pub(super) nodes: usize,
+    /// Lists and objects open now, and the most ever open at once: what
+    /// the YAML parser counts against its budget of depth.
+    open: usize,
+    pub(super) deepest: usize,
 }
 
 /// A value that is not a list or an object.
@@ -49,6 +56,9 @@ impl<'a> Scan<'a> {
             text,
             at: 0,
             no_controls: no_controls || text.bytes().all(|b| b >= 0x20),
+            nodes: 0,
+            open: 0,
+            deepest: 0,
         }
     }
 
@@ -77,12 +87,22 @@ impl<'a> Scan<'a> {
 
     /// Takes the `{` of an object.
     pub(super) fn object(&mut self) -> Option<()> {
-        self.take(b'{')
+        self.take(b'{')?;
+        self.opened();
+        Some(())
     }
 
     /// Takes the `[` of a list.
     pub(super) fn list(&mut self) -> Option<()> {
-        self.take(b'[')
+        self.take(b'[')?;
+        self.opened();
+        Some(())
+    }
+
+    fn opened(&mut self) {
+        self.nodes += 1;
+        self.open += 1;
+        self.deepest = self.deepest.max(self.open);
     }
 
     /// The next key of an object whose `{` is taken, with its `:`;
@@ -91,6 +111,7 @@ impl<'a> Scan<'a> {
         match self.peek()? {
             b'}' => {
                 self.at += 1;
+                self.open -= 1;
                 return Some(None);
             }
             b',' if !*first => self.at += 1,
@@ -127,6 +148,7 @@ impl<'a> Scan<'a> {
         {
             self.at += comma + n + 3;
             *first = false;
+            self.nodes += 1;
             return Some(Some(likely));
         }
         self.key(first)
@@ -138,6 +160,7 @@ impl<'a> Scan<'a> {
         match self.peek()? {
             b']' => {
                 self.at += 1;
+                self.open -= 1;
                 Some(false)
             }
             b',' if !*first => {
@@ -154,6 +177,7 @@ impl<'a> Scan<'a> {
 
     /// A string with no escapes, borrowed from the text.
     pub(super) fn borrowed(&mut self) -> Option<&'a str> {
+        self.nodes += 1;
         if !self.no_controls {
             return match self.string()? {
                 Cow::Borrowed(s) => Some(s),
@@ -282,7 +306,11 @@ impl<'a> Scan<'a> {
     /// The next value: a scalar read whole, or the start of a list or an
     /// object (not taken).
     pub(super) fn token(&mut self) -> Option<Token<'a>> {
-        Some(Token::Scalar(match self.peek()? {
+        let next = self.peek()?;
+        if !matches!(next, b'{' | b'[') {
+            self.nodes += 1;
+        }
+        Some(Token::Scalar(match next {
             b'{' => return Some(Token::Object),
             b'[' => return Some(Token::List),
             b'"' => Scalar::Str(self.string()?),
@@ -359,36 +387,41 @@ mod tests {
     /// Every scalar of a text as `serde_json` reads it, or `None` when the
     /// scanner gives up.
     fn scalars(text: &str) -> Option<Vec<String>> {
-        fn walk(s: &mut Scan, out: &mut Vec<String>) -> Option<()> {
-            match s.token()? {
-                Token::Object => {
-                    s.object()?;
-                    let mut first = true;
-                    while let Some(k) = s.key(&mut first)? {
-                        out.push(format!("key {k}"));
-                        walk(s, out)?;
-                    }
-                }
-                Token::List => {
-                    s.list()?;
-                    let mut first = true;
-                    while s.entry(&mut first)? {
-                        walk(s, out)?;
-                    }
-                }
-                Token::Scalar(v) => out.push(match v {
-                    Scalar::Null => "null".into(),
-                    Scalar::Bool(b) => format!("{b}"),
-                    Scalar::Int(i) => format!("int {i}"),
-                    Scalar::Float(x) => format!("float {x:?}"),
-                    Scalar::Str(s) => format!("str {s:?}"),
-                }),
-            }
-            Some(())
-        }
         let mut s = Scan::new(text, printable_ascii(text));
+        scalars_of(&mut s)
+    }
+
+    fn walk(s: &mut Scan, out: &mut Vec<String>) -> Option<()> {
+        match s.token()? {
+            Token::Object => {
+                s.object()?;
+                let mut first = true;
+                while let Some(k) = s.key(&mut first)? {
+                    out.push(format!("key {k}"));
+                    walk(s, out)?;
+                }
+            }
+            Token::List => {
+                s.list()?;
+                let mut first = true;
+                while s.entry(&mut first)? {
+                    walk(s, out)?;
+                }
+            }
+            Token::Scalar(v) => out.push(match v {
+                Scalar::Null => "null".into(),
+                Scalar::Bool(b) => format!("{b}"),
+                Scalar::Int(i) => format!("int {i}"),
+                Scalar::Float(x) => format!("float {x:?}"),
+                Scalar::Str(s) => format!("str {s:?}"),
+            }),
+        }
+        Some(())
+    }
+
+    fn scalars_of(s: &mut Scan) -> Option<Vec<String>> {
         let mut out = Vec::new();
-        walk(&mut s, &mut out)?;
+        walk(s, &mut out)?;
         s.end()?;
         Some(out)
     }
@@ -430,6 +463,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn it_counts_values_and_depth_as_the_yaml_parser_does() {
+        // Keys, scalars, lists and objects are each one value; depth is
+        // how many lists and objects are open at once.
+        let text = r#"{"a":[1,{"b":"x","c":[]}],"d":null}"#;
+        let mut s = Scan::new(text, true);
+        assert!(scalars_of(&mut s).is_some());
+        assert_eq!((s.nodes, s.deepest), (11, 4));
     }
 
     #[test]
