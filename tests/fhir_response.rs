@@ -685,6 +685,48 @@ fn changed(response: &Value, change: u8, k: usize) -> Option<(Value, bool)> {
             r["questionnaire"] = Value::from("urn:placement:default|1.9.0");
             false
         }
+        // The record extension: its url after its fields; twice; a field
+        // with both a value and nested fields; a field with no url.
+        14..=17 => {
+            let record = r["extension"]
+                .as_array_mut()?
+                .iter_mut()
+                .position(|e| e["url"] == "urn:placement:extension:record")?;
+            let list = r["extension"].as_array_mut().unwrap();
+            match change {
+                14 => {
+                    let e = list[record].as_object_mut().unwrap();
+                    let url = e.shift_remove("url").unwrap();
+                    e.insert("url".into(), url);
+                    true
+                }
+                15 => {
+                    let copy = list[record].clone();
+                    list.push(copy);
+                    false
+                }
+                16 => {
+                    let fields = list[record]["extension"].as_array_mut()?;
+                    let last = fields.len().checked_sub(1)?;
+                    let f = fields[last].as_object_mut().unwrap();
+                    f.insert("valueString".into(), Value::from("both"));
+                    f.insert(
+                        "extension".into(),
+                        serde_json::json!([{"url": "item", "valueString": "x"}]),
+                    );
+                    false
+                }
+                _ => {
+                    let fields = list[record]["extension"].as_array_mut()?;
+                    fields
+                        .first_mut()?
+                        .as_object_mut()
+                        .unwrap()
+                        .shift_remove("url");
+                    false
+                }
+            }
+        }
         _ => return None,
     };
     Some((r, usual))
@@ -706,7 +748,7 @@ fn the_fast_way_in_takes_only_what_the_full_reader_takes() {
     let mut runner = proptest::test_runner::TestRunner::new(config);
     let strategy = (
         0u64..5000,
-        proptest::collection::vec((0u8..14, 0usize..100), 0..3),
+        proptest::collection::vec((0u8..18, 0usize..100), 0..3),
         any::<bool>(),
         0usize..40,
     );

@@ -11,7 +11,7 @@
 
 use super::read::{Items, Reading};
 use super::scan::{Scalar, Scan, Token};
-use super::{choice_index, resource_type, ItemKind, Layout};
+use super::{choice_index, resource_type, ItemKind, Layout, LIST_ITEM};
 use crate::diag::Span;
 use crate::intake::fast::{AnswerSeed, AnswerValue, Answers};
 use crate::intake::{Intake, Slot};
@@ -39,6 +39,7 @@ pub fn fast(text: &str, rs: &RuleSet, limits: &crate::yaml::Limits) -> Option<In
         answers: Answers::new(rs, limits),
         items: Items::default(),
         next: 0,
+        record_seen: false,
     };
     let mut s = Scan::new(text, ascii);
     let top = read.top(&mut s)?;
@@ -70,6 +71,8 @@ struct Read<'l> {
     /// Where the last item read is in the questionnaire's order
     /// ([`Layout::question_at`]).
     next: usize,
+    /// A record extension has been met.
+    record_seen: bool,
 }
 
 /// The keys of one object so far, to find one given twice (which the full
@@ -127,8 +130,56 @@ impl Read<'_> {
         while let Some(k) = next_key(s, &mut keys, &mut first)? {
             if k == "item" {
                 self.item_list(s)?;
+            } else if k == "extension" {
+                s.list()?;
+                let (mut entries, mut first) = (Vec::new(), true);
+                while s.entry(&mut first)? {
+                    entries.push(self.extension(s)?);
+                }
+                pairs.push((plain(Kind::Str(k.to_string())), plain(Kind::Seq(entries))));
             } else {
                 pairs.push((plain(Kind::Str(k.to_string())), tree(s, 0)?));
+            }
+        }
+        Some(plain(Kind::Map(pairs)))
+    }
+
+    /// One extension of the response, as a small tree; the fields of the
+    /// record extension are read straight into their native form (into
+    /// `items.record`), as [`super::read`] would make them from the tree.
+    fn extension<'a>(&mut self, s: &mut Scan<'a>) -> Option<Node> {
+        s.object()?;
+        let mut pairs = Vec::new();
+        let mut url = None;
+        let (mut keys, mut first) = (Keys::<8>::new(), true);
+        while let Some(k) = next_key(s, &mut keys, &mut first)? {
+            match k {
+                "url" => {
+                    let u = s.borrowed()?;
+                    if u == super::ext::RECORD {
+                        if self.record_seen {
+                            // Twice: which one counts is for the full
+                            // reader to say.
+                            return None;
+                        }
+                        self.record_seen = true;
+                    }
+                    url = Some(u);
+                    pairs.push((plain(Kind::Str(k.into())), plain(Kind::Str(u.into()))));
+                }
+                "extension" if url == Some(super::ext::RECORD) => {
+                    s.list()?;
+                    let (mut fields, mut first) = (Vec::new(), true);
+                    while s.entry(&mut first)? {
+                        let (name, value) = record_field(s, 1)?;
+                        fields.push((plain(Kind::Str(name?.into())), value));
+                    }
+                    self.items.record = Some(fields);
+                }
+                "text" | "display" => {
+                    s.scalar()?;
+                }
+                _ => pairs.push((plain(Kind::Str(k.into())), tree(s, 1)?)),
             }
         }
         Some(plain(Kind::Map(pairs)))
@@ -363,6 +414,61 @@ fn coding<'a>(s: &mut Scan<'a>) -> Option<(Option<&'a str>, Option<&'a str>)> {
         }
     }
     Some((system, code))
+}
+
+/// One nested extension of the record: its `url`, and its value as the
+/// full reader makes it (`from_extension_value`): nested extensions all
+/// named `item` are a list, other nested extensions a mapping by their
+/// `url`, and otherwise the first of `valueString`, `valueInteger`,
+/// `valueDecimal` and `valueBoolean` that it has.
+fn record_field<'a>(s: &mut Scan<'a>, depth: usize) -> Option<(Option<&'a str>, Node)> {
+    if depth > 32 {
+        return None;
+    }
+    s.object()?;
+    let mut url = None;
+    let mut nested: Option<Vec<(Option<&'a str>, Node)>> = None;
+    const VALUES: [&str; 4] = [
+        "valueString",
+        "valueInteger",
+        "valueDecimal",
+        "valueBoolean",
+    ];
+    let mut values: [Option<Node>; 4] = Default::default();
+    let (mut keys, mut first) = (Keys::<8>::new(), true);
+    while let Some(k) = next_key(s, &mut keys, &mut first)? {
+        if k == "url" {
+            url = Some(s.borrowed()?);
+        } else if k == "extension" {
+            s.list()?;
+            let (mut list, mut first) = (Vec::new(), true);
+            while s.entry(&mut first)? {
+                list.push(record_field(s, depth + 1)?);
+            }
+            nested = Some(list);
+        } else if let Some(i) = VALUES.iter().position(|v| *v == k) {
+            // A scalar: anything larger is left to the full reader.
+            let Token::Scalar(_) = s.peek_token()? else {
+                return None;
+            };
+            values[i] = Some(tree(s, depth)?);
+        } else {
+            // Read, and not kept (the full reader looks at nothing else).
+            tree(s, depth)?;
+        }
+    }
+    let value = match nested {
+        Some(list) if !list.is_empty() && list.iter().all(|(u, _)| *u == Some(LIST_ITEM)) => {
+            Kind::Seq(list.into_iter().map(|(_, v)| v).collect())
+        }
+        Some(list) => Kind::Map(
+            list.into_iter()
+                .map(|(u, v)| Some((plain(Kind::Str(u?.into())), v)))
+                .collect::<Option<_>>()?,
+        ),
+        None => return values.into_iter().flatten().next().map(|v| (url, v)),
+    };
+    Some((url, plain(value)))
 }
 
 /// A JSON value as a tree with no places (every span unknown): the

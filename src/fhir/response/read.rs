@@ -20,6 +20,9 @@ pub(super) struct Items {
     why: Vec<(&'static str, Node)>,
     notes: Vec<(Node, Node)>,
     sources: Vec<(Node, Node)>,
+    /// The fields of the record extension, already native (the fast way
+    /// in reads them so); the response's record extension then has none.
+    pub(super) record: Option<Vec<(Node, Node)>>,
 }
 
 impl Reading<'_> {
@@ -169,7 +172,25 @@ impl Reading<'_> {
                 _ => {}
             }
         }
-        if let Some(r) = record {
+        let (read, read_record) = match read {
+            Some(mut items) => {
+                let record = items.record.take();
+                (Some(items), record)
+            }
+            None => (None, None),
+        };
+        if let Some(fields) = read_record {
+            for (name, value) in fields {
+                if CARRIED.contains(&name.as_str().unwrap_or("")) {
+                    return Err(error(
+                        "intake-format",
+                        name.span,
+                        "this field of the record extension is carried by the response's own elements, not the extension",
+                    ));
+                }
+                out.push((name, value));
+            }
+        } else if let Some(r) = record {
             for field in seq_of(r, "extension")? {
                 let (name, value) = from_extension(field)?;
                 if CARRIED.contains(&name.as_str().unwrap_or("")) {
