@@ -120,7 +120,12 @@ impl<'a> Scan<'a> {
         }
         *first = false;
         let key = self.borrowed()?;
-        self.take(b':')?;
+        // The colon, most often right after the key.
+        if self.bytes().get(self.at) == Some(&b':') {
+            self.at += 1;
+        } else {
+            self.take(b':')?;
+        }
         Some(Some(key))
     }
 
@@ -189,7 +194,8 @@ impl<'a> Scan<'a> {
         let end = quote_or_backslash(self.bytes(), start)?;
         (self.bytes()[end] == b'"').then(|| {
             self.at = end + 1;
-            &self.text[start..end]
+            // Both ends are next to a `"`, so on character boundaries.
+            self.text.get(start..end).unwrap_or_default()
         })
     }
 
@@ -376,7 +382,8 @@ fn quote_or_backslash(b: &[u8], mut i: usize) -> Option<usize> {
     // A high bit for each zero byte (and maybe for bytes after one, which
     // the lowest set bit is never).
     let zeros = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    while let Some(word) = b.get(i..i + 8) {
+    let mut words = b.get(i..)?.chunks_exact(8);
+    for word in words.by_ref() {
         let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
         let found = zeros(w ^ (ONES * b'"' as u64)) | zeros(w ^ (ONES * b'\\' as u64));
         if found != 0 {
