@@ -179,28 +179,28 @@ impl Reading<'_> {
             }
             None => (None, None),
         };
+        // A field of the record (at `span`), unless the response's own
+        // elements carry it.
+        let mut field = |name: Node, value: Node, span| {
+            if CARRIED.contains(&name.as_str().unwrap_or("")) {
+                return Err(error(
+                    "intake-format",
+                    span,
+                    "this field of the record extension is carried by the response's own elements, not the extension",
+                ));
+            }
+            out.push((name, value));
+            Ok(())
+        };
         if let Some(fields) = read_record {
             for (name, value) in fields {
-                if CARRIED.contains(&name.as_str().unwrap_or("")) {
-                    return Err(error(
-                        "intake-format",
-                        name.span,
-                        "this field of the record extension is carried by the response's own elements, not the extension",
-                    ));
-                }
-                out.push((name, value));
+                let span = name.span;
+                field(name, value, span)?;
             }
         } else if let Some(r) = record {
-            for field in seq_of(r, "extension")? {
-                let (name, value) = from_extension(field)?;
-                if CARRIED.contains(&name.as_str().unwrap_or("")) {
-                    return Err(error(
-                        "intake-format",
-                        field.span,
-                        "this field of the record extension is carried by the response's own elements, not the extension",
-                    ));
-                }
-                out.push((name, value));
+            for e in seq_of(r, "extension")? {
+                let (name, value) = from_extension(e)?;
+                field(name, value, e.span)?;
             }
         }
         let items = match read {
