@@ -195,7 +195,7 @@ impl Layout {
     /// past this one.
     fn question_at(&self, rs: &RuleSet, link: &str, cursor: &mut usize) -> Option<usize> {
         let at = match self.order.get(*cursor) {
-            Some((l, _)) if scan::same(l, link) => Some(*cursor),
+            Some((l, _)) if scan::same(l.as_bytes(), link.as_bytes()) => Some(*cursor),
             _ => self.position.get(link).copied(),
         };
         match at {
@@ -409,7 +409,7 @@ fn choice_index(
     answers.iter().position(|a| {
         a.1.len() == code.len()
             && a.1.as_bytes().first() == first
-            && scan::same(&a.1, code)
+            && scan::same(a.1.as_bytes(), code.as_bytes())
             && a.0 == system
     })
 }

@@ -144,10 +144,7 @@ impl<'a> Scan<'a> {
         if b.len() > comma + n + 2
             && (comma == 0 || b[0] == b',')
             && b[comma] == b'"'
-            && same(
-                &self.text[self.at + comma + 1..self.at + comma + 1 + n],
-                likely,
-            )
+            && same(&b[comma + 1..comma + 1 + n], likely.as_bytes())
             && b[comma + 1 + n] == b'"'
             && b[comma + 2 + n] == b':'
         {
@@ -360,8 +357,7 @@ pub(super) fn printable_ascii(text: &str) -> bool {
 /// time (keys, link ids and codes are short: calling `memcmp` for each
 /// costs more than comparing).
 #[inline(always)]
-pub(super) fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -480,6 +476,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_likely_key_is_looked_for_in_bytes_not_in_characters() {
+        // "linkId" is six bytes; here the sixth byte after the quote is
+        // inside a three-byte character (found by fuzzing: it panicked).
+        let text = "{\"x\":1,\"a\u{feff}\u{feff}\":2}";
+        let mut s = Scan::new(text, printable_ascii(text));
+        let mut first = true;
+        s.object().unwrap();
+        assert_eq!(s.key(&mut first), Some(Some("x")));
+        assert!(s.scalar().is_some());
+        assert_eq!(
+            s.key_likely(&mut first, "linkId"),
+            Some(Some("a\u{feff}\u{feff}"))
+        );
+        assert!(s.scalar().is_some());
+        assert_eq!(s.key_likely(&mut first, "linkId"), Some(None));
     }
 
     #[test]
