@@ -401,6 +401,49 @@ fn a_response_over_the_budgets_is_refused_alike_on_a_line_and_in_a_file() {
 }
 
 #[test]
+fn items_nested_deeper_than_any_stack_are_refused_not_a_crash() {
+    // 40,000 groups one inside the next: read on a line (the fast way in,
+    // which recurses) and as a file, the depth limit refuses it.
+    let n = 40_000;
+    let line = format!(
+        "{{\"resourceType\":\"QuestionnaireResponse\",\"questionnaire\":\"urn:placement:mini|0.3.0\",\"status\":\"completed\",\"item\":[{}{}]}}",
+        "{\"linkId\":\"g\",\"item\":[".repeat(n),
+        "]}".repeat(n)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("deep.json");
+    std::fs::write(&f, &line).unwrap();
+    for (args, stdin) in [
+        (
+            vec!["--rules", MINI, "score", "-", "--format", "jsonl"],
+            Some(line.as_str()),
+        ),
+        (
+            vec![
+                "--rules",
+                MINI,
+                "score",
+                f.to_str().unwrap(),
+                "--format",
+                "jsonl",
+            ],
+            None,
+        ),
+    ] {
+        let r = run(&args, stdin);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        let rec: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+        assert_eq!(
+            (rec["code"].as_str(), rec["error"].as_str()),
+            (
+                Some("intake-limit"),
+                Some("the file nests deeper than the limit of 16 levels")
+            )
+        );
+    }
+}
+
+#[test]
 fn a_bundle_is_read_entry_by_entry() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = ok(

@@ -31,6 +31,10 @@ pub(super) struct Scan<'a> {
     pub(super) deepest: usize,
 }
 
+/// The most lists and objects open at once that the scanner reads; more
+/// than any budget of the YAML parser allows (the intake limit is 16).
+pub(super) const MAX_OPEN: usize = 64;
+
 /// A value that is not a list or an object.
 pub(super) enum Scalar<'a> {
     Null,
@@ -88,21 +92,23 @@ impl<'a> Scan<'a> {
     /// Takes the `{` of an object.
     pub(super) fn object(&mut self) -> Option<()> {
         self.take(b'{')?;
-        self.opened();
-        Some(())
+        self.opened()
     }
 
     /// Takes the `[` of a list.
     pub(super) fn list(&mut self) -> Option<()> {
         self.take(b'[')?;
-        self.opened();
-        Some(())
+        self.opened()
     }
 
-    fn opened(&mut self) {
+    /// Counts a list or object opened; gives up past [`MAX_OPEN`], so that
+    /// the readers built on the scanner, which recurse, never run out of
+    /// stack.
+    fn opened(&mut self) -> Option<()> {
         self.nodes += 1;
         self.open += 1;
         self.deepest = self.deepest.max(self.open);
+        (self.open <= MAX_OPEN).then_some(())
     }
 
     /// The next key of an object whose `{` is taken, with its `:`;
@@ -494,6 +500,13 @@ mod tests {
         );
         assert!(s.scalar().is_some());
         assert_eq!(s.key_likely(&mut first, "linkId"), Some(None));
+    }
+
+    #[test]
+    fn it_gives_up_past_its_depth_before_the_stack_does() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(scalars(&deep(MAX_OPEN)).is_some());
+        assert_eq!(scalars(&deep(MAX_OPEN + 1)), None);
     }
 
     #[test]
