@@ -195,7 +195,7 @@ impl Layout {
     /// past this one.
     fn question_at(&self, rs: &RuleSet, link: &str, cursor: &mut usize) -> Option<usize> {
         let at = match self.order.get(*cursor) {
-            Some((l, _)) if scan::same(l.as_bytes(), link.as_bytes()) => Some(*cursor),
+            Some((l, _)) if l == link => Some(*cursor),
             _ => self.position.get(link).copied(),
         };
         match at {
@@ -402,16 +402,9 @@ fn choice_index(
     system: Option<&str>,
     code: Option<&str>,
 ) -> Option<usize> {
-    // The code first (a question's answers often share one system), its
-    // length and first byte before the whole.
+    // The code first: a question's answers often share one system.
     let (system, code) = (system?, code?);
-    let first = code.as_bytes().first();
-    answers.iter().position(|a| {
-        a.1.len() == code.len()
-            && a.1.as_bytes().first() == first
-            && scan::same(a.1.as_bytes(), code.as_bytes())
-            && a.0 == system
-    })
+    answers.iter().position(|a| a.1 == code && a.0 == system)
 }
 
 /// A field of the native intake as a nested extension: a mapping as

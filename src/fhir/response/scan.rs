@@ -126,12 +126,7 @@ impl<'a> Scan<'a> {
         }
         *first = false;
         let key = self.borrowed()?;
-        // The colon, most often right after the key.
-        if self.bytes().get(self.at) == Some(&b':') {
-            self.at += 1;
-        } else {
-            self.take(b':')?;
-        }
+        self.take(b':')?;
         Some(Some(key))
     }
 
@@ -150,7 +145,7 @@ impl<'a> Scan<'a> {
         if b.len() > comma + n + 2
             && (comma == 0 || b[0] == b',')
             && b[comma] == b'"'
-            && same(&b[comma + 1..comma + 1 + n], likely.as_bytes())
+            && &b[comma + 1..comma + 1 + n] == likely.as_bytes()
             && b[comma + 1 + n] == b'"'
             && b[comma + 2 + n] == b':'
         {
@@ -186,20 +181,10 @@ impl<'a> Scan<'a> {
     /// A string with no escapes, borrowed from the text.
     pub(super) fn borrowed(&mut self) -> Option<&'a str> {
         self.nodes += 1;
-        if !self.no_controls {
-            return match self.string()? {
-                Cow::Borrowed(s) => Some(s),
-                Cow::Owned(_) => None,
-            };
+        match self.string()? {
+            Cow::Borrowed(s) => Some(s),
+            Cow::Owned(_) => None,
         }
-        self.take(b'"')?;
-        let start = self.at;
-        let end = quote_or_backslash(self.bytes(), start)?;
-        (self.bytes()[end] == b'"').then(|| {
-            self.at = end + 1;
-            // Both ends are next to a `"`, so on character boundaries.
-            self.text.get(start..end).unwrap_or_default()
-        })
     }
 
     /// A string, borrowed when it has no escapes.
@@ -357,24 +342,6 @@ pub(super) fn printable_ascii(text: &str) -> bool {
     text.bytes()
         .fold(0u8, |odd, b| odd | u8::from(b.wrapping_sub(0x20) >= 0x5f))
         == 0
-}
-
-/// Whether two short texts are the same, compared here eight bytes at a
-/// time (keys, link ids and codes are short: calling `memcmp` for each
-/// costs more than comparing).
-#[inline(always)]
-pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while let (Some(x), Some(y)) = (a.get(i..i + 8), b.get(i..i + 8)) {
-        if x != y {
-            return false;
-        }
-        i += 8;
-    }
-    a[i..].iter().zip(&b[i..]).all(|(x, y)| x == y)
 }
 
 /// Where the first `"` or `\\` is, from `i` on: eight bytes at a time.
