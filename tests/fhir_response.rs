@@ -647,7 +647,7 @@ fn changed(response: &Value, change: u8, k: usize) -> Option<(Value, bool)> {
     let usual = match change {
         // Keys in another order: the answer before its linkId.
         0 => {
-            let link = item.shift_remove("linkId").unwrap();
+            let link = item.shift_remove("linkId")?;
             item.insert("linkId".into(), link);
             false
         }
@@ -673,20 +673,20 @@ fn changed(response: &Value, change: u8, k: usize) -> Option<(Value, bool)> {
         // Its first answer twice.
         4 => {
             let answers = item["answer"].as_array_mut().unwrap();
-            let first = answers[0].clone();
+            let first = answers.first()?.clone();
             answers.push(first);
             false
         }
         // Another of its answer options, when it has codings.
         5 => {
-            let coding = item["answer"][0].get_mut("valueCoding")?;
+            let coding = item["answer"].get_mut(0)?.get_mut("valueCoding")?;
             let code = coding["code"].as_str().unwrap().to_string();
             coding["code"] = Value::from(if code == "0" { "1" } else { "0" });
             false
         }
         // A number far out of range.
         6 => {
-            let v = item["answer"][0].get_mut("valueInteger")?;
+            let v = item["answer"].get_mut(0)?.get_mut("valueInteger")?;
             *v = Value::from(v.as_i64().unwrap() + 1000);
             false
         }
@@ -709,7 +709,7 @@ fn changed(response: &Value, change: u8, k: usize) -> Option<(Value, bool)> {
         }
         // A second value[x] after the first (the first is the answer).
         10 => {
-            let entry = item["answer"][0].as_object_mut().unwrap();
+            let entry = item["answer"].get_mut(0)?.as_object_mut().unwrap();
             entry.insert("valueString".into(), Value::from("second"));
             true
         }
@@ -720,7 +720,7 @@ fn changed(response: &Value, change: u8, k: usize) -> Option<(Value, bool)> {
         }
         // An answer of another type.
         12 => {
-            item["answer"][0] = serde_json::json!({"valueString": "7"});
+            *item["answer"].get_mut(0)? = serde_json::json!({"valueString": "7"});
             false
         }
         // Another questionnaire.
