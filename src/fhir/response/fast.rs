@@ -138,7 +138,7 @@ impl Read<'_> {
                 }
                 pairs.push((plain(Kind::Str(k.to_string())), plain(Kind::Seq(entries))));
             } else {
-                pairs.push((plain(Kind::Str(k.to_string())), tree(s, 0)?));
+                pairs.push((plain(Kind::Str(k.to_string())), tree(s)?));
             }
         }
         Some(plain(Kind::Map(pairs)))
@@ -171,7 +171,7 @@ impl Read<'_> {
                     s.list()?;
                     let (mut fields, mut first) = (Vec::new(), true);
                     while s.entry(&mut first)? {
-                        let (name, value) = record_field(s, 1)?;
+                        let (name, value) = record_field(s)?;
                         fields.push((plain(Kind::Str(name?.into())), value));
                     }
                     self.items.record = Some(fields);
@@ -179,7 +179,7 @@ impl Read<'_> {
                 "text" | "display" => {
                     s.scalar()?;
                 }
-                _ => pairs.push((plain(Kind::Str(k.into())), tree(s, 1)?)),
+                _ => pairs.push((plain(Kind::Str(k.into())), tree(s)?)),
             }
         }
         Some(plain(Kind::Map(pairs)))
@@ -247,7 +247,7 @@ impl Read<'_> {
                     self.item_list(s)?;
                 }
                 ItemKey::Extension => {
-                    extension = Some(tree(s, 0)?);
+                    extension = Some(tree(s)?);
                 }
                 ItemKey::Other => {
                     s.scalar()?;
@@ -421,10 +421,7 @@ fn coding<'a>(s: &mut Scan<'a>) -> Option<(Option<&'a str>, Option<&'a str>)> {
 /// named `item` are a list, other nested extensions a mapping by their
 /// `url`, and otherwise the first of `valueString`, `valueInteger`,
 /// `valueDecimal` and `valueBoolean` that it has.
-fn record_field<'a>(s: &mut Scan<'a>, depth: usize) -> Option<(Option<&'a str>, Node)> {
-    if depth > 32 {
-        return None;
-    }
+fn record_field<'a>(s: &mut Scan<'a>) -> Option<(Option<&'a str>, Node)> {
     s.object()?;
     let mut url = None;
     let mut nested: Option<Vec<(Option<&'a str>, Node)>> = None;
@@ -443,18 +440,15 @@ fn record_field<'a>(s: &mut Scan<'a>, depth: usize) -> Option<(Option<&'a str>, 
             s.list()?;
             let (mut list, mut first) = (Vec::new(), true);
             while s.entry(&mut first)? {
-                list.push(record_field(s, depth + 1)?);
+                list.push(record_field(s)?);
             }
             nested = Some(list);
         } else if let Some(i) = VALUES.iter().position(|v| *v == k) {
             // A scalar: anything larger is left to the full reader.
-            let Token::Scalar(_) = s.peek_token()? else {
-                return None;
-            };
-            values[i] = Some(tree(s, depth)?);
+            values[i] = Some(plain(scalar_kind(s.scalar()?)));
         } else {
             // Read, and not kept (the full reader looks at nothing else).
-            tree(s, depth)?;
+            tree(s)?;
         }
     }
     let value = match nested {
@@ -473,11 +467,9 @@ fn record_field<'a>(s: &mut Scan<'a>, depth: usize) -> Option<(Option<&'a str>, 
 
 /// A JSON value as a tree with no places (every span unknown): the
 /// response's fields other than its items, and items' extensions. Text
-/// for people (`text`, `display`) is skipped unread.
-fn tree(s: &mut Scan, depth: usize) -> Option<Node> {
-    if depth > 32 {
-        return None;
-    }
+/// for people (`text`, `display`) is skipped unread. (The scanner's
+/// limit on open lists and objects bounds the recursion.)
+fn tree(s: &mut Scan) -> Option<Node> {
     Some(plain(match s.token()? {
         Token::Object => {
             s.object()?;
@@ -488,7 +480,7 @@ fn tree(s: &mut Scan, depth: usize) -> Option<Node> {
                     s.scalar()?;
                     continue;
                 }
-                pairs.push((plain(Kind::Str(k.to_string())), tree(s, depth + 1)?));
+                pairs.push((plain(Kind::Str(k.to_string())), tree(s)?));
             }
             Kind::Map(pairs)
         }
@@ -497,18 +489,23 @@ fn tree(s: &mut Scan, depth: usize) -> Option<Node> {
             let mut items = Vec::new();
             let mut first = true;
             while s.entry(&mut first)? {
-                items.push(tree(s, depth + 1)?);
+                items.push(tree(s)?);
             }
             Kind::Seq(items)
         }
-        Token::Scalar(v) => match v {
-            Scalar::Null => Kind::Null,
-            Scalar::Bool(b) => Kind::Bool(b),
-            Scalar::Int(i) => Kind::Int(i),
-            Scalar::Float(x) => Kind::Float(x),
-            Scalar::Str(t) => Kind::Str(t.into_owned()),
-        },
+        Token::Scalar(v) => scalar_kind(v),
     }))
+}
+
+/// A scalar as a tree's value.
+fn scalar_kind(v: Scalar) -> Kind {
+    match v {
+        Scalar::Null => Kind::Null,
+        Scalar::Bool(b) => Kind::Bool(b),
+        Scalar::Int(i) => Kind::Int(i),
+        Scalar::Float(x) => Kind::Float(x),
+        Scalar::Str(t) => Kind::Str(t.into_owned()),
+    }
 }
 
 fn plain(kind: Kind) -> Node {

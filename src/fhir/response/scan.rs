@@ -316,16 +316,6 @@ impl<'a> Scan<'a> {
         }))
     }
 
-    /// What the next value is, without reading it (a scalar's value is
-    /// not given).
-    pub(super) fn peek_token(&mut self) -> Option<Token<'a>> {
-        Some(match self.peek()? {
-            b'{' => Token::Object,
-            b'[' => Token::List,
-            _ => Token::Scalar(Scalar::Null),
-        })
-    }
-
     /// A value that must be a scalar.
     pub(super) fn scalar(&mut self) -> Option<Scalar<'a>> {
         match self.token()? {
