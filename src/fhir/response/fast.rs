@@ -203,53 +203,32 @@ impl Read<'_> {
         let mut link: Option<(&'a str, Option<usize>)> = None;
         let mut answered = None;
         let mut extension = None;
-        // The keys read so far: the usual four as bits, any other listed.
-        let (mut usual, mut keys, mut first) = (0u8, Keys::<8>::new(), true);
-        loop {
-            let likely = if link.is_none() { "linkId" } else { "answer" };
-            let Some(k) = s.key_likely(&mut first, likely)? else {
-                break;
-            };
-            let key = match k {
-                "linkId" => ItemKey::LinkId,
-                "answer" => ItemKey::Answer,
-                "item" => ItemKey::Item,
-                "extension" => ItemKey::Extension,
-                _ => {
-                    keys.add(k)?;
-                    ItemKey::Other
-                }
-            };
-            let bit = 1 << key as u8;
-            if usual & bit != 0 {
-                return None;
-            }
-            if key != ItemKey::Other {
-                usual |= bit;
-            }
-            match key {
-                ItemKey::LinkId => {
+        let (mut keys, mut first) = (Keys::<8>::new(), true);
+        while let Some(k) =
+            s.key_likely(&mut first, if link.is_none() { "linkId" } else { "answer" })?
+        {
+            keys.add(k)?;
+            match k {
+                "linkId" => {
                     let id = s.borrowed()?;
                     let (layout, rs) = (self.reading.layout, self.reading.rs);
                     link = Some((id, layout.question_at(rs, id, &mut self.next)));
                 }
-                ItemKey::Answer => {
+                "answer" => {
                     // The question must be known first (a response from
                     // another tool may order its keys otherwise: the full
                     // reader takes those).
                     let q = link.and_then(|(_, q)| q)?;
                     answered = Some(self.answer_list(s, q)?);
                 }
-                ItemKey::Item => {
+                "item" => {
                     // Its children's answers would come after its own, not
                     // before as the full reader takes them.
                     answered.is_none().then_some(())?;
                     self.item_list(s)?;
                 }
-                ItemKey::Extension => {
-                    extension = Some(tree(s)?);
-                }
-                ItemKey::Other => {
+                "extension" => extension = Some(tree(s)?),
+                _ => {
                     s.scalar()?;
                 }
             }
@@ -370,16 +349,6 @@ impl Read<'_> {
     }
 }
 
-/// The keys of an item that are read; any other must hold a scalar.
-#[derive(Clone, Copy, PartialEq)]
-enum ItemKey {
-    LinkId,
-    Answer,
-    Item,
-    Extension,
-    Other,
-}
-
 /// Why an answer was not taken: the full reader says why.
 type Refused = serde::de::value::Error;
 
@@ -395,15 +364,14 @@ fn coding<'a>(s: &mut Scan<'a>) -> Option<(Option<&'a str>, Option<&'a str>)> {
     s.object()?;
     let (mut system, mut code) = (None, None);
     let (mut keys, mut first) = (Keys::<8>::new(), true);
-    loop {
-        let likely = match (system, code) {
+    while let Some(k) = s.key_likely(
+        &mut first,
+        match (system, code) {
             (None, _) => "system",
             (_, None) => "code",
             _ => "display",
-        };
-        let Some(k) = s.key_likely(&mut first, likely)? else {
-            break;
-        };
+        },
+    )? {
         keys.add(k)?;
         match k {
             "system" => system = Some(s.borrowed()?),
