@@ -305,9 +305,6 @@ impl<'de> Visitor<'de> for AnswersSeed<'_> {
                 },
             };
             next = q + 1;
-            if self.answers.seen[q] {
-                return Err(de::Error::custom("duplicate"));
-            }
             let value = map.next_value_seed(AnswerSeed { rs: self.rs, q })?;
             if !self.answers.put(q, value) {
                 return Err(de::Error::custom("duplicate or too many"));
