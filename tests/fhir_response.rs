@@ -333,12 +333,37 @@ fn a_key_twice_in_a_response_is_refused_at_the_second() {
     assert_eq!(rec["column"], second);
 }
 
+/// `score` of one response, given as a line of JSON Lines and as a file:
+/// both refuse it (exit 1) with the record's `code` and `error`.
+fn refused_on_a_line_and_in_a_file(line: &str, code: &str, error: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("response.json");
+    std::fs::write(&f, line).unwrap();
+    for (input, stdin) in [("-", Some(line)), (f.to_str().unwrap(), None)] {
+        let r = run(
+            &["--rules", MINI, "score", input, "--format", "jsonl"],
+            stdin,
+        );
+        assert_eq!(
+            r.code,
+            1,
+            "{error}: {} {}",
+            &r.stdout[..r.stdout.len().min(200)],
+            r.stderr
+        );
+        let rec: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+        assert_eq!(
+            (rec["code"].as_str(), rec["error"].as_str()),
+            (Some(code), Some(error))
+        );
+    }
+}
+
 #[test]
 fn a_response_over_the_budgets_is_refused_alike_on_a_line_and_in_a_file() {
     // The fast way in (a line of JSON Lines) counts values and depth as
     // the YAML parser does; text it skips unread (`display`) counts too.
     let fhir = ok(&["--rules", MINI, "convert", RECORD, "--to", "fhir"], None);
-    let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(Edit, &str)> = vec![
         (
             Box::new(|v| {
@@ -364,39 +389,7 @@ fn a_response_over_the_budgets_is_refused_alike_on_a_line_and_in_a_file() {
     for (edit, want) in cases {
         let mut v: Value = serde_json::from_str(&fhir).unwrap();
         edit(&mut v);
-        let line = serde_json::to_string(&v).unwrap();
-        let f = dir.path().join("over.json");
-        std::fs::write(&f, &line).unwrap();
-        for (args, stdin) in [
-            (
-                vec!["--rules", MINI, "score", "-", "--format", "jsonl"],
-                Some(line.as_str()),
-            ),
-            (
-                vec![
-                    "--rules",
-                    MINI,
-                    "score",
-                    f.to_str().unwrap(),
-                    "--format",
-                    "jsonl",
-                ],
-                None,
-            ),
-        ] {
-            let r = run(&args, stdin);
-            assert_eq!(
-                r.code,
-                1,
-                "{want}: {}",
-                &r.stdout[..r.stdout.len().min(200)]
-            );
-            let rec: Value = serde_json::from_str(r.stdout.trim()).unwrap();
-            assert_eq!(
-                (rec["code"].as_str(), rec["error"].as_str()),
-                (Some("intake-limit"), Some(want))
-            );
-        }
+        refused_on_a_line_and_in_a_file(&serde_json::to_string(&v).unwrap(), "intake-limit", want);
     }
 }
 
@@ -410,37 +403,11 @@ fn items_nested_deeper_than_any_stack_are_refused_not_a_crash() {
         "{\"linkId\":\"g\",\"item\":[".repeat(n),
         "]}".repeat(n)
     );
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("deep.json");
-    std::fs::write(&f, &line).unwrap();
-    for (args, stdin) in [
-        (
-            vec!["--rules", MINI, "score", "-", "--format", "jsonl"],
-            Some(line.as_str()),
-        ),
-        (
-            vec![
-                "--rules",
-                MINI,
-                "score",
-                f.to_str().unwrap(),
-                "--format",
-                "jsonl",
-            ],
-            None,
-        ),
-    ] {
-        let r = run(&args, stdin);
-        assert_eq!(r.code, 1, "{}", r.stderr);
-        let rec: Value = serde_json::from_str(r.stdout.trim()).unwrap();
-        assert_eq!(
-            (rec["code"].as_str(), rec["error"].as_str()),
-            (
-                Some("intake-limit"),
-                Some("the file nests deeper than the limit of 16 levels")
-            )
-        );
-    }
+    refused_on_a_line_and_in_a_file(
+        &line,
+        "intake-limit",
+        "the file nests deeper than the limit of 16 levels",
+    );
 }
 
 #[test]
