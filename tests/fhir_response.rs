@@ -737,6 +737,32 @@ fn changed(response: &Value, change: u8, k: usize) -> Option<(Value, bool)> {
                 }
             }
         }
+        // A coding shown with other text.
+        18 => {
+            let coding = item["answer"].get_mut(0)?.get_mut("valueCoding")?;
+            coding["display"] = Value::from("Shown otherwise");
+            true
+        }
+        // Text for people before the item's linkId.
+        19 => {
+            let mut first = serde_json::Map::new();
+            first.insert("text".into(), Value::from("Asked first"));
+            first.extend(std::mem::take(item));
+            *item = first;
+            true
+        }
+        // A coding of another system, with the same code.
+        20 => {
+            let coding = item["answer"].get_mut(0)?.get_mut("valueCoding")?;
+            coding["system"] = Value::from("urn:another:system");
+            false
+        }
+        // A true/false answer written as text.
+        21 => {
+            let v = item["answer"].get_mut(0)?.get_mut("valueBoolean")?;
+            *v = Value::from(v.to_string());
+            false
+        }
         _ => return None,
     };
     Some((r, usual))
@@ -758,7 +784,7 @@ fn the_fast_way_in_takes_only_what_the_full_reader_takes() {
     let mut runner = proptest::test_runner::TestRunner::new(config);
     let strategy = (
         0u64..5000,
-        proptest::collection::vec((0u8..18, 0usize..100), 0..3),
+        proptest::collection::vec((0u8..22, 0usize..100), 0..3),
         any::<bool>(),
         0usize..40,
     );

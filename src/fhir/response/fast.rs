@@ -212,7 +212,13 @@ impl Read<'_> {
                 "linkId" => {
                     let id = s.borrowed()?;
                     let (layout, rs) = (self.reading.layout, self.reading.rs);
-                    link = Some((id, layout.question_at(rs, id, &mut self.next)));
+                    let q = layout.question_at(rs, id, &mut self.next);
+                    link = Some((id, q));
+                    // Its answer and its end, as the writer writes them.
+                    if let Some(value) = q.and_then(|q| self.in_place(s, q)) {
+                        answered = Some(value);
+                        break;
+                    }
                 }
                 "answer" => {
                     // The question must be known first (a response from
@@ -249,56 +255,74 @@ impl Read<'_> {
         }
     }
 
+    /// The rest of an item of question `q` whose `linkId` is just read,
+    /// when it is written as the writer writes it ([`super::InPlace`]): its one
+    /// answer, read as [`Read::answer_list`] reads one, and the item's end,
+    /// all taken at once. Takes nothing otherwise.
+    fn in_place(&self, s: &mut Scan, q: usize) -> Option<AnswerValue> {
+        let in_place = &self.reading.layout.in_place[q];
+        let mut t = s.clone();
+        t.literal(in_place.prefix.as_ref()?).then_some(())?;
+        let (value, tail) = match &self.reading.layout.shapes[q] {
+            ItemKind::Choice(answers) => {
+                let code = t.borrowed()?;
+                let i = choice_index(answers, in_place.system.as_deref(), Some(code))?;
+                (self.single(q, Value::Option(i))?, &in_place.tails[i])
+            }
+            _ => (self.scalar_answer(q, t.scalar()?)?, &in_place.tails[0]),
+        };
+        t.literal(tail.as_ref()?).then_some(())?;
+        *s = t;
+        Some(value)
+    }
+
     /// The `answer` list of question `q`, as the native reader would read
     /// its native answer.
     fn answer_list(&mut self, s: &mut Scan, q: usize) -> Option<AnswerValue> {
-        let rs = self.reading.rs;
-        let kind = &rs.questions[q].kind;
+        let kind = &self.reading.rs.questions[q].kind;
         s.list()?;
         let mut first = true;
-        let value = if let QuestionKind::MultiChoice(options) = kind {
-            // The options ticked, each once, as the native list would be.
+        if let QuestionKind::MultiChoice(options) = kind {
             let mut mask = 0u64;
             while s.entry(&mut first)? {
                 let Value::Option(i) = self.answer(s, q)? else {
                     return None;
                 };
-                // (Option ids are unique: the loader refuses one twice.)
-                if i >= 64 || i >= options.len() || mask & (1 << i) != 0 {
-                    return None;
+                mask = tick(mask, i, options.len())?;
+            }
+            return ticked(kind, mask);
+        }
+        let (mut one, mut entries) = (None, 0);
+        while s.entry(&mut first)? {
+            entries += 1;
+            one = Some(self.answer(s, q)?);
+        }
+        if entries != 1 {
+            return None;
+        }
+        self.single(q, one?)
+    }
+
+    /// The answer to question `q` that one `answer` entry gives, as the
+    /// native reader would read its native answer.
+    fn single(&self, q: usize, one: Value) -> Option<AnswerValue> {
+        let rs = self.reading.rs;
+        let kind = &rs.questions[q].kind;
+        match one {
+            Value::Answer(v) => Some(v),
+            Value::Option(i) => match (kind, &self.reading.layout.shapes[q]) {
+                (QuestionKind::MultiChoice(options), _) => ticked(kind, tick(0, i, options.len())?),
+                (QuestionKind::Integer { .. }, ItemKind::Choice(answers)) => AnswerSeed { rs, q }
+                    .int::<Refused>(answers[i].3 as i64)
+                    .ok(),
+                // The option's position, as the native reader finds it by
+                // its id (option ids are unique).
+                (QuestionKind::SingleChoice(options), _) if i < options.len() => {
+                    Some(AnswerValue::Slot(Slot::Num(i as f64)))
                 }
-                mask |= 1 << i;
-            }
-            if crate::intake::exclusive_violated(mask, kind.exclusive_mask()) {
-                return None;
-            }
-            AnswerValue::Slot(Slot::Multi(mask))
-        } else {
-            let (mut one, mut entries) = (None, 0);
-            while s.entry(&mut first)? {
-                entries += 1;
-                one = Some(self.answer(s, q)?);
-            }
-            if entries != 1 {
-                return None;
-            }
-            let native = AnswerSeed { rs, q };
-            match one? {
-                Value::Answer(v) => v,
-                Value::Option(i) => match (kind, &self.reading.layout.shapes[q]) {
-                    (QuestionKind::Integer { .. }, ItemKind::Choice(answers)) => {
-                        native.int::<Refused>(answers[i].3 as i64).ok()?
-                    }
-                    // The option's position, as the native reader finds
-                    // it by its id (option ids are unique).
-                    (QuestionKind::SingleChoice(options), _) if i < options.len() => {
-                        AnswerValue::Slot(Slot::Num(i as f64))
-                    }
-                    _ => return None,
-                },
-            }
-        };
-        Some(value)
+                _ => None,
+            },
+        }
     }
 
     /// One `answer` entry: its first `value[x]` (the full reader takes
@@ -320,37 +344,52 @@ impl Read<'_> {
                 s.scalar()?;
                 continue;
             }
-            let native = AnswerSeed {
-                rs: self.reading.rs,
-                q,
-            };
             value = Some(match (&self.reading.layout.shapes[q], k) {
-                (ItemKind::Choice(answers), "valueCoding") => {
-                    let (system, code) = coding(s)?;
-                    Value::Option(choice_index(answers, system, code)?)
-                }
+                (ItemKind::Choice(answers), "valueCoding") => Value::Option(coding(s, answers)?),
                 (ItemKind::Boolean, "valueBoolean")
                 | (ItemKind::Integer, "valueInteger")
                 | (ItemKind::Decimal, "valueDecimal" | "valueInteger")
-                | (ItemKind::Text, "valueString") => Value::Answer(
-                    match s.scalar()? {
-                        Scalar::Null => native.visit_unit::<Refused>(),
-                        Scalar::Bool(b) => native.visit_bool(b),
-                        Scalar::Int(i) => native.visit_i64(i),
-                        Scalar::Float(x) => native.visit_f64(x),
-                        Scalar::Str(t) => native.visit_str(&t),
-                    }
-                    .ok()?,
-                ),
+                | (ItemKind::Text, "valueString") => {
+                    Value::Answer(self.scalar_answer(q, s.scalar()?)?)
+                }
                 _ => return None,
             });
         }
         value
     }
+
+    /// A scalar answer to question `q` as the native reader reads it.
+    fn scalar_answer(&self, q: usize, v: Scalar) -> Option<AnswerValue> {
+        let native = AnswerSeed {
+            rs: self.reading.rs,
+            q,
+        };
+        match v {
+            Scalar::Null => native.visit_unit::<Refused>(),
+            Scalar::Bool(b) => native.visit_bool(b),
+            Scalar::Int(i) => native.visit_i64(i),
+            Scalar::Float(x) => native.visit_f64(x),
+            Scalar::Str(t) => native.visit_str(&t),
+        }
+        .ok()
+    }
 }
 
 /// Why an answer was not taken: the full reader says why.
 type Refused = serde::de::value::Error;
+
+/// The options ticked (`mask`) with option `i` too, of `options` (each
+/// once, as in a native list; option ids are unique, as the loader sees).
+fn tick(mask: u64, i: usize, options: usize) -> Option<u64> {
+    (i < 64 && i < options && mask & (1 << i) == 0).then_some(mask | 1 << i)
+}
+
+/// The answer of a multiple choice question of `kind` with the options of
+/// `mask` ticked, as the native reader reads it.
+fn ticked(kind: &QuestionKind, mask: u64) -> Option<AnswerValue> {
+    (!crate::intake::exclusive_violated(mask, kind.exclusive_mask()))
+        .then_some(AnswerValue::Slot(Slot::Multi(mask)))
+}
 
 /// One `answer` entry's value: an answer option by its position, or any
 /// other value as the native reader reads it.
@@ -359,8 +398,9 @@ enum Value {
     Answer(AnswerValue),
 }
 
-/// A coding's `system` and `code`; anything else in it is skipped.
-fn coding<'a>(s: &mut Scan<'a>) -> Option<(Option<&'a str>, Option<&'a str>)> {
+/// Which of a choice's `answers` a coding is, by its `system` and `code`;
+/// anything else in it is skipped.
+fn coding(s: &mut Scan, answers: &[(String, String, String, f64)]) -> Option<usize> {
     s.object()?;
     let (mut system, mut code) = (None, None);
     let (mut keys, mut first) = (Keys::<8>::new(), true);
@@ -381,7 +421,7 @@ fn coding<'a>(s: &mut Scan<'a>) -> Option<(Option<&'a str>, Option<&'a str>)> {
             }
         }
     }
-    Some((system, code))
+    choice_index(answers, system, code)
 }
 
 /// One nested extension of the record: its `url`, and its value as the

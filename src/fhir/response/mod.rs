@@ -86,6 +86,82 @@ pub struct Layout {
     order: Vec<(String, Option<usize>)>,
     /// Where each linkId is in `order`.
     position: rustc_hash::FxHashMap<String, usize>,
+    /// Per question, the text its item is usually written with.
+    in_place: Vec<InPlace>,
+}
+
+/// How the writer writes a question's item, for the fast reader to look
+/// for in place and take at once: after the item's `linkId`, `prefix` up
+/// to the answer's value (for a choice, up to its `code`), and after the
+/// value, the tail for that value (for a choice, one per answer: its
+/// `display` and on). Each only where JSON writes it with no escape
+/// ([`scan::plain`]); `None` where not.
+#[derive(Default)]
+struct InPlace {
+    prefix: Option<scan::Literal>,
+    /// For a choice, the tail after each answer's `code`; otherwise one,
+    /// after the value.
+    tails: Vec<Option<scan::Literal>>,
+    /// The system all of a choice's answers share.
+    system: Option<String>,
+}
+
+impl InPlace {
+    fn of(kind: &ItemKind) -> Self {
+        use scan::Literal;
+        let plain = |t: &String| scan::plain(t).then(|| t.clone());
+        let value = |key: &str| Literal::new(format!(r#","answer":[{{"{key}":"#), 4, 2, 0);
+        // The answer entry, the answer list and the item end.
+        let end = Literal::new("}]}".into(), 0, 0, 3);
+        match kind {
+            ItemKind::Choice(answers) => {
+                let system = answers
+                    .first()
+                    .filter(|first| answers.iter().all(|a| a.0 == first.0))
+                    .and_then(|first| plain(&first.0));
+                InPlace {
+                    prefix: system.as_ref().map(|system| {
+                        Literal::new(
+                            format!(r#","answer":[{{"valueCoding":{{"system":"{system}","code":"#),
+                            8,
+                            3,
+                            0,
+                        )
+                    }),
+                    tails: answers
+                        .iter()
+                        .map(|a| {
+                            // The coding ends too.
+                            plain(&a.2).map(|d| {
+                                Literal::new(format!(r#","display":"{d}"}}}}]}}"#), 2, 0, 4)
+                            })
+                        })
+                        .collect(),
+                    system,
+                }
+            }
+            ItemKind::Boolean => InPlace {
+                prefix: Some(value("valueBoolean")),
+                tails: vec![Some(end)],
+                system: None,
+            },
+            ItemKind::Integer => InPlace {
+                prefix: Some(value("valueInteger")),
+                tails: vec![Some(end)],
+                system: None,
+            },
+            ItemKind::Decimal => InPlace {
+                prefix: Some(value("valueDecimal")),
+                tails: vec![Some(end)],
+                system: None,
+            },
+            ItemKind::Text => InPlace {
+                prefix: Some(value("valueString")),
+                tails: vec![Some(end)],
+                system: None,
+            },
+        }
+    }
 }
 
 /// An item of the questionnaire: a group of items, or a question.
@@ -145,7 +221,7 @@ impl Layout {
                 .unwrap_or_default()
         }
         let items = walk(rs, &q["item"]);
-        let shapes = rs
+        let shapes: Vec<ItemKind> = rs
             .questions
             .iter()
             .map(|question| match export.shape(question) {
@@ -182,6 +258,7 @@ impl Layout {
             .collect();
         Layout {
             items,
+            in_place: shapes.iter().map(InPlace::of).collect(),
             shapes,
             canonical,
             sha256: rs.sha256.clone(),
@@ -194,9 +271,17 @@ impl Layout {
     /// the last item read was in the questionnaire's order, and is moved
     /// past this one.
     fn question_at(&self, rs: &RuleSet, link: &str, cursor: &mut usize) -> Option<usize> {
-        let at = match self.order.get(*cursor) {
-            Some((l, _)) if l == link => Some(*cursor),
-            _ => self.position.get(link).copied(),
+        // The next few (questions skipped are left out), then any.
+        let at = match self
+            .order
+            .get(*cursor..)
+            .unwrap_or_default()
+            .iter()
+            .take(4)
+            .position(|(l, _)| l == link)
+        {
+            Some(k) => Some(*cursor + k),
+            None => self.position.get(link).copied(),
         };
         match at {
             Some(at) => {

@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 
 /// A JSON text being read, and where.
+#[derive(Clone)]
 pub(super) struct Scan<'a> {
     text: &'a str,
     at: usize,
@@ -34,6 +35,28 @@ pub(super) struct Scan<'a> {
 /// The most lists and objects open at once that the scanner reads; more
 /// than any budget of the YAML parser allows (the intake limit is 16).
 pub(super) const MAX_OPEN: usize = 64;
+
+/// A piece of JSON text as a writer usually writes it, to be taken at
+/// once ([`Scan::literal`]): its bytes, how many values (keys, scalars,
+/// lists and objects) it has, and how many lists and objects it opens
+/// and then closes. (Every opening comes before every closing.)
+pub(super) struct Literal {
+    bytes: Box<[u8]>,
+    values: usize,
+    opens: usize,
+    closes: usize,
+}
+
+impl Literal {
+    pub(super) fn new(text: String, values: usize, opens: usize, closes: usize) -> Self {
+        Literal {
+            bytes: text.into_bytes().into(),
+            values,
+            opens,
+            closes,
+        }
+    }
+}
 
 /// A value that is not a list or an object.
 pub(super) enum Scalar<'a> {
@@ -176,6 +199,25 @@ impl<'a> Scan<'a> {
             }
             _ => None,
         }
+    }
+
+    /// Takes `lit` when it is written right there, counting its values
+    /// and its lists and objects as reading it token by token would; takes
+    /// nothing otherwise (or past [`MAX_OPEN`], or when it closes more
+    /// than are open).
+    #[inline]
+    pub(super) fn literal(&mut self, lit: &Literal) -> bool {
+        let peak = self.open + lit.opens;
+        let here = self.bytes()[self.at..].starts_with(&lit.bytes)
+            && peak <= MAX_OPEN
+            && lit.closes <= peak;
+        if here {
+            self.at += lit.bytes.len();
+            self.nodes += lit.values;
+            self.deepest = self.deepest.max(peak);
+            self.open = peak - lit.closes;
+        }
+        here
     }
 
     /// A string with no escapes, borrowed from the text.
@@ -323,6 +365,14 @@ impl<'a> Scan<'a> {
             _ => None,
         }
     }
+}
+
+/// Whether JSON writes `text` as it is between quotes, with no escape
+/// (no `"`, `\\` or control character).
+pub(super) fn plain(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c == '"' || c == '\\' || c.is_control())
 }
 
 /// Whether `text` is all printable ASCII (space to `~`), as JSON Lines
