@@ -120,7 +120,7 @@ fn next_key<'a, const N: usize>(
     }
 }
 
-impl Read<'_> {
+impl<'l> Read<'l> {
     /// The response object: `item` read into answers, every other field
     /// a small tree.
     fn top<'a>(&mut self, s: &mut Scan<'a>) -> Option<Node> {
@@ -190,23 +190,54 @@ impl Read<'_> {
         s.list()?;
         let mut first = true;
         while s.entry(&mut first)? {
-            self.item(s)?;
+            let start = self.start_in_place(s);
+            self.item(s, start)?;
         }
         Some(())
     }
 
+    /// The start of an item up to its `linkId`, when it is the item that
+    /// comes next in the questionnaire's order (or one of the few after
+    /// it: a response leaves out questions not answered) and is written as
+    /// the writer writes it: its linkId and the question it is. Takes
+    /// nothing otherwise.
+    fn start_in_place(&mut self, s: &mut Scan) -> Option<(&'l str, Option<usize>)> {
+        let layout = self.reading.layout;
+        let next = layout.order.get(self.next..)?.iter().take(4);
+        let (at, (link, q)) = (self.next..)
+            .zip(next)
+            .find(|(at, _)| layout.starts[*at].as_ref().is_some_and(|l| s.literal(l)))?;
+        self.next = at + 1;
+        Some((link.as_str(), *q))
+    }
+
     /// One item: its children, then its own extensions and answer, in the
-    /// order the full reader takes them.
-    fn item<'a>(&mut self, s: &mut Scan<'a>) -> Option<()> {
-        s.object()?;
+    /// order the full reader takes them. `start`: its start is taken, up to
+    /// its `linkId`, which is this one.
+    fn item(&mut self, s: &mut Scan, start: Option<(&'l str, Option<usize>)>) -> Option<()> {
         // Its linkId, and the question it names (if any).
-        let mut link: Option<(&'a str, Option<usize>)> = None;
+        let mut link = start;
         let mut answered = None;
         let mut extension = None;
         let (mut keys, mut first) = (Keys::<8>::new(), true);
-        while let Some(k) =
-            s.key_likely(&mut first, if link.is_none() { "linkId" } else { "answer" })?
-        {
+        // Its end is taken.
+        let mut ended = false;
+        match start {
+            Some((_, q)) => {
+                keys.add("linkId");
+                first = false;
+                if let Some(value) = q.and_then(|q| self.in_place(s, q)) {
+                    answered = Some(value);
+                    ended = true;
+                }
+            }
+            None => s.object()?,
+        }
+        while !ended {
+            let likely = if link.is_none() { "linkId" } else { "answer" };
+            let Some(k) = s.key_likely(&mut first, likely)? else {
+                break;
+            };
             keys.add(k)?;
             match k {
                 "linkId" => {
@@ -217,7 +248,7 @@ impl Read<'_> {
                     // Its answer and its end, as the writer writes them.
                     if let Some(value) = q.and_then(|q| self.in_place(s, q)) {
                         answered = Some(value);
-                        break;
+                        ended = true;
                     }
                 }
                 "answer" => {

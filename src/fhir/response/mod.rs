@@ -86,6 +86,10 @@ pub struct Layout {
     order: Vec<(String, Option<usize>)>,
     /// Where each linkId is in `order`.
     position: rustc_hash::FxHashMap<String, usize>,
+    /// Per item of `order`, the start of it up to its `linkId`, as the
+    /// writer writes it, where JSON writes the linkId with no escape: the
+    /// fast reader looks for it in place.
+    starts: Vec<Option<scan::Literal>>,
     /// Per question, the text its item is usually written with.
     in_place: Vec<InPlace>,
 }
@@ -256,8 +260,16 @@ impl Layout {
             .enumerate()
             .map(|(i, (link, _))| (link.clone(), i))
             .collect();
+        let starts = order
+            .iter()
+            .map(|(link, _)| {
+                scan::plain(link)
+                    .then(|| scan::Literal::new(format!(r#"{{"linkId":"{link}""#), 3, 1, 0))
+            })
+            .collect();
         Layout {
             items,
+            starts,
             in_place: shapes.iter().map(InPlace::of).collect(),
             shapes,
             canonical,
