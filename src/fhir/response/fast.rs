@@ -125,14 +125,14 @@ impl<'l> Read<'l> {
     /// a small tree.
     fn top<'a>(&mut self, s: &mut Scan<'a>) -> Option<Node> {
         s.object()?;
-        let mut pairs = Vec::new();
+        let mut pairs = Vec::with_capacity(8);
         let (mut keys, mut first) = (ManyKeys::new(), true);
         while let Some(k) = next_key(s, &mut keys, &mut first)? {
             if k == "item" {
                 self.item_list(s)?;
             } else if k == "extension" {
                 s.list()?;
-                let (mut entries, mut first) = (Vec::new(), true);
+                let (mut entries, mut first) = (Vec::with_capacity(4), true);
                 while s.entry(&mut first)? {
                     entries.push(self.extension(s)?);
                 }
@@ -149,7 +149,7 @@ impl<'l> Read<'l> {
     /// `items.record`), as [`super::read`] would make them from the tree.
     fn extension<'a>(&mut self, s: &mut Scan<'a>) -> Option<Node> {
         s.object()?;
-        let mut pairs = Vec::new();
+        let mut pairs = Vec::with_capacity(2);
         let mut url = None;
         let (mut keys, mut first) = (Keys::<8>::new(), true);
         while let Some(k) = next_key(s, &mut keys, &mut first)? {
@@ -169,7 +169,7 @@ impl<'l> Read<'l> {
                 }
                 "extension" if url == Some(super::ext::RECORD) => {
                     s.list()?;
-                    let (mut fields, mut first) = (Vec::new(), true);
+                    let (mut fields, mut first) = (Vec::with_capacity(8), true);
                     while s.entry(&mut first)? {
                         let (name, value) = record_field(s)?;
                         fields.push((plain(Kind::Str(name?.into())), value));
@@ -296,8 +296,13 @@ impl<'l> Read<'l> {
         t.literal(in_place.prefix.as_ref()?).then_some(())?;
         let (value, tail) = match &self.reading.layout.shapes[q] {
             ItemKind::Choice(answers) => {
-                let code = t.borrowed()?;
-                let i = choice_index(answers, in_place.system.as_deref(), Some(code))?;
+                // The system is the one all the answers share.
+                let code = t.borrowed()?.as_bytes();
+                // (Codes often differ in their last character only.)
+                let i = answers.iter().position(|a| {
+                    let a = a.1.as_bytes();
+                    a.len() == code.len() && a.last() == code.last() && a == code
+                })?;
                 (self.single(q, Value::Option(i))?, &in_place.tails[i])
             }
             _ => (self.scalar_answer(q, t.scalar()?)?, &in_place.tails[0]),
@@ -362,13 +367,7 @@ impl<'l> Read<'l> {
         s.object()?;
         let mut value = None;
         let (mut keys, mut first) = (Keys::<8>::new(), true);
-        let likely = match &self.reading.layout.shapes[q] {
-            ItemKind::Choice(_) => "valueCoding",
-            ItemKind::Boolean => "valueBoolean",
-            ItemKind::Integer => "valueInteger",
-            ItemKind::Decimal => "valueDecimal",
-            ItemKind::Text => "valueString",
-        };
+        let likely = self.reading.layout.shapes[q].value_key();
         while let Some(k) = s.key_likely(&mut first, likely)? {
             keys.add(k)?;
             if value.is_some() || !k.starts_with("value") {
@@ -477,7 +476,7 @@ fn record_field<'a>(s: &mut Scan<'a>) -> Option<(Option<&'a str>, Node)> {
             url = Some(s.borrowed()?);
         } else if k == "extension" {
             s.list()?;
-            let (mut list, mut first) = (Vec::new(), true);
+            let (mut list, mut first) = (Vec::with_capacity(4), true);
             while s.entry(&mut first)? {
                 list.push(record_field(s)?);
             }
@@ -512,7 +511,7 @@ fn tree(s: &mut Scan) -> Option<Node> {
     Some(plain(match s.token()? {
         Token::Object => {
             s.object()?;
-            let mut pairs = Vec::new();
+            let mut pairs = Vec::with_capacity(4);
             let (mut keys, mut first) = (ManyKeys::new(), true);
             while let Some(k) = next_key(s, &mut keys, &mut first)? {
                 if k == "text" || k == "display" {
@@ -525,7 +524,7 @@ fn tree(s: &mut Scan) -> Option<Node> {
         }
         Token::List => {
             s.list()?;
-            let mut items = Vec::new();
+            let mut items = Vec::with_capacity(4);
             let mut first = true;
             while s.entry(&mut first)? {
                 items.push(tree(s)?);

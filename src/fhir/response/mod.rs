@@ -100,23 +100,17 @@ pub struct Layout {
 /// value, the tail for that value (for a choice, one per answer: its
 /// `display` and on). Each only where JSON writes it with no escape
 /// ([`scan::plain`]); `None` where not.
-#[derive(Default)]
 struct InPlace {
     prefix: Option<scan::Literal>,
     /// For a choice, the tail after each answer's `code`; otherwise one,
     /// after the value.
     tails: Vec<Option<scan::Literal>>,
-    /// The system all of a choice's answers share.
-    system: Option<String>,
 }
 
 impl InPlace {
     fn of(kind: &ItemKind) -> Self {
         use scan::Literal;
         let plain = |t: &String| scan::plain(t).then(|| t.clone());
-        let value = |key: &str| Literal::new(format!(r#","answer":[{{"{key}":"#), 4, 2, 0);
-        // The answer entry, the answer list and the item end.
-        let end = Literal::new("}]}".into(), 0, 0, 3);
         match kind {
             ItemKind::Choice(answers) => {
                 let system = answers
@@ -124,7 +118,8 @@ impl InPlace {
                     .filter(|first| answers.iter().all(|a| a.0 == first.0))
                     .and_then(|first| plain(&first.0));
                 InPlace {
-                    prefix: system.as_ref().map(|system| {
+                    // Only where the answers share one system.
+                    prefix: system.map(|system| {
                         Literal::new(
                             format!(r#","answer":[{{"valueCoding":{{"system":"{system}","code":"#),
                             8,
@@ -141,29 +136,17 @@ impl InPlace {
                             })
                         })
                         .collect(),
-                    system,
                 }
             }
-            ItemKind::Boolean => InPlace {
-                prefix: Some(value("valueBoolean")),
-                tails: vec![Some(end)],
-                system: None,
-            },
-            ItemKind::Integer => InPlace {
-                prefix: Some(value("valueInteger")),
-                tails: vec![Some(end)],
-                system: None,
-            },
-            ItemKind::Decimal => InPlace {
-                prefix: Some(value("valueDecimal")),
-                tails: vec![Some(end)],
-                system: None,
-            },
-            ItemKind::Text => InPlace {
-                prefix: Some(value("valueString")),
-                tails: vec![Some(end)],
-                system: None,
-            },
+            other => {
+                let key = other.value_key();
+                // The answer entry, the answer list and the item end.
+                let end = Literal::new("}]}".into(), 0, 0, 3);
+                InPlace {
+                    prefix: Some(Literal::new(format!(r#","answer":[{{"{key}":"#), 4, 2, 0)),
+                    tails: vec![Some(end)],
+                }
+            }
         }
     }
 }
@@ -182,6 +165,20 @@ enum ItemKind {
     Integer,
     Decimal,
     Text,
+}
+
+impl ItemKind {
+    /// The `value[x]` an answer to such an item is written with (a
+    /// decimal question takes a `valueInteger` too).
+    fn value_key(&self) -> &'static str {
+        match self {
+            ItemKind::Choice(_) => "valueCoding",
+            ItemKind::Boolean => "valueBoolean",
+            ItemKind::Integer => "valueInteger",
+            ItemKind::Decimal => "valueDecimal",
+            ItemKind::Text => "valueString",
+        }
+    }
 }
 
 impl Layout {
@@ -457,10 +454,7 @@ impl Layout {
                     })
                     .collect()
             }
-            ItemKind::Boolean => vec![json!({"valueBoolean": a})],
-            ItemKind::Integer => vec![json!({"valueInteger": a})],
-            ItemKind::Decimal => vec![json!({"valueDecimal": a})],
-            ItemKind::Text => vec![json!({"valueString": a})],
+            other => vec![json!({ other.value_key(): a })],
         }
     }
 

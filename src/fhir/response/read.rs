@@ -379,12 +379,7 @@ impl Reading<'_> {
                 | (ItemKind::Decimal, Some("valueDecimal" | "valueInteger"))
                 | (ItemKind::Text, Some("valueString")) => v.clone(),
                 (_, _) => {
-                    let want = match shape {
-                        ItemKind::Boolean => "valueBoolean",
-                        ItemKind::Integer => "valueInteger",
-                        ItemKind::Decimal => "valueDecimal",
-                        _ => "valueString",
-                    };
+                    let want = shape.value_key();
                     return Err(error(
                         "intake-format",
                         vk.span,
