@@ -5,7 +5,11 @@
 //!
 //! Nothing is allocated per item or per answer: keys, link ids and
 //! codings are borrowed from the text, and a key seen twice is found in a
-//! short list on the stack. Anything unusual (an escaped key, an answer
+//! short list on the stack. An item written as the writer writes it (the
+//! next in the questionnaire's order, compact, its answer right after its
+//! `linkId`) is compared with the writer's bytes a piece at a time
+//! ([`Read::start_in_place`], [`Read::in_place`]) rather than read token
+//! by token; the scanner counts each piece as it counts its tokens. Anything unusual (an escaped key, an answer
 //! before its `linkId`, a value of another shape) makes it give up, and
 //! the full reader then reports it with its line and column.
 
@@ -294,7 +298,7 @@ impl<'l> Read<'l> {
         let in_place = &self.reading.layout.in_place[q];
         let mut t = s.clone();
         t.literal(in_place.prefix.as_ref()?).then_some(())?;
-        let (value, tail) = match &self.reading.layout.shapes[q] {
+        let value = match &self.reading.layout.shapes[q] {
             ItemKind::Choice(answers) => {
                 // The system is the one all the answers share.
                 let code = t.borrowed()?.as_bytes();
@@ -303,11 +307,16 @@ impl<'l> Read<'l> {
                     let a = a.1.as_bytes();
                     a.len() == code.len() && a.last() == code.last() && a == code
                 })?;
-                (self.single(q, Value::Option(i))?, &in_place.tails[i])
+                // Its display, if there, whatever it says (as the coding
+                // is read token by token).
+                if in_place.display.as_ref().is_some_and(|d| t.literal(d)) {
+                    t.scalar()?;
+                }
+                self.single(q, Value::Option(i))?
             }
-            _ => (self.scalar_answer(q, t.scalar()?)?, &in_place.tails[0]),
+            _ => self.scalar_answer(q, t.scalar()?)?,
         };
-        t.literal(tail.as_ref()?).then_some(())?;
+        t.literal(&in_place.end).then_some(())?;
         *s = t;
         Some(value)
     }

@@ -95,31 +95,28 @@ pub struct Layout {
 }
 
 /// How the writer writes a question's item, for the fast reader to look
-/// for in place and take at once: after the item's `linkId`, `prefix` up
-/// to the answer's value (for a choice, up to its `code`), and after the
-/// value, the tail for that value (for a choice, one per answer: its
-/// `display` and on). Each only where JSON writes it with no escape
-/// ([`scan::plain`]); `None` where not.
+/// for in place: after the item's `linkId`, the text up to the answer's
+/// value (`prefix`; for a coding, up to its `code`, only where JSON writes
+/// the system that all the answers share with no escape); for a coding,
+/// the text after its code up to its display's value; and after the
+/// value (for a coding, its display's), the text to the item's end.
 struct InPlace {
     prefix: Option<scan::Literal>,
-    /// For a choice, the tail after each answer's `code`; otherwise one,
-    /// after the value.
-    tails: Vec<Option<scan::Literal>>,
+    display: Option<scan::Literal>,
+    end: scan::Literal,
 }
 
 impl InPlace {
     fn of(kind: &ItemKind) -> Self {
         use scan::Literal;
-        let plain = |t: &String| scan::plain(t).then(|| t.clone());
         match kind {
             ItemKind::Choice(answers) => {
                 let system = answers
                     .first()
                     .filter(|first| answers.iter().all(|a| a.0 == first.0))
-                    .and_then(|first| plain(&first.0));
+                    .filter(|first| scan::plain(&first.0));
                 InPlace {
-                    // Only where the answers share one system.
-                    prefix: system.map(|system| {
+                    prefix: system.map(|(system, ..)| {
                         Literal::new(
                             format!(r#","answer":[{{"valueCoding":{{"system":"{system}","code":"#),
                             8,
@@ -127,24 +124,19 @@ impl InPlace {
                             0,
                         )
                     }),
-                    tails: answers
-                        .iter()
-                        .map(|a| {
-                            // The coding ends too.
-                            plain(&a.2).map(|d| {
-                                Literal::new(format!(r#","display":"{d}"}}}}]}}"#), 2, 0, 4)
-                            })
-                        })
-                        .collect(),
+                    display: Some(Literal::new(r#","display":"#.into(), 1, 0, 0)),
+                    // The coding, the answer entry, the answer list and the
+                    // item end.
+                    end: Literal::new("}}]}".into(), 0, 0, 4),
                 }
             }
             other => {
                 let key = other.value_key();
-                // The answer entry, the answer list and the item end.
-                let end = Literal::new("}]}".into(), 0, 0, 3);
                 InPlace {
                     prefix: Some(Literal::new(format!(r#","answer":[{{"{key}":"#), 4, 2, 0)),
-                    tails: vec![Some(end)],
+                    display: None,
+                    // The answer entry, the answer list and the item end.
+                    end: Literal::new("}]}".into(), 0, 0, 3),
                 }
             }
         }
