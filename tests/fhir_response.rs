@@ -737,10 +737,16 @@ fn changed(response: &Value, change: u8, k: usize) -> Option<(Value, bool)> {
                 }
             }
         }
-        // A coding shown with other text.
-        18 => {
+        // A coding shown with other text; with none; with a number.
+        18 | 22 | 23 => {
             let coding = item["answer"].get_mut(0)?.get_mut("valueCoding")?;
-            coding["display"] = Value::from("Shown otherwise");
+            match change {
+                18 => coding["display"] = Value::from("Shown otherwise"),
+                22 => {
+                    coding.as_object_mut().unwrap().shift_remove("display");
+                }
+                _ => coding["display"] = Value::from(7),
+            }
             true
         }
         // Text for people before the item's linkId.
@@ -784,7 +790,7 @@ fn the_fast_way_in_takes_only_what_the_full_reader_takes() {
     let mut runner = proptest::test_runner::TestRunner::new(config);
     let strategy = (
         0u64..5000,
-        proptest::collection::vec((0u8..22, 0usize..100), 0..3),
+        proptest::collection::vec((0u8..24, 0usize..100), 0..3),
         any::<bool>(),
         0usize..40,
     );

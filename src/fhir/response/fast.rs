@@ -614,4 +614,45 @@ mod tests {
         }
         assert!(fast_taken >= 11);
     }
+
+    /// Compact responses (items read in place) are counted against the
+    /// budgets of values and depth exactly as the YAML parser counts them:
+    /// at the smallest budget the full reader takes, the fast way gives up
+    /// (it gives up at a budget), and one more it takes.
+    #[test]
+    fn items_read_in_place_are_counted_as_the_yaml_parser_counts_them() {
+        let rs = crate::rules::load_default().expect("default rules").rules;
+        let layout = Layout::of(&rs);
+        for n in [1, 7, 42] {
+            let intake = crate::sample::intake(&rs, 5, n);
+            let text = serde_json::to_string(&layout.write(&rs, &intake)).unwrap();
+            let takes = |budget: fn(&mut Limits, usize), k: usize| {
+                let mut limits = Limits::INTAKE;
+                budget(&mut limits, k);
+                (
+                    crate::intake::parse(&text, &rs, &limits).is_ok(),
+                    fast(&text, &rs, &limits).is_some(),
+                )
+            };
+            let budgets: [(fn(&mut Limits, usize), usize); 2] = [
+                (|l, k| l.max_nodes = k, Limits::INTAKE.max_nodes),
+                (|l, k| l.max_depth = k, Limits::INTAKE.max_depth),
+            ];
+            for (budget, most) in budgets {
+                // The smallest budget the full reader takes.
+                let (mut low, mut high) = (1, most);
+                while low < high {
+                    let mid = (low + high) / 2;
+                    if takes(budget, mid).0 {
+                        high = mid;
+                    } else {
+                        low = mid + 1;
+                    }
+                }
+                let least = high;
+                assert_eq!(takes(budget, least), (true, false), "sample {n}");
+                assert_eq!(takes(budget, least + 1), (true, true), "sample {n}");
+            }
+        }
+    }
 }
