@@ -615,6 +615,9 @@ mod tests {
         assert!(fast_taken >= 11);
     }
 
+    /// Sets one budget of the limits.
+    type Budget = fn(&mut Limits, usize);
+
     /// Compact responses (items read in place) are counted against the
     /// budgets of values and depth exactly as the YAML parser counts them:
     /// at the smallest budget the full reader takes, the fast way gives up
@@ -626,7 +629,7 @@ mod tests {
         for n in [1, 7, 42] {
             let intake = crate::sample::intake(&rs, 5, n);
             let text = serde_json::to_string(&layout.write(&rs, &intake)).unwrap();
-            let takes = |budget: fn(&mut Limits, usize), k: usize| {
+            let takes = |budget: Budget, k: usize| {
                 let mut limits = Limits::INTAKE;
                 budget(&mut limits, k);
                 (
@@ -634,7 +637,7 @@ mod tests {
                     fast(&text, &rs, &limits).is_some(),
                 )
             };
-            let budgets: [(fn(&mut Limits, usize), usize); 2] = [
+            let budgets: [(Budget, usize); 2] = [
                 (|l, k| l.max_nodes = k, Limits::INTAKE.max_nodes),
                 (|l, k| l.max_depth = k, Limits::INTAKE.max_depth),
             ];
