@@ -67,13 +67,15 @@ impl Reading<'_> {
             ));
         };
         let at = node.span;
-        let mut out: Vec<(Node, Node)> = vec![(
+        // (Room for the fields a record usually has.)
+        let mut out: Vec<(Node, Node)> = Vec::with_capacity(16);
+        out.push((
             text("intake", at),
             Node {
                 kind: Kind::Int(crate::intake::FORMAT_VERSION),
                 span: at,
             },
-        )];
+        ));
         // Which questionnaire it answers: this rule set's, or refused.
         let questionnaire = node.get("questionnaire");
         // The SHA-256 a response may name: this rule set's, or that of the
