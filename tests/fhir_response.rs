@@ -749,12 +749,22 @@ fn changed(response: &Value, change: u8, k: usize) -> Option<(Value, bool)> {
             }
             true
         }
-        // Text for people before the item's linkId.
-        19 => {
-            let mut first = serde_json::Map::new();
-            first.insert("text".into(), Value::from("Asked first"));
-            first.extend(std::mem::take(item));
-            *item = first;
+        // Text for people before the item's linkId; right after it (where
+        // FHIR puts it).
+        19 | 24 => {
+            let mut with_text = serde_json::Map::new();
+            for (k, v) in std::mem::take(item) {
+                if k == "linkId" && change == 24 {
+                    with_text.insert(k, v);
+                    with_text.insert("text".into(), Value::from("Asked next"));
+                    continue;
+                }
+                if with_text.is_empty() && change == 19 {
+                    with_text.insert("text".into(), Value::from("Asked first"));
+                }
+                with_text.insert(k, v);
+            }
+            *item = with_text;
             true
         }
         // A coding of another system, with the same code.
@@ -790,7 +800,7 @@ fn the_fast_way_in_takes_only_what_the_full_reader_takes() {
     let mut runner = proptest::test_runner::TestRunner::new(config);
     let strategy = (
         0u64..5000,
-        proptest::collection::vec((0u8..24, 0usize..100), 0..3),
+        proptest::collection::vec((0u8..25, 0usize..100), 0..3),
         any::<bool>(),
         0usize..40,
     );

@@ -207,6 +207,8 @@ impl<'l> Read<'l> {
     /// nothing otherwise.
     fn start_in_place(&mut self, s: &mut Scan) -> Option<(&'l str, Option<usize>)> {
         let layout = self.reading.layout;
+        // (What all the starts begin with, looked for once.)
+        s.looking_at(br#"{"linkId":""#).then_some(())?;
         let next = layout.order.get(self.next..)?.iter().take(4);
         let (at, (link, q)) = (self.next..)
             .zip(next)
@@ -291,14 +293,21 @@ impl<'l> Read<'l> {
     }
 
     /// The rest of an item of question `q` whose `linkId` is just read,
-    /// when it is written as the writer writes it ([`super::InPlace`]): its one
+    /// when it is written as the writer writes it ([`super::InPlace`]),
+    /// maybe with its `text` before its answer: its one
     /// answer, read as [`Read::answer_list`] reads one, and the item's end,
     /// all taken at once. Takes nothing otherwise.
     fn in_place(&self, s: &mut Scan, q: usize) -> Option<AnswerValue> {
         let in_place = &self.reading.layout.in_place[q];
+        let prefix = in_place.prefix.as_ref()?;
         let mut t = s.clone();
-        t.literal(in_place.prefix.as_ref()?).then_some(())?;
-        let value = match &self.reading.layout.shapes[q] {
+        if !t.literal(prefix) {
+            // Text for people first, where FHIR puts an item's `text`.
+            t.literal(&self.reading.layout.item_text).then_some(())?;
+            t.scalar()?;
+            t.literal(prefix).then_some(())?;
+        }
+        let (value, ended) = match &self.reading.layout.shapes[q] {
             ItemKind::Choice(answers) => {
                 // The system is the one all the answers share.
                 let code = t.borrowed()?.as_bytes();
@@ -307,16 +316,20 @@ impl<'l> Read<'l> {
                     let a = a.1.as_bytes();
                     a.len() == code.len() && a.last() == code.last() && a == code
                 })?;
-                // Its display, if there, whatever it says (as the coding
+                // Its display and the item's end as the writer writes them;
+                // or its display, if there, whatever it says (as the coding
                 // is read token by token).
-                if in_place.display.as_ref().is_some_and(|d| t.literal(d)) {
+                let ended = in_place.tails[i]
+                    .as_ref()
+                    .is_some_and(|tail| t.literal(tail));
+                if !ended && in_place.display.as_ref().is_some_and(|d| t.literal(d)) {
                     t.scalar()?;
                 }
-                self.single(q, Value::Option(i))?
+                (self.single(q, Value::Option(i))?, ended)
             }
-            _ => self.scalar_answer(q, t.scalar()?)?,
+            _ => (self.scalar_answer(q, t.scalar()?)?, false),
         };
-        t.literal(&in_place.end).then_some(())?;
+        (ended || t.literal(&in_place.end)).then_some(())?;
         *s = t;
         Some(value)
     }
@@ -628,33 +641,38 @@ mod tests {
         let layout = Layout::of(&rs);
         for n in [1, 7, 42] {
             let intake = crate::sample::intake(&rs, 5, n);
-            let text = serde_json::to_string(&layout.write(&rs, &intake)).unwrap();
-            let takes = |budget: Budget, k: usize| {
-                let mut limits = Limits::INTAKE;
-                budget(&mut limits, k);
-                (
-                    crate::intake::parse(&text, &rs, &limits).is_ok(),
-                    fast(&text, &rs, &limits).is_some(),
-                )
-            };
-            let budgets: [(Budget, usize); 2] = [
-                (|l, k| l.max_nodes = k, Limits::INTAKE.max_nodes),
-                (|l, k| l.max_depth = k, Limits::INTAKE.max_depth),
-            ];
-            for (budget, most) in budgets {
-                // The smallest budget the full reader takes.
-                let (mut low, mut high) = (1, most);
-                while low < high {
-                    let mid = (low + high) / 2;
-                    if takes(budget, mid).0 {
-                        high = mid;
-                    } else {
-                        low = mid + 1;
+            let compact = serde_json::to_string(&layout.write(&rs, &intake)).unwrap();
+            // And with text for people between each linkId and answer.
+            let with_text = compact.replace(r#"","answer":["#, r#"","text":"Asked","answer":["#);
+            assert_ne!(with_text, compact);
+            for text in [compact, with_text] {
+                let takes = |budget: Budget, k: usize| {
+                    let mut limits = Limits::INTAKE;
+                    budget(&mut limits, k);
+                    (
+                        crate::intake::parse(&text, &rs, &limits).is_ok(),
+                        fast(&text, &rs, &limits).is_some(),
+                    )
+                };
+                let budgets: [(Budget, usize); 2] = [
+                    (|l, k| l.max_nodes = k, Limits::INTAKE.max_nodes),
+                    (|l, k| l.max_depth = k, Limits::INTAKE.max_depth),
+                ];
+                for (budget, most) in budgets {
+                    // The smallest budget the full reader takes.
+                    let (mut low, mut high) = (1, most);
+                    while low < high {
+                        let mid = (low + high) / 2;
+                        if takes(budget, mid).0 {
+                            high = mid;
+                        } else {
+                            low = mid + 1;
+                        }
                     }
+                    let least = high;
+                    assert_eq!(takes(budget, least), (true, false), "sample {n}");
+                    assert_eq!(takes(budget, least + 1), (true, true), "sample {n}");
                 }
-                let least = high;
-                assert_eq!(takes(budget, least), (true, false), "sample {n}");
-                assert_eq!(takes(budget, least + 1), (true, true), "sample {n}");
             }
         }
     }

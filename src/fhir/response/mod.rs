@@ -92,6 +92,9 @@ pub struct Layout {
     starts: Vec<Option<scan::Literal>>,
     /// Per question, the text its item is usually written with.
     in_place: Vec<InPlace>,
+    /// An item's `text` key, which may come between its `linkId` and its
+    /// answer.
+    item_text: scan::Literal,
 }
 
 /// How the writer writes a question's item, for the fast reader to look
@@ -103,6 +106,10 @@ pub struct Layout {
 struct InPlace {
     prefix: Option<scan::Literal>,
     display: Option<scan::Literal>,
+    /// For a coding, each answer's display and the item's end, as the
+    /// writer writes them, where JSON writes the display with no escape
+    /// (another display is read as it is).
+    tails: Vec<Option<scan::Literal>>,
     end: scan::Literal,
 }
 
@@ -125,6 +132,14 @@ impl InPlace {
                         )
                     }),
                     display: Some(Literal::new(r#","display":"#.into(), 1, 0, 0)),
+                    tails: answers
+                        .iter()
+                        .map(|a| {
+                            scan::plain(&a.2).then(|| {
+                                Literal::new(format!(r#","display":"{}"}}}}]}}"#, a.2), 2, 0, 4)
+                            })
+                        })
+                        .collect(),
                     // The coding, the answer entry, the answer list and the
                     // item end.
                     end: Literal::new("}}]}".into(), 0, 0, 4),
@@ -135,6 +150,7 @@ impl InPlace {
                 InPlace {
                     prefix: Some(Literal::new(format!(r#","answer":[{{"{key}":"#), 4, 2, 0)),
                     display: None,
+                    tails: Vec::new(),
                     // The answer entry, the answer list and the item end.
                     end: Literal::new("}]}".into(), 0, 0, 3),
                 }
@@ -260,6 +276,7 @@ impl Layout {
             items,
             starts,
             in_place: shapes.iter().map(InPlace::of).collect(),
+            item_text: scan::Literal::new(r#","text":"#.into(), 1, 0, 0),
             shapes,
             canonical,
             sha256: rs.sha256.clone(),

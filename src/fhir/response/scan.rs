@@ -201,6 +201,11 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// Whether `bytes` are written right there (nothing is taken).
+    pub(super) fn looking_at(&self, bytes: &[u8]) -> bool {
+        self.bytes()[self.at..].starts_with(bytes)
+    }
+
     /// Takes `lit` when it is written right there, counting its values
     /// and its lists and objects as reading it token by token would; takes
     /// nothing otherwise (or past [`MAX_OPEN`], or when it closes more
