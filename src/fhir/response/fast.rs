@@ -9,9 +9,10 @@
 //! next in the questionnaire's order, compact, its answer right after its
 //! `linkId`) is compared with the writer's bytes a piece at a time
 //! ([`Read::start_in_place`], [`Read::in_place`]) rather than read token
-//! by token; the scanner counts each piece as it counts its tokens. Anything unusual (an escaped key, an answer
-//! before its `linkId`, a value of another shape) makes it give up, and
-//! the full reader then reports it with its line and column.
+//! by token; the scanner counts each piece as it counts its tokens.
+//! Anything unusual (an escaped key, an answer before its `linkId`, a
+//! value of another shape) makes it give up, and the full reader then
+//! reports it with its line and column.
 
 use super::read::{Items, Reading};
 use super::scan::{Scalar, Scan, Token};
@@ -230,7 +231,7 @@ impl<'l> Read<'l> {
         let mut ended = false;
         match start {
             Some((_, q)) => {
-                keys.add("linkId");
+                keys.add("linkId")?;
                 first = false;
                 if let Some(value) = q.and_then(|q| self.in_place(s, q)) {
                     answered = Some(value);
@@ -294,9 +295,9 @@ impl<'l> Read<'l> {
 
     /// The rest of an item of question `q` whose `linkId` is just read,
     /// when it is written as the writer writes it ([`super::InPlace`]),
-    /// maybe with its `text` before its answer: its one
-    /// answer, read as [`Read::answer_list`] reads one, and the item's end,
-    /// all taken at once. Takes nothing otherwise.
+    /// maybe with its `text` before its answer: its one answer, read as
+    /// [`Read::answer_list`] reads one, and the item's end, all taken at
+    /// once. Takes nothing otherwise.
     fn in_place(&self, s: &mut Scan, q: usize) -> Option<AnswerValue> {
         let in_place = &self.reading.layout.in_place[q];
         let prefix = in_place.prefix.as_ref()?;
