@@ -6,6 +6,8 @@
 mod tools;
 
 use assert_cmd::Command;
+use placement::fhir::response::{fast, Layout};
+use placement::yaml::Limits;
 use serde_json::Value;
 
 const MINI: &str = "tests/fixtures/mini";
@@ -789,8 +791,6 @@ fn changed(response: &Value, change: u8, k: usize) -> Option<(Value, bool)> {
 /// response. Checked on sampled intakes' responses, changed.
 #[test]
 fn the_fast_way_in_takes_only_what_the_full_reader_takes() {
-    use placement::fhir::response::{fast, Layout};
-    use placement::yaml::Limits;
     use proptest::prelude::*;
     let rs = placement::rules::load_default().unwrap().rules;
     let layout = Layout::of(&rs);
@@ -857,4 +857,107 @@ fn the_fast_way_in_takes_only_what_the_full_reader_takes() {
             Ok(())
         })
         .unwrap();
+}
+
+// The fast way in, beside the full reader, in-process.
+
+/// The fast way in accepts exactly what the full reader accepts, and
+/// reads it the same: on every example's response, and on responses
+/// changed in the ways that only the full reader may judge.
+#[test]
+fn the_fast_way_in_agrees_with_the_full_reader() {
+    let rs = placement::rules::load_default()
+        .expect("default rules")
+        .rules;
+    let layout = Layout::of(&rs);
+    let limits = Limits::INTAKE;
+    let mut dir: Vec<_> = std::fs::read_dir("examples/intakes")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dir.sort();
+    let mut fast_taken = 0;
+    for path in dir {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let intake = placement::intake::parse(&text, &rs, &limits).unwrap();
+        let response = serde_json::to_string_pretty(&layout.write(&rs, &intake)).unwrap();
+        let changed = [
+            response.clone(),
+            // A key twice (the full reader refuses it).
+            response.replacen("{\n", "{\n  \"status\": \"completed\",\n", 1),
+            // `text` twice, which the fast way skips.
+            response.replacen("{\n", "{\n  \"text\": 1,\n  \"text\": 2,\n", 1),
+            // A character YAML does not allow.
+            response.replacen("\"resourceType\"", "\"resourceType\u{7f}\"", 1),
+            // A number out of range, and one of another type.
+            response.replacen("\"valueInteger\": ", "\"valueInteger\": 9", 1),
+            response.replacen("\"valueBoolean\": true", "\"valueBoolean\": \"yes\"", 1),
+            // Another questionnaire.
+            response.replacen("|2.0.0\"", "|1.0.0\"", 1),
+        ];
+        for (k, t) in changed.iter().enumerate() {
+            let full = placement::intake::parse(t, &rs, &limits).ok();
+            let fast = fast(t, &rs, &limits);
+            if let Some(f) = &fast {
+                fast_taken += 1;
+                assert_eq!(Some(f), full.as_ref(), "{} change {k}", path.display());
+            }
+            if k == 0 {
+                assert!(fast.is_some(), "{}: the fast way gave up", path.display());
+                assert_eq!(full.as_ref(), Some(&intake), "{}", path.display());
+            }
+        }
+    }
+    assert!(fast_taken >= 11);
+}
+
+/// Sets one budget of the limits.
+type Budget = fn(&mut Limits, usize);
+
+/// Compact responses (items read in place) are counted against the
+/// budgets of values and depth exactly as the YAML parser counts them:
+/// at the smallest budget the full reader takes, the fast way gives up
+/// (it gives up at a budget), and one more it takes.
+#[test]
+fn items_read_in_place_are_counted_as_the_yaml_parser_counts_them() {
+    let rs = placement::rules::load_default()
+        .expect("default rules")
+        .rules;
+    let layout = Layout::of(&rs);
+    for n in [1, 7, 42] {
+        let intake = placement::sample::intake(&rs, 5, n);
+        let compact = serde_json::to_string(&layout.write(&rs, &intake)).unwrap();
+        // And with text for people between each linkId and answer.
+        let with_text = compact.replace(r#"","answer":["#, r#"","text":"Asked","answer":["#);
+        assert_ne!(with_text, compact);
+        for text in [compact, with_text] {
+            let takes = |budget: Budget, k: usize| {
+                let mut limits = Limits::INTAKE;
+                budget(&mut limits, k);
+                (
+                    placement::intake::parse(&text, &rs, &limits).is_ok(),
+                    fast(&text, &rs, &limits).is_some(),
+                )
+            };
+            let budgets: [(Budget, usize); 2] = [
+                (|l, k| l.max_nodes = k, Limits::INTAKE.max_nodes),
+                (|l, k| l.max_depth = k, Limits::INTAKE.max_depth),
+            ];
+            for (budget, most) in budgets {
+                // The smallest budget the full reader takes.
+                let (mut low, mut high) = (1, most);
+                while low < high {
+                    let mid = (low + high) / 2;
+                    if takes(budget, mid).0 {
+                        high = mid;
+                    } else {
+                        low = mid + 1;
+                    }
+                }
+                let least = high;
+                assert_eq!(takes(budget, least), (true, false), "sample {n}");
+                assert_eq!(takes(budget, least + 1), (true, true), "sample {n}");
+            }
+        }
+    }
 }
