@@ -792,8 +792,7 @@ fn changed(response: &Value, change: u8, k: usize) -> Option<(Value, bool)> {
 #[test]
 fn the_fast_way_in_takes_only_what_the_full_reader_takes() {
     use proptest::prelude::*;
-    let rs = placement::rules::load_default().unwrap().rules;
-    let layout = Layout::of(&rs);
+    let (rs, layout) = default_layout();
     let limits = Limits::INTAKE;
     let mut config = ProptestConfig::with_cases(200);
     config.failure_persistence = None;
@@ -861,15 +860,21 @@ fn the_fast_way_in_takes_only_what_the_full_reader_takes() {
 
 // The fast way in, beside the full reader, in-process.
 
+/// The default rule set and its questionnaire's layout.
+fn default_layout() -> (placement::rules::RuleSet, std::sync::Arc<Layout>) {
+    let rs = placement::rules::load_default()
+        .expect("default rules")
+        .rules;
+    let layout = Layout::of(&rs);
+    (rs, layout)
+}
+
 /// The fast way in accepts exactly what the full reader accepts, and
 /// reads it the same: on every example's response, and on responses
 /// changed in the ways that only the full reader may judge.
 #[test]
 fn the_fast_way_in_agrees_with_the_full_reader() {
-    let rs = placement::rules::load_default()
-        .expect("default rules")
-        .rules;
-    let layout = Layout::of(&rs);
+    let (rs, layout) = default_layout();
     let limits = Limits::INTAKE;
     let mut dir: Vec<_> = std::fs::read_dir("examples/intakes")
         .unwrap()
@@ -920,10 +925,7 @@ type Budget = fn(&mut Limits, usize);
 /// (it gives up at a budget), and one more it takes.
 #[test]
 fn items_read_in_place_are_counted_as_the_yaml_parser_counts_them() {
-    let rs = placement::rules::load_default()
-        .expect("default rules")
-        .rules;
-    let layout = Layout::of(&rs);
+    let (rs, layout) = default_layout();
     for n in [1, 7, 42] {
         let intake = placement::sample::intake(&rs, 5, n);
         let compact = serde_json::to_string(&layout.write(&rs, &intake)).unwrap();
