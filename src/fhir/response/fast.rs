@@ -16,7 +16,7 @@
 
 use super::read::{Items, Reading};
 use super::scan::{Scalar, Scan, Token};
-use super::{choice_index, resource_type, ItemKind, Layout, LIST_ITEM};
+use super::{choice_index, resource_type, ItemKind, Layout, LIST_ITEM, LOOK_AHEAD};
 use crate::diag::Span;
 use crate::intake::fast::{AnswerSeed, AnswerValue, Answers};
 use crate::intake::{Intake, Slot};
@@ -210,7 +210,7 @@ impl<'l> Read<'l> {
         let layout = self.reading.layout;
         // (What all the starts begin with, looked for once.)
         s.looking_at(br#"{"linkId":""#).then_some(())?;
-        let next = layout.order.get(self.next..)?.iter().take(4);
+        let next = layout.order.get(self.next..)?.iter().take(LOOK_AHEAD);
         let (at, (link, q)) = (self.next..)
             .zip(next)
             .find(|(at, _)| layout.starts[*at].as_ref().is_some_and(|l| s.literal(l)))?;

@@ -68,6 +68,11 @@ const CARRIED: &[&str] = &[
     "sources",
 ];
 
+/// How many items of the questionnaire's order, from the one after the
+/// last item read, a reader tries before looking a linkId up: a response
+/// leaves out the questions not answered.
+const LOOK_AHEAD: usize = 4;
+
 /// The nested extension of one entry of a list in the record extension.
 const LIST_ITEM: &str = "item";
 
@@ -295,7 +300,7 @@ impl Layout {
             .get(*cursor..)
             .unwrap_or_default()
             .iter()
-            .take(4)
+            .take(LOOK_AHEAD)
             .position(|(l, _)| l == link)
         {
             Some(k) => Some(*cursor + k),
